@@ -1,0 +1,26 @@
+/**
+ * Where a peer keeps manifests and verified chunks. The browser supplies IndexedDB, Node the file
+ * system, tests memory. Implementations store bytes as given; verifying them is the engine's job.
+ */
+import type { Manifest } from '../protocol/peer-messages';
+
+export interface FileRecord {
+  contentId: string;
+  name: string;
+  mimeType: string;
+  manifest: Manifest;
+  /** When this peer first stored the file (ms since epoch), for stable ordering in lists. */
+  addedAtMs: number;
+}
+
+export interface ChunkStore {
+  putFile(record: FileRecord): Promise<void>;
+  getFile(contentId: string): Promise<FileRecord | undefined>;
+  listFiles(): Promise<FileRecord[]>;
+  /** Removes the record and every chunk of it. */
+  deleteFile(contentId: string): Promise<void>;
+  putChunk(contentId: string, index: number, bytes: Uint8Array): Promise<void>;
+  getChunk(contentId: string, index: number): Promise<Uint8Array | undefined>;
+  /** Indices of the chunks held for a file, ascending. */
+  listChunkIndices(contentId: string): Promise<number[]>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The engine's view of the network: reliable, ordered, message-framed channels to other peers.
+ * The browser supplies simple-peer data channels, Node supplies wrtc, tests supply in-memory pairs.
+ */
+
+/** A text frame carries a JSON control message; a binary frame carries chunk bytes. */
+export type Frame = string | Uint8Array;
+
+export interface PeerChannel {
+  /** The tracker-assigned id of the peer at the other end. */
+  readonly peerId: string;
+  readonly isOpen: boolean;
+  /** Queues one frame. Callers respect backpressure through `bufferedAmountBytes` and `waitForDrain`. */
+  send(frame: Frame): void;
+  /** Bytes queued but not yet handed to the network. */
+  bufferedAmountBytes(): number;
+  /** Resolves when the queue falls below the channel's low-water mark (or at once if it already is). */
+  waitForDrain(): Promise<void>;
+  /** Registers a listener; returns a function that removes it. */
+  onFrame(listener: (frame: Frame) => void): () => void;
+  /** Called once when the channel closes for any reason. */
+  onClose(listener: (reason?: Error) => void): () => void;
+  close(): void;
+}
+
+export interface Transport {
+  /** Opens a channel to a peer (signalling through the tracker); rejects with a ShoalError on failure. */
+  connect(peerId: string, options?: { timeoutMs?: number }): Promise<PeerChannel>;
+  /** Channels that other peers opened to us. */
+  onIncoming(listener: (channel: PeerChannel) => void): () => void;
+  /** Closes every channel. */
+  close(): void;
+}

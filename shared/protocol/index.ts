@@ -1,0 +1,5 @@
+/** The wire protocol: every message that crosses a process boundary, as zod schemas and inferred types. */
+export * from './errors';
+export * from './limits';
+export * from './tracker-messages';
+export * from './peer-messages';

@@ -1,0 +1,179 @@
+/**
+ * Socket.IO messages between a peer and the tracker. Every event a peer sends carries an
+ * acknowledgement callback that receives `{ ok: true, ... }` or `{ ok: false, error }`.
+ * The tracker parses each payload with these schemas before anything else sees it.
+ */
+import { z } from 'zod';
+import { errorBodySchema } from './errors';
+import {
+  ANNOUNCE_MAX_FILES,
+  FILE_NAME_MAX_CHARS,
+  NAME_MAX_CHARS,
+  QUERY_MAX_CHARS,
+  SEARCH_MAX_LIMIT,
+} from './limits';
+
+/** Trimmed display name, 1-40 characters. Uniqueness (case-insensitive) is the tracker's job. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a display name')
+  .max(NAME_MAX_CHARS, `A display name has at most ${NAME_MAX_CHARS} characters`);
+
+/** Content ids are lowercase hex SHA-256 digests of the file's manifest. */
+export const contentIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'A content id is 64 lowercase hex characters');
+
+export const peerIdSchema = z.string().min(1).max(64);
+
+/** A file name is shown as text and never used as a path by the tracker. */
+export const fileNameSchema = z
+  .string()
+  .min(1, 'A file needs a name')
+  .max(FILE_NAME_MAX_CHARS, `A file name has at most ${FILE_NAME_MAX_CHARS} characters`)
+  // Control characters have no business in a displayed name and confuse terminals.
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'A file name may not contain control characters');
+
+export const fileAnnouncementSchema = z.object({
+  contentId: contentIdSchema,
+  name: fileNameSchema,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  mimeType: z.string().max(255).default('application/octet-stream'),
+  chunkSizeBytes: z.number().int().min(1).max(64 * 1024 * 1024),
+});
+export type FileAnnouncement = z.infer<typeof fileAnnouncementSchema>;
+
+export const peerSummarySchema = z.object({
+  id: peerIdSchema,
+  name: z.string(),
+  files: z.number().int().min(0),
+});
+export type PeerSummary = z.infer<typeof peerSummarySchema>;
+
+export const holderSchema = z.object({ id: peerIdSchema, name: z.string() });
+export type Holder = z.infer<typeof holderSchema>;
+
+/** One search hit: a file (grouped by content id) and every online peer that holds it. */
+export const searchResultSchema = fileAnnouncementSchema.extend({
+  holders: z.array(holderSchema),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
+// ---- peer -> tracker requests -------------------------------------------------------------
+
+export const joinRequestSchema = z.object({
+  name: displayNameSchema,
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const announceRequestSchema = z.object({
+  files: z.array(fileAnnouncementSchema).min(1).max(ANNOUNCE_MAX_FILES),
+});
+export type AnnounceRequest = z.infer<typeof announceRequestSchema>;
+
+export const withdrawRequestSchema = z.object({
+  contentIds: z.array(contentIdSchema).min(1).max(ANNOUNCE_MAX_FILES),
+});
+export type WithdrawRequest = z.infer<typeof withdrawRequestSchema>;
+
+export const searchRequestSchema = z.object({
+  /** Keywords separated by white space; every word must appear in the name. Blank lists every file. */
+  query: z.string().max(QUERY_MAX_CHARS).default(''),
+  limit: z.number().int().min(1).max(SEARCH_MAX_LIMIT).optional(),
+  offset: z.number().int().min(0).default(0),
+});
+export type SearchRequest = z.input<typeof searchRequestSchema>;
+
+/**
+ * simple-peer signal payloads (offer, answer, ICE candidate, renegotiation). They are opaque to
+ * the tracker; its only checks are shape and size (see SIGNAL_MAX_BYTES).
+ */
+export const signalDataSchema = z.looseObject({
+  type: z.string().max(32).optional(),
+  sdp: z.string().max(60_000).optional(),
+  candidate: z.unknown().optional(),
+});
+export type SignalData = z.infer<typeof signalDataSchema>;
+
+export const holdersRequestSchema = z.object({ contentId: contentIdSchema });
+export type HoldersRequest = z.infer<typeof holdersRequestSchema>;
+
+export const signalRequestSchema = z.object({
+  to: peerIdSchema,
+  /** Identifies one connection attempt, so two peers can tell crossed offers apart. */
+  connectionId: z.string().min(1).max(64),
+  data: signalDataSchema,
+});
+export type SignalRequest = z.infer<typeof signalRequestSchema>;
+
+// ---- tracker -> peer acknowledgements and pushes ------------------------------------------
+
+export const failureSchema = z.object({ ok: z.literal(false), error: errorBodySchema });
+export type Failure = z.infer<typeof failureSchema>;
+
+export const joinAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), peer: holderSchema }),
+  failureSchema,
+]);
+export type JoinAck = z.infer<typeof joinAckSchema>;
+
+export const okAckSchema = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), failureSchema]);
+export type OkAck = z.infer<typeof okAckSchema>;
+
+export const searchAckSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    /** How many files match in all, so a client can page with offset/limit. */
+    total: z.number().int().min(0),
+    results: z.array(searchResultSchema),
+  }),
+  failureSchema,
+]);
+export type SearchAck = z.infer<typeof searchAckSchema>;
+
+export const holdersAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), file: searchResultSchema.nullable() }),
+  failureSchema,
+]);
+export type HoldersAck = z.infer<typeof holdersAckSchema>;
+
+export const peersPushSchema = z.object({ peers: z.array(peerSummarySchema) });
+export type PeersPush = z.infer<typeof peersPushSchema>;
+
+export const signalPushSchema = z.object({
+  from: peerIdSchema,
+  fromName: z.string(),
+  connectionId: z.string().min(1).max(64),
+  data: signalDataSchema,
+});
+export type SignalPush = z.infer<typeof signalPushSchema>;
+
+/** Event names, in one place so neither side can misspell them. */
+export const TRACKER_EVENTS = {
+  join: 'join',
+  announce: 'announce',
+  withdraw: 'withdraw',
+  search: 'search',
+  /** Who holds one content id right now (a download re-asks this to fail over). */
+  holders: 'holders',
+  signal: 'signal',
+  /** Pushed: the full online peer list after any join or leave. */
+  peers: 'peers',
+  /** Pushed: the file index changed (announce, withdraw, a peer left); clients refresh their search. */
+  indexChanged: 'index-changed',
+} as const;
+
+/** Typed Socket.IO event maps, for `Server<ClientToServer, ServerToClient>` and `Socket<ServerToClient, ClientToServer>`. */
+export interface ClientToServerEvents {
+  join: (request: unknown, ack: (response: JoinAck) => void) => void;
+  announce: (request: unknown, ack: (response: OkAck) => void) => void;
+  withdraw: (request: unknown, ack: (response: OkAck) => void) => void;
+  search: (request: unknown, ack: (response: SearchAck) => void) => void;
+  holders: (request: unknown, ack: (response: HoldersAck) => void) => void;
+  signal: (request: unknown, ack: (response: OkAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  peers: (push: PeersPush) => void;
+  signal: (push: SignalPush) => void;
+  'index-changed': () => void;
+}
