@@ -1,0 +1,56 @@
+/**
+ * The composition root of the browser peer: wires the tracker connection, the IndexedDB chunk
+ * store, the simple-peer transport and the engine together, and exposes the UI's state objects.
+ */
+import SimplePeer from 'simple-peer/simplepeer.min.js';
+import { LinkPool } from '../../shared/engine/link-pool';
+import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
+import { IdbChunkStore } from '../adapters/idb-chunk-store';
+import { TrackerConnection } from '../tracker-connection';
+import { Alerts } from './alerts.svelte';
+import { Connection } from './connection.svelte';
+import { Library } from './library.svelte';
+import { Search } from './search.svelte';
+import { Transfers } from './transfers.svelte';
+
+export class ShoalApp {
+  readonly alerts = new Alerts();
+  readonly connection: Connection;
+  readonly library: Library;
+  readonly search: Search;
+  readonly transfers: Transfers;
+
+  private readonly tracker = new TrackerConnection();
+  private readonly store = new IdbChunkStore();
+
+  constructor() {
+    const transport = new SimplePeerTransport({ SimplePeer, signaling: this.tracker });
+    const pool = new LinkPool(transport, this.store);
+    this.library = new Library(this.store, this.tracker, this.alerts);
+    this.search = new Search(this.tracker, this.alerts);
+    this.transfers = new Transfers({
+      store: this.store,
+      tracker: this.tracker,
+      pool,
+      library: this.library,
+      alerts: this.alerts,
+    });
+    this.connection = new Connection(this.tracker, () => this.afterJoin());
+  }
+
+  /** Loads what IndexedDB kept, then connects (and re-joins if a name was remembered). */
+  async start(): Promise<void> {
+    await this.library.load();
+    this.tracker.connect();
+  }
+
+  private async afterJoin(): Promise<void> {
+    try {
+      await this.library.announceAll();
+      await this.transfers.resumeInterrupted();
+      if (this.search.hasSearched) await this.search.run(this.search.lastQuery, { quiet: true });
+    } catch (error) {
+      this.alerts.showError(error);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The browser's link to the tracker: a Socket.IO client with typed, validated request/ack calls.
+ * Socket.IO reconnects by itself; whoever owns this connection re-joins on `onConnectionChange`.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import { ShoalError, type ErrorBody } from '../shared/protocol/errors';
+import {
+  holdersAckSchema,
+  joinAckSchema,
+  okAckSchema,
+  peersPushSchema,
+  searchAckSchema,
+  signalPushSchema,
+  type ClientToServerEvents,
+  type FileAnnouncement,
+  type Holder,
+  type PeerSummary,
+  type SearchResult,
+  type ServerToClientEvents,
+  type SignalData,
+  type SignalPush,
+} from '../shared/protocol/tracker-messages';
+import type { SignalingChannel } from '../shared/transport/signaling';
+
+/** A tracker that does not acknowledge within this time is treated as unreachable. */
+const ACK_TIMEOUT_MS = 10_000;
+
+type TrackerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckEvent = 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal';
+
+export interface SearchPage {
+  total: number;
+  results: SearchResult[];
+}
+
+export class TrackerConnection implements SignalingChannel {
+  private readonly socket: TrackerSocket;
+  private readonly signalListeners = new Set<(push: SignalPush) => void>();
+
+  constructor(url?: string) {
+    const options = { transports: ['websocket'], reconnectionDelayMax: 2000, autoConnect: false };
+    this.socket = url === undefined ? io(options) : io(url, options);
+    this.socket.on('signal', (raw: unknown) => {
+      const push = signalPushSchema.safeParse(raw);
+      if (!push.success) return;
+      for (const listener of this.signalListeners) listener(push.data);
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.socket.connected;
+  }
+
+  connect(): void {
+    this.socket.connect();
+  }
+
+  disconnect(): void {
+    this.socket.disconnect();
+  }
+
+  onConnectionChange(listener: (isConnected: boolean) => void): void {
+    this.socket.on('connect', () => listener(true));
+    this.socket.on('disconnect', () => listener(false));
+  }
+
+  onPeers(listener: (peers: PeerSummary[]) => void): void {
+    this.socket.on('peers', (raw: unknown) => {
+      const push = peersPushSchema.safeParse(raw);
+      if (push.success) listener(push.data.peers);
+    });
+  }
+
+  onIndexChanged(listener: () => void): void {
+    this.socket.on('index-changed', listener);
+  }
+
+  async join(name: string): Promise<Holder> {
+    return (await this.request('join', { name }, joinAckSchema)).peer;
+  }
+
+  async announce(files: FileAnnouncement[]): Promise<void> {
+    if (files.length > 0) await this.request('announce', { files }, okAckSchema);
+  }
+
+  async withdraw(contentIds: string[]): Promise<void> {
+    if (contentIds.length > 0) await this.request('withdraw', { contentIds }, okAckSchema);
+  }
+
+  async search(query: string, offset = 0): Promise<SearchPage> {
+    const { total, results } = await this.request('search', { query, offset }, searchAckSchema);
+    return { total, results };
+  }
+
+  async holders(contentId: string): Promise<Holder[]> {
+    return (await this.request('holders', { contentId }, holdersAckSchema)).file?.holders ?? [];
+  }
+
+  async sendSignal(to: string, connectionId: string, data: SignalData): Promise<void> {
+    await this.request('signal', { to, connectionId, data }, okAckSchema);
+  }
+
+  onSignal(listener: (push: SignalPush) => void): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  /** Emits an event and resolves with the parsed success ack, or rejects with the tracker's error. */
+  private async request<S extends z.ZodType<{ ok: true } | { ok: false; error: ErrorBody }>>(
+    event: AckEvent,
+    payload: unknown,
+    ackSchema: S,
+  ): Promise<Extract<z.infer<S>, { ok: true }>> {
+    if (!this.socket.connected) throw new ShoalError('PEER_UNREACHABLE', 'Not connected to the tracker');
+    let raw: unknown;
+    try {
+      raw = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+    } catch {
+      throw new ShoalError('TIMEOUT', 'The tracker did not answer in time');
+    }
+    const ack = ackSchema.safeParse(raw);
+    if (!ack.success) throw new ShoalError('INTERNAL', 'The tracker sent an answer Shoal does not understand');
+    if (!ack.data.ok) throw new ShoalError(ack.data.error.code, ack.data.error.message);
+    return ack.data as Extract<z.infer<S>, { ok: true }>;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Adapts one simple-peer connection to the engine's PeerChannel. simple-peer runs with
+ * objectMode so text frames stay strings and binary frames arrive as Uint8Array (Buffer).
+ */
+import type SimplePeer from 'simple-peer';
+import type { Frame, PeerChannel } from '../engine/transport';
+
+/** Backpressure marks. Chromium's SCTP send queue accepts ~16 MiB before it errors; a few MiB
+ * keeps the pipe full on a fast link without holding much memory. */
+const BUFFER_LOW_WATER_BYTES = 1024 * 1024;
+
+/** The bit of RTCDataChannel we need that simple-peer keeps private (it exposes only `bufferSize`). */
+interface BufferEvents {
+  bufferedAmountLowThreshold: number;
+  addEventListener(type: 'bufferedamountlow', listener: () => void): void;
+}
+
+export class SimplePeerChannel implements PeerChannel {
+  readonly peerId: string;
+  private readonly peer: SimplePeer.Instance;
+  private readonly frameListeners = new Set<(frame: Frame) => void>();
+  private readonly closeListeners = new Set<(reason?: Error) => void>();
+  private drainWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(peerId: string, peer: SimplePeer.Instance) {
+    this.peerId = peerId;
+    this.peer = peer;
+    // simple-peer has no public drain event for send(); its underlying channel does.
+    const channel = (peer as unknown as { _channel: BufferEvents | null })._channel;
+    if (channel) {
+      channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER_BYTES;
+      channel.addEventListener('bufferedamountlow', () => this.releaseDrainWaiters());
+    }
+    peer.on('data', (data: unknown) => {
+      const frame = typeof data === 'string' ? data : data instanceof Uint8Array ? data : undefined;
+      if (frame === undefined) return;
+      for (const listener of this.frameListeners) listener(frame);
+    });
+    peer.on('close', () => this.markClosed());
+    peer.on('error', (error: Error) => this.markClosed(error));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.peer.connected;
+  }
+
+  send(frame: Frame): void {
+    if (!this.isOpen) return;
+    this.peer.send(frame);
+  }
+
+  bufferedAmountBytes(): number {
+    return this.peer.bufferSize;
+  }
+
+  waitForDrain(): Promise<void> {
+    if (this.closed || this.peer.bufferSize <= BUFFER_LOW_WATER_BYTES) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  onFrame(listener: (frame: Frame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  onClose(listener: (reason?: Error) => void): () => void {
+    if (this.closed) {
+      queueMicrotask(() => listener());
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.peer.destroy();
+    this.markClosed();
+  }
+
+  private releaseDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private markClosed(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.releaseDrainWaiters();
+    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.clear();
+    this.frameListeners.clear();
+  }
+}
