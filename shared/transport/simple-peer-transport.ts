@@ -107,7 +107,11 @@ export class SimplePeerTransport implements Transport {
     peer.on('signal', (data: SignalData) => {
       this.options.signaling.sendSignal(push.from, push.connectionId, data).catch(() => peer.destroy());
     });
+    // An offer whose connection never opens (the caller gave up, ICE failed) must not linger.
+    const abandonTimer = setTimeout(() => peer.destroy(), DEFAULT_CONNECT_TIMEOUT_MS);
+    peer.once('close', () => clearTimeout(abandonTimer));
     peer.once('connect', () => {
+      clearTimeout(abandonTimer);
       const channel = new SimplePeerChannel(push.from, peer);
       for (const listener of this.incomingListeners) listener(channel);
     });

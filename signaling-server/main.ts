@@ -1,0 +1,64 @@
+/**
+ * `npm start`: builds the web app if it is stale, starts the tracker from environment settings
+ * (see config.ts), prints the URLs to open, and shuts down cleanly on Ctrl-C or SIGTERM.
+ */
+import { createTracker } from './app';
+import type { RunningTracker } from './app';
+import { buildClientIfStale } from './client-build';
+import { REPO_ROOT, SHUTDOWN_GRACE_MS, prepareDataDir, readEnvConfig } from './config';
+import { urlsToOpen } from './listen-urls';
+import type { TrackerLog } from './socket-types';
+
+const consoleLog: TrackerLog = {
+  info: (message) => console.log(message),
+  error: (message, error) => console.error(message, error),
+};
+
+async function start(): Promise<RunningTracker> {
+  const config = readEnvConfig();
+  prepareDataDir(config);
+  await buildClientIfStale(REPO_ROOT, consoleLog.info);
+  try {
+    return await createTracker({ port: config.port, host: config.host, corsOrigins: config.corsOrigins, log: consoleLog });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${config.port} is already in use; start with another, e.g. PORT=${config.port + 1} npm start`);
+    }
+    throw error;
+  }
+}
+
+function stopOnSignals(tracker: RunningTracker): void {
+  let isStopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (isStopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    isStopping = true;
+    console.log(`${signal}: disconnecting peers and stopping…`);
+    // A peer that never acknowledges the close must not hold the process open.
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    tracker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+try {
+  const tracker = await start();
+  stopOnSignals(tracker);
+  const urls = urlsToOpen(tracker.host, tracker.port);
+  console.log(urls.length > 1 ? 'Shoal tracker is running. Open one of:' : 'Shoal tracker is running. Open:');
+  for (const url of urls) console.log(`  ${url}`);
+  if (!tracker.isServingWebApp) console.log('(No built web app found; only the API and Socket.IO are available.)');
+} catch (error) {
+  console.error(`Could not start the Shoal tracker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,134 @@
+/**
+ * TrackerStore kept in this process's memory: right for one tracker node. Each method does all
+ * its reading and writing without awaiting in between, which makes every call atomic.
+ */
+import { ShoalError } from '../../shared/protocol';
+import type { FileAnnouncement, PeerSummary, SearchResult } from '../../shared/protocol';
+import { PEER_MAX_FILES } from '../config';
+import { groupByContent, searchListings } from '../search';
+import type { Listing } from '../search';
+import { compareNames, nameKey } from './peer-names';
+import type {
+  IndexStats,
+  PeerRecord,
+  RemovedPeer,
+  SearchPage,
+  SearchQuery,
+  TrackerStore,
+  TrackerStoreOptions,
+} from './tracker-store';
+
+export class MemoryStore implements TrackerStore {
+  private readonly maxFilesPerPeer: number;
+  private readonly peers = new Map<string, PeerRecord>();
+  /** nameKey(name) -> peer id: the uniqueness index. */
+  private readonly peerIdByName = new Map<string, string>();
+  /** contentId -> (peer id -> announcement); Map order is announcement order. */
+  private readonly filesByContent = new Map<string, Map<string, FileAnnouncement>>();
+  private readonly contentIdsByPeer = new Map<string, Set<string>>();
+
+  constructor(options: TrackerStoreOptions = {}) {
+    this.maxFilesPerPeer = options.maxFilesPerPeer ?? PEER_MAX_FILES;
+  }
+
+  async addPeer(peer: PeerRecord): Promise<void> {
+    const key = nameKey(peer.name);
+    if (this.peerIdByName.has(key)) {
+      throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`);
+    }
+    if (this.peers.has(peer.id)) throw new ShoalError('BAD_REQUEST', `Peer id ${peer.id} is already in use`);
+    this.peers.set(peer.id, { ...peer });
+    this.peerIdByName.set(key, peer.id);
+    this.contentIdsByPeer.set(peer.id, new Set());
+  }
+
+  async getPeer(id: string): Promise<PeerRecord | undefined> {
+    const peer = this.peers.get(id);
+    return peer === undefined ? undefined : { ...peer };
+  }
+
+  async removePeer(id: string): Promise<RemovedPeer | undefined> {
+    const peer = this.peers.get(id);
+    if (peer === undefined) return undefined;
+    const contentIds = this.contentIdsByPeer.get(id) ?? new Set<string>();
+    for (const contentId of contentIds) this.dropListing(id, contentId);
+    this.contentIdsByPeer.delete(id);
+    this.peers.delete(id);
+    this.peerIdByName.delete(nameKey(peer.name));
+    return { peer: { ...peer }, fileCount: contentIds.size };
+  }
+
+  async listPeers(): Promise<PeerSummary[]> {
+    return [...this.peers.values()]
+      .map((peer) => ({ id: peer.id, name: peer.name, files: this.contentIdsByPeer.get(peer.id)?.size ?? 0 }))
+      .sort((a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : 1));
+  }
+
+  async announce(peerId: string, files: FileAnnouncement[]): Promise<void> {
+    const held = this.heldBy(peerId);
+    const newIds = new Set(files.map((file) => file.contentId).filter((contentId) => !held.has(contentId)));
+    if (held.size + newIds.size > this.maxFilesPerPeer) {
+      throw new ShoalError(
+        'QUOTA_EXCEEDED',
+        `A peer can share at most ${this.maxFilesPerPeer} files at once (you share ${held.size}); withdraw some first`,
+      );
+    }
+    for (const file of files) {
+      let holders = this.filesByContent.get(file.contentId);
+      if (holders === undefined) {
+        holders = new Map();
+        this.filesByContent.set(file.contentId, holders);
+      }
+      holders.set(peerId, { ...file });
+      held.add(file.contentId);
+    }
+  }
+
+  async withdraw(peerId: string, contentIds: string[]): Promise<number> {
+    const held = this.heldBy(peerId);
+    let withdrawn = 0;
+    for (const contentId of new Set(contentIds)) {
+      if (!held.delete(contentId)) continue;
+      this.dropListing(peerId, contentId);
+      withdrawn += 1;
+    }
+    return withdrawn;
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    // groupByContent builds fresh objects, so callers cannot reach the store's own records.
+    return searchListings(this.allListings(), query);
+  }
+
+  async holdersOf(contentId: string): Promise<SearchResult | null> {
+    const group = groupByContent(this.listingsOf(contentId)).get(contentId);
+    return group === undefined ? null : group.result;
+  }
+
+  async stats(): Promise<IndexStats> {
+    return { peers: this.peers.size, files: this.filesByContent.size };
+  }
+
+  private heldBy(peerId: string): Set<string> {
+    const held = this.contentIdsByPeer.get(peerId);
+    if (held === undefined) throw new ShoalError('PEER_NOT_FOUND', `Peer ${peerId} is not online`);
+    return held;
+  }
+
+  private dropListing(peerId: string, contentId: string): void {
+    const holders = this.filesByContent.get(contentId);
+    holders?.delete(peerId);
+    if (holders?.size === 0) this.filesByContent.delete(contentId);
+  }
+
+  private *listingsOf(contentId: string): Generator<Listing> {
+    for (const [peerId, file] of this.filesByContent.get(contentId) ?? []) {
+      const peer = this.peers.get(peerId);
+      if (peer !== undefined) yield { holder: { id: peer.id, name: peer.name }, file };
+    }
+  }
+
+  private *allListings(): Generator<Listing> {
+    for (const contentId of this.filesByContent.keys()) yield* this.listingsOf(contentId);
+  }
+}
