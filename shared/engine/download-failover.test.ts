@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { contentIdOf } from '../content/manifest';
+import type { Holder } from '../protocol/tracker-messages';
+import { shareFile } from './share-file';
+import {
+  createSwarm,
+  downloadInto,
+  holdersOf,
+  memorySource,
+  randomBytes,
+  readStoredFile,
+  servedChunkIndices,
+  sha256Of,
+} from './test-fixtures';
+
+const MiB = 1024 * 1024;
+
+/** The same random file shared by each of `holderIds`. */
+async function sharedBy(swarm: ReturnType<typeof createSwarm>, holderIds: string[], sizeBytes: number) {
+  const bytes = randomBytes(sizeBytes);
+  const records = await Promise.all(holderIds.map((id) => shareFile(memorySource('shared.bin', bytes), swarm.peer(id).store)));
+  const record = records[0];
+  if (record === undefined) throw new Error('need at least one holder');
+  return { bytes, record };
+}
+
+describe('Download when holders fail', () => {
+  it('fetches from every holder at once, the faster one carrying more', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo']);
+    swarm.network.setConditions('ben', { bytesPerSecond: 32 * MiB });
+    swarm.network.setConditions('cleo', { bytesPerSecond: 4 * MiB });
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 8 * MiB);
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
+    let mostActivePeers = 0;
+    download.onChange((snapshot) => (mostActivePeers = Math.max(mostActivePeers, snapshot.progress.activePeers)));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(mostActivePeers).toBe(2);
+    const fromBen = servedChunkIndices(swarm.peer('ben')).length;
+    const fromCleo = servedChunkIndices(swarm.peer('cleo')).length;
+    expect(fromCleo).toBeGreaterThan(0);
+    expect(fromBen).toBeGreaterThan(fromCleo);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('goes on with the other holder when one dies mid-transfer', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 6 * MiB);
+    swarm.peer('ben').pool.onServe((event) => {
+      if (event.type === 'chunk-served' && servedChunkIndices(swarm.peer('ben')).length === 2) swarm.network.killPeer('ben');
+    });
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([expect.objectContaining({ peerId: 'ben', code: 'PEER_UNREACHABLE' })]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it("rejects a lying holder's chunks, drops it, and completes from an honest one", async () => {
+    const swarm = createSwarm(['ana', 'liar', 'cleo']);
+    const { bytes, record } = await sharedBy(swarm, ['liar', 'cleo'], 4 * MiB);
+    swarm.network.lie('liar');
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('liar', 'cleo'));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([expect.objectContaining({ peerId: 'liar', code: 'CHUNK_CORRUPT' })]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('fails with CHUNK_CORRUPT and a clear message when every holder lies', async () => {
+    const swarm = createSwarm(['ana', 'liar1', 'liar2']);
+    const { record } = await sharedBy(swarm, ['liar1', 'liar2'], MiB);
+    swarm.network.lie('liar1');
+    swarm.network.lie('liar2');
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('liar1', 'liar2'));
+
+    await download.start();
+
+    expect(download.state).toBe('failed');
+    expect(download.error?.code).toBe('CHUNK_CORRUPT');
+    expect(download.error?.message).toBe(
+      "Could not download 'shared.bin': every peer holding it sent corrupt data (liar1, liar2)",
+    );
+    expect(await swarm.peer('ana').store.listChunkIndices(record.contentId)).toEqual([]);
+  });
+
+  it('times out a holder that stalls mid-transfer and fails over to another', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 200 });
+    // Cleo needs ~500 ms for the file, so Ben's stuck requests time out before the end game could race them.
+    swarm.network.setConditions('cleo', { bytesPerSecond: 8 * MiB });
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 4 * MiB);
+    swarm.peer('ben').pool.onServe((event) => {
+      if (event.type === 'chunk-served') swarm.network.stall('ben');
+    });
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([expect.objectContaining({ peerId: 'ben', code: 'TIMEOUT' })]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('times out a holder that never answers the manifest request and asks the next', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 150 });
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
+    swarm.network.stall('ben');
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([expect.objectContaining({ peerId: 'ben', code: 'TIMEOUT' })]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('skips a holder whose manifest does not match the content id (MANIFEST_MISMATCH)', async () => {
+    const swarm = createSwarm(['ana', 'forger', 'cleo']);
+    const { bytes, record } = await sharedBy(swarm, ['cleo'], MiB);
+    const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
+    await swarm.peer('forger').store.putFile({ ...record, manifest: forged });
+    expect(await contentIdOf(forged)).not.toBe(record.contentId);
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('forger', 'cleo'));
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([
+      expect.objectContaining({ peerId: 'forger', code: 'MANIFEST_MISMATCH' }),
+    ]);
+    expect(servedChunkIndices(swarm.peer('forger'))).toEqual([]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('asks for the holders again when every known one has failed', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 4 * MiB);
+    swarm.peer('ben').pool.onServe((event) => event.type === 'chunk-served' && swarm.network.killPeer('ben'));
+    const answers: Holder[][] = [[{ id: 'ben', name: 'Ben' }], [{ id: 'ben', name: 'Ben' }, { id: 'cleo', name: 'Cleo' }]];
+    let queries = 0;
+    const download = downloadInto(swarm.peer('ana'), record, async () => answers[Math.min(queries++, 1)] ?? []);
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    expect(queries).toBe(2);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('fails with NO_HOLDER naming each holder and its reason when all are gone', async () => {
+    const swarm = createSwarm(['ana', 'ben', 'cleo']);
+    const { record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
+    swarm.network.killPeer('ben');
+    swarm.network.lie('cleo');
+    const download = downloadInto(swarm.peer('ana'), record, async () => [
+      { id: 'ben', name: 'Ben' },
+      { id: 'cleo', name: 'Cleo' },
+    ]);
+
+    await download.start();
+
+    expect(download.state).toBe('failed');
+    expect(download.error?.code).toBe('NO_HOLDER');
+    expect(download.error?.message).toBe(
+      "Could not download 'shared.bin': no peer holding it could send it (Ben could not be reached; Cleo sent corrupt data)",
+    );
+  });
+});

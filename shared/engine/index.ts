@@ -1,0 +1,31 @@
+/**
+ * The transfer engine's public API. It depends on two interfaces only, a Transport and a
+ * ChunkStore, which the browser, the CLI and tests each supply.
+ */
+export type { ChunkStore, FileRecord } from './chunk-store';
+export type { Frame, PeerChannel, Transport } from './transport';
+export * from './transfer-policy';
+export { shareFile, type FileSource, type ShareFileOptions } from './share-file';
+export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
+export { PeerLink, type PeerLinkOptions } from './peer-link';
+export type { ServeEvent } from './serve-queue';
+export {
+  Download,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSnapshot,
+  type DownloadState,
+} from './download';
+export type { HolderFailure } from './holder-failures';
+export { ChunkScheduler } from './chunk-scheduler';
+export { SpeedMeter } from './speed-meter';
+export { isStoredFileComplete, missingChunkIndices, readStoredChunks } from './stored-file';
+// In-memory implementations, for tests and simulations only.
+export { MemoryChunkStore } from './memory-chunk-store';
+export {
+  MemoryChannel,
+  MemoryNetwork,
+  MemoryTransport,
+  type LinkConditions,
+  type MemoryNetworkOptions,
+} from './memory-transport';

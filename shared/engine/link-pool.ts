@@ -1,0 +1,143 @@
+/**
+ * Our links to other peers, at most one in use per peer: `linkTo` reuses an open link whoever opened
+ * it, or connects; channels other peers open to us become links that serve our store. Closed links
+ * are forgotten, so the next `linkTo` reconnects.
+ */
+import { asShoalError, ShoalError } from '../protocol/errors';
+import type { ChunkStore } from './chunk-store';
+import { PeerLink } from './peer-link';
+import type { ServeEvent } from './serve-queue';
+import { CONNECT_TIMEOUT_MS } from './transfer-policy';
+import type { PeerChannel, Transport } from './transport';
+
+export interface LinkPoolOptions {
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  sendHighWaterBytes?: number;
+  now?: () => number;
+}
+
+/** What a download needs from the pool; tests and simulations may pass their own. */
+export interface LinkSource {
+  linkTo(peerId: string): Promise<PeerLink>;
+}
+
+export class LinkPool implements LinkSource {
+  /** The link used for our requests to each peer. */
+  private readonly links = new Map<string, PeerLink>();
+  /** Every open link, including a second one when two peers dialled each other at once: it keeps
+   * serving whatever the other side asks on it until it closes. */
+  private readonly allLinks = new Set<PeerLink>();
+  private readonly connecting = new Map<string, Promise<PeerLink>>();
+  private readonly serveListeners = new Set<(event: ServeEvent) => void>();
+  private readonly stopIncoming: () => void;
+  private isClosed = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly store: ChunkStore,
+    private readonly options: LinkPoolOptions = {},
+  ) {
+    this.stopIncoming = transport.onIncoming((channel) => {
+      if (this.isClosed) channel.close();
+      else this.adopt(channel);
+    });
+  }
+
+  /** An open link to the peer: an existing one, or a new connection. Rejects with a ShoalError. */
+  linkTo(peerId: string): Promise<PeerLink> {
+    if (this.isClosed) return Promise.reject(new ShoalError('CANCELLED', 'The transfer engine is shut down'));
+    const existing = this.links.get(peerId);
+    if (existing?.isOpen) return Promise.resolve(existing);
+    let attempt = this.connecting.get(peerId);
+    if (attempt === undefined) {
+      attempt = this.connect(peerId).finally(() => this.connecting.delete(peerId));
+      this.connecting.set(peerId, attempt);
+    }
+    return attempt;
+  }
+
+  /** Hears what we serve to other peers: manifests, chunks and refusals. Returns an unsubscribe function. */
+  onServe(listener: (event: ServeEvent) => void): () => void {
+    this.serveListeners.add(listener);
+    return () => this.serveListeners.delete(listener);
+  }
+
+  /** Peers we have an open link to right now. */
+  connectedPeerIds(): string[] {
+    return [...this.links.values()].filter((link) => link.isOpen).map((link) => link.peerId);
+  }
+
+  /** Closes every link and stops accepting new ones; the transport itself belongs to the caller. */
+  close(): void {
+    this.isClosed = true;
+    this.stopIncoming();
+    for (const link of [...this.allLinks]) link.close();
+    this.links.clear();
+  }
+
+  private async connect(peerId: string): Promise<PeerLink> {
+    const timeoutMs = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const channel = await withTimeout(this.transport.connect(peerId, { timeoutMs }), timeoutMs, peerId);
+    if (this.isClosed) {
+      channel.close();
+      throw new ShoalError('CANCELLED', 'The transfer engine is shut down');
+    }
+    return this.adopt(channel);
+  }
+
+  /** Wraps a channel in a link; returns the link to use for the peer (an older open one wins). */
+  private adopt(channel: PeerChannel): PeerLink {
+    const link = new PeerLink(channel, {
+      store: this.store,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      sendHighWaterBytes: this.options.sendHighWaterBytes,
+      now: this.options.now,
+      onServe: (event) => this.emitServe(event),
+    });
+    this.allLinks.add(link);
+    link.onClose(() => {
+      this.allLinks.delete(link);
+      if (this.links.get(link.peerId) === link) this.links.delete(link.peerId);
+    });
+    const current = this.links.get(link.peerId);
+    if (current?.isOpen) return current;
+    this.links.set(link.peerId, link);
+    return link;
+  }
+
+  private emitServe(event: ServeEvent): void {
+    for (const listener of this.serveListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A UI listener's bug must not stop us serving; report it as uncaught instead.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
+/** The transport should honour its timeout; this guards against one that does not. */
+function withTimeout(connecting: Promise<PeerChannel>, timeoutMs: number, peerId: string): Promise<PeerChannel> {
+  return new Promise((resolve, reject) => {
+    let isTimedOut = false;
+    const timer = setTimeout(() => {
+      isTimedOut = true;
+      reject(new ShoalError('TIMEOUT', `Could not connect to ${peerId} within ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+    connecting.then(
+      (channel) => {
+        clearTimeout(timer);
+        if (isTimedOut) channel.close();
+        else resolve(channel);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(asShoalError(error, 'PEER_UNREACHABLE'));
+      },
+    );
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Our requests to one peer that await an answer: request ids, reassembling a chunk from its blocks,
+ * and the idle timeout. The peer answers requests in order, so when it sends nothing towards any
+ * of them for `timeoutMs`, none of them is moving and all fail with TIMEOUT.
+ */
+import { ShoalError } from '../protocol/errors';
+import type { BlockFrame, Manifest, PeerControl } from '../protocol/peer-messages';
+
+type ManifestAnswer = Extract<PeerControl, { t: 'manifest' }>;
+type ErrorAnswer = Extract<PeerControl, { t: 'error' }>;
+type Timer = ReturnType<typeof setTimeout>;
+
+interface ManifestWait {
+  kind: 'manifest';
+  contentId: string;
+  resolve: (manifest: Manifest) => void;
+  reject: (error: ShoalError) => void;
+}
+
+interface ChunkWait {
+  kind: 'chunk';
+  contentId: string;
+  index: number;
+  /** Preallocated to the chunk's length; blocks are copied straight into place. */
+  buffer: Uint8Array;
+  receivedBytes: number;
+  resolve: (bytes: Uint8Array) => void;
+  reject: (error: ShoalError) => void;
+}
+
+type Wait = ManifestWait | ChunkWait;
+
+export interface OutgoingRequestsOptions {
+  peerId: string;
+  timeoutMs: number;
+  now: () => number;
+  /** Sends a control frame; false when the channel cannot take it. */
+  sendControl: (message: PeerControl) => boolean;
+}
+
+export class OutgoingRequests {
+  private readonly waits = new Map<number, Wait>();
+  private nextRequestId = 1;
+  private lastProgressMs = 0;
+  private watchdog: Timer | undefined;
+
+  constructor(private readonly options: OutgoingRequestsOptions) {}
+
+  requestManifest(contentId: string): Promise<Manifest> {
+    return new Promise((resolve, reject) => {
+      this.open({ kind: 'manifest', contentId, resolve, reject }, (requestId) => ({
+        t: 'manifest-request',
+        requestId,
+        contentId,
+      }));
+    });
+  }
+
+  requestChunk(contentId: string, index: number, expectedLength: number): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      const buffer = new Uint8Array(expectedLength);
+      this.open({ kind: 'chunk', contentId, index, buffer, receivedBytes: 0, resolve, reject }, (requestId) => ({
+        t: 'chunk-request',
+        requestId,
+        contentId,
+        index,
+      }));
+    });
+  }
+
+  handleManifest(answer: ManifestAnswer): void {
+    const wait = this.waits.get(answer.requestId);
+    if (wait === undefined) return;
+    this.noteProgress();
+    if (wait.kind !== 'manifest' || answer.contentId !== wait.contentId) {
+      const message = `${this.options.peerId} answered with a manifest nobody asked for`;
+      this.fail(answer.requestId, wait, new ShoalError('MANIFEST_MISMATCH', message));
+      return;
+    }
+    this.settle(answer.requestId);
+    wait.resolve(answer.manifest);
+  }
+
+  handleError(answer: ErrorAnswer): void {
+    const wait = this.waits.get(answer.requestId);
+    if (wait === undefined) return;
+    this.noteProgress();
+    this.settle(answer.requestId);
+    wait.reject(new ShoalError(answer.code, answer.message));
+  }
+
+  handleBlock(block: BlockFrame): void {
+    const wait = this.waits.get(block.requestId);
+    if (wait === undefined) return; // an answer to a request we cancelled or gave up on
+    this.noteProgress();
+    if (wait.kind !== 'chunk') {
+      const message = `${this.options.peerId} sent bytes for a manifest request`;
+      this.fail(block.requestId, wait, new ShoalError('BAD_REQUEST', message));
+      return;
+    }
+    // Blocks arrive in order on an ordered channel; anything else is a broken or hostile sender.
+    const end = block.offset + block.payload.byteLength;
+    if (block.offset !== wait.receivedBytes || end > wait.buffer.byteLength) {
+      const detail = end > wait.buffer.byteLength ? 'more bytes than the chunk holds' : 'bytes out of order';
+      this.fail(block.requestId, wait, new ShoalError('CHUNK_CORRUPT', `${this.options.peerId} sent ${detail}`));
+      return;
+    }
+    wait.buffer.set(block.payload, block.offset);
+    wait.receivedBytes = end;
+    if (end === wait.buffer.byteLength) {
+      this.settle(block.requestId);
+      wait.resolve(wait.buffer);
+    }
+  }
+
+  /** Gives up on our requests for a file (or one chunk of it): they reject with CANCELLED and the peer is told. */
+  cancel(contentId: string, index?: number): void {
+    for (const [requestId, wait] of this.waits) {
+      if (wait.contentId !== contentId) continue;
+      if (index !== undefined && (wait.kind !== 'chunk' || wait.index !== index)) continue;
+      this.fail(requestId, wait, new ShoalError('CANCELLED', 'The request was cancelled'));
+    }
+  }
+
+  /** Rejects every request, e.g. when the channel closed; nothing is sent. */
+  failAll(error: ShoalError): void {
+    const waits = [...this.waits.values()];
+    this.waits.clear();
+    this.stopWatchdog();
+    for (const wait of waits) wait.reject(error);
+  }
+
+  private open(wait: Wait, toMessage: (requestId: number) => PeerControl): void {
+    const requestId = this.allocateRequestId();
+    if (this.waits.size === 0) this.lastProgressMs = this.options.now();
+    this.waits.set(requestId, wait);
+    if (!this.options.sendControl(toMessage(requestId))) {
+      this.settle(requestId);
+      wait.reject(new ShoalError('PEER_UNREACHABLE', `The connection to ${this.options.peerId} is closed`));
+      return;
+    }
+    this.startWatchdog();
+  }
+
+  /** Rejects one request and tells the peer to stop working on it. */
+  private fail(requestId: number, wait: Wait, error: ShoalError): void {
+    this.settle(requestId);
+    this.options.sendControl({ t: 'cancel', requestId });
+    wait.reject(error);
+  }
+
+  private settle(requestId: number): void {
+    this.waits.delete(requestId);
+    if (this.waits.size === 0) this.stopWatchdog();
+  }
+
+  private allocateRequestId(): number {
+    // u32 on the wire; skipping ids still in use keeps a wrapped counter safe.
+    do this.nextRequestId = (this.nextRequestId + 1) >>> 0;
+    while (this.waits.has(this.nextRequestId));
+    return this.nextRequestId;
+  }
+
+  private noteProgress(): void {
+    this.lastProgressMs = this.options.now();
+  }
+
+  private startWatchdog(): void {
+    if (this.watchdog === undefined) this.watchdog = setTimeout(this.checkIdle, this.options.timeoutMs);
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  private readonly checkIdle = (): void => {
+    this.watchdog = undefined;
+    if (this.waits.size === 0) return;
+    const idleMs = this.options.now() - this.lastProgressMs;
+    if (idleMs < this.options.timeoutMs) {
+      this.watchdog = setTimeout(this.checkIdle, this.options.timeoutMs - idleMs);
+      return;
+    }
+    const error = new ShoalError('TIMEOUT', `${this.options.peerId} stopped answering`);
+    for (const [requestId, wait] of this.waits) this.fail(requestId, wait, error);
+  };
+}
