@@ -37,7 +37,8 @@ export async function openPeer(browser: Browser, baseUrl: string, name: string):
 
 interface Fixtures {
   tracker: RunningTracker;
-  peers: (...names: string[]) => Promise<Peer[]>;
+  /** Opens one joined peer per name, in order. */
+  peers: <Names extends string[]>(...names: Names) => Promise<{ [K in keyof Names]: Peer }>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -48,10 +49,11 @@ export const test = base.extend<Fixtures>({
   },
   peers: async ({ browser, tracker }, use) => {
     const opened: Peer[] = [];
-    await use(async (...names) => {
+    await use(async <Names extends string[]>(...names: Names) => {
       const peers = await Promise.all(names.map((name) => openPeer(browser, tracker.url, name)));
       opened.push(...peers);
-      return peers;
+      // Promise.all keeps the order and length of `names`, which the mapped tuple type states.
+      return peers as { [K in keyof Names]: Peer };
     });
     await Promise.all(opened.map((peer) => peer.close().catch(() => undefined)));
   },

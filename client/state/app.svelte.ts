@@ -6,7 +6,7 @@ import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { LinkPool } from '../../shared/engine/link-pool';
 import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
 import { IdbChunkStore } from '../adapters/idb-chunk-store';
-import { TrackerConnection } from '../tracker-connection';
+import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
 import { Library } from './library.svelte';
@@ -34,6 +34,7 @@ export class ShoalApp {
       pool,
       library: this.library,
       alerts: this.alerts,
+      myPeerId: () => this.connection.me?.id,
     });
     this.connection = new Connection(this.tracker, () => this.afterJoin());
   }

@@ -4,7 +4,7 @@
  */
 import { asShoalError, ShoalError } from '../../shared/protocol/errors';
 import type { Holder, PeerSummary } from '../../shared/protocol/tracker-messages';
-import type { TrackerConnection } from '../tracker-connection';
+import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting';
 

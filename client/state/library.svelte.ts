@@ -8,7 +8,7 @@ import type { FileRecord } from '../../shared/engine/chunk-store';
 import type { FileAnnouncement } from '../../shared/protocol/tracker-messages';
 import { fileSourceOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
-import type { TrackerConnection } from '../tracker-connection';
+import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
 
 export interface SharedFile {

@@ -1,7 +1,7 @@
 /** Search over the network's file index. The last query is re-run whenever the index changes,
  * so results follow peers joining, leaving and sharing. */
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
-import type { TrackerConnection } from '../tracker-connection';
+import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
 
 export class Search {

@@ -7,7 +7,7 @@ import { Download, type DownloadState } from '../../shared/engine/download';
 import type { LinkPool } from '../../shared/engine/link-pool';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
-import type { TrackerConnection } from '../tracker-connection';
+import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
 import { isComplete, type Library } from './library.svelte';
 
@@ -40,6 +40,7 @@ export class Transfers {
     pool: LinkPool;
     library: Library;
     alerts: Alerts;
+    myPeerId: () => string | undefined;
   };
 
   constructor(deps: Transfers['deps']) {
@@ -56,7 +57,11 @@ export class Transfers {
     if (this.isActive(request.contentId)) return;
     const download = new Download({
       ...request,
-      holders: () => this.deps.tracker.holders(request.contentId),
+      // We never download from ourselves, even if we hold part of the file.
+      holders: async () => {
+        const myId = this.deps.myPeerId();
+        return (await this.deps.tracker.holders(request.contentId)).filter((holder) => holder.id !== myId);
+      },
       pool: this.deps.pool,
       store: this.deps.store,
     });

@@ -3,11 +3,8 @@
  * objectMode so text frames stay strings and binary frames arrive as Uint8Array (Buffer).
  */
 import type SimplePeer from 'simple-peer';
+import { SEND_LOW_WATER_BYTES } from '../engine/transfer-policy';
 import type { Frame, PeerChannel } from '../engine/transport';
-
-/** Backpressure marks. Chromium's SCTP send queue accepts ~16 MiB before it errors; a few MiB
- * keeps the pipe full on a fast link without holding much memory. */
-const BUFFER_LOW_WATER_BYTES = 1024 * 1024;
 
 /** The bit of RTCDataChannel we need that simple-peer keeps private (it exposes only `bufferSize`). */
 interface BufferEvents {
@@ -29,7 +26,7 @@ export class SimplePeerChannel implements PeerChannel {
     // simple-peer has no public drain event for send(); its underlying channel does.
     const channel = (peer as unknown as { _channel: BufferEvents | null })._channel;
     if (channel) {
-      channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER_BYTES;
+      channel.bufferedAmountLowThreshold = SEND_LOW_WATER_BYTES;
       channel.addEventListener('bufferedamountlow', () => this.releaseDrainWaiters());
     }
     peer.on('data', (data: unknown) => {
@@ -55,7 +52,7 @@ export class SimplePeerChannel implements PeerChannel {
   }
 
   waitForDrain(): Promise<void> {
-    if (this.closed || this.peer.bufferSize <= BUFFER_LOW_WATER_BYTES) return Promise.resolve();
+    if (this.closed || this.peer.bufferSize <= SEND_LOW_WATER_BYTES) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 

@@ -6,12 +6,11 @@
 import type SimplePeer from 'simple-peer';
 import { ShoalError } from '../protocol/errors';
 import type { SignalData, SignalPush } from '../protocol/tracker-messages';
+import { CONNECT_TIMEOUT_MS } from '../engine/transfer-policy';
 import type { PeerChannel, Transport } from '../engine/transport';
 import type { SignalingChannel } from './signaling';
 import { SimplePeerChannel } from './simple-peer-channel';
 
-/** Long enough for ICE on a slow LAN, short enough that a dead holder is given up on quickly. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 export type SimplePeerConstructor = new (options: SimplePeer.Options) => SimplePeer.Instance;
 
@@ -42,7 +41,7 @@ export class SimplePeerTransport implements Transport {
   connect(peerId: string, options: { timeoutMs?: number } = {}): Promise<PeerChannel> {
     const connectionId = `${Date.now().toString(36)}-${(this.nextConnectionNumber++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const peer = this.createPeer(peerId, connectionId, true);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
     return new Promise<PeerChannel>((resolve, reject) => {
       const fail = (error: ShoalError): void => {
         clearTimeout(timer);
@@ -108,7 +107,7 @@ export class SimplePeerTransport implements Transport {
       this.options.signaling.sendSignal(push.from, push.connectionId, data).catch(() => peer.destroy());
     });
     // An offer whose connection never opens (the caller gave up, ICE failed) must not linger.
-    const abandonTimer = setTimeout(() => peer.destroy(), DEFAULT_CONNECT_TIMEOUT_MS);
+    const abandonTimer = setTimeout(() => peer.destroy(), CONNECT_TIMEOUT_MS);
     peer.once('close', () => clearTimeout(abandonTimer));
     peer.once('connect', () => {
       clearTimeout(abandonTimer);

@@ -1,10 +1,10 @@
 /**
- * The browser's link to the tracker: a Socket.IO client with typed, validated request/ack calls.
- * Socket.IO reconnects by itself; whoever owns this connection re-joins on `onConnectionChange`.
+ * A peer's link to the tracker (browser and Node alike): a Socket.IO client with typed, validated
+ * request/ack calls. Socket.IO reconnects by itself; the owner re-joins on `onConnectionChange`.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
-import { ShoalError, type ErrorBody } from '../shared/protocol/errors';
+import { ShoalError, type ErrorBody } from '../protocol/errors';
 import {
   holdersAckSchema,
   joinAckSchema,
@@ -20,8 +20,8 @@ import {
   type ServerToClientEvents,
   type SignalData,
   type SignalPush,
-} from '../shared/protocol/tracker-messages';
-import type { SignalingChannel } from '../shared/transport/signaling';
+} from '../protocol/tracker-messages';
+import type { SignalingChannel } from '../transport/signaling';
 
 /** A tracker that does not acknowledge within this time is treated as unreachable. */
 const ACK_TIMEOUT_MS = 10_000;
