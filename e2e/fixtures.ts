@@ -2,19 +2,30 @@
  * Playwright fixtures: a real tracker (serving the built app) on an ephemeral port, and peers, each
  * a separate browser context (its own IndexedDB) that has joined the network under a name.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
-import { createTracker, type RunningTracker } from '../signaling-server/app';
+import { createTracker, type RunningTracker, type TrackerOptions } from '../signaling-server/app';
 
 /** Short heartbeats so the tests see dead peers removed in about a second. */
 const TEST_PING_INTERVAL_MS = 500;
 const TEST_PING_TIMEOUT_MS = 500;
 
-export async function startTracker(port = 0): Promise<RunningTracker> {
+/** A fresh data directory, so registrations of one test never leak into another. */
+export function tempDataDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'shoal-tracker-'));
+}
+
+/** A tracker on 127.0.0.1 (port 0 = any free port) with its own data directory unless given one. */
+export async function startTracker(options: TrackerOptions = {}): Promise<RunningTracker> {
   return createTracker({
     host: '127.0.0.1',
-    port,
+    port: 0,
     pingIntervalMs: TEST_PING_INTERVAL_MS,
     pingTimeoutMs: TEST_PING_TIMEOUT_MS,
+    dataDir: options.dataDir ?? (await tempDataDir()),
+    ...options,
   });
 }
 
@@ -24,12 +35,13 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-export async function openPeer(browser: Browser, baseUrl: string, name: string): Promise<Peer> {
+export async function openPeer(browser: Browser, baseUrl: string, name: string, networkKey?: string): Promise<Peer> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(baseUrl);
   await expect(page.getByRole('status')).toContainText('Online');
   await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+  if (networkKey) await page.getByLabel('Network key').fill(networkKey);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByRole('status')).toContainText(`Online as ${name}`);
   return { name, page, close: () => context.close() };

@@ -1,11 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { openPeer, startTracker } from './fixtures';
+import { openPeer, startTracker, tempDataDir } from './fixtures';
 import { downloadAndHash, resultRow, search, share } from './peer-actions';
 import { makeRandomFile } from './test-files';
 
 test('both peers go offline when the tracker stops and recover when it is back', async ({ browser }) => {
   const file = await makeRandomFile('after-restart.dat', 1_500_000);
-  let tracker = await startTracker();
+  const dataDir = await tempDataDir();
+  let tracker = await startTracker({ dataDir });
   const port = tracker.port;
   const ana = await openPeer(browser, tracker.url, 'ana');
   const ben = await openPeer(browser, tracker.url, 'ben');
@@ -16,7 +17,8 @@ test('both peers go offline when the tracker stops and recover when it is back',
     await expect(ana.page.getByRole('status')).toContainText(/Offline|Reconnecting/);
     await expect(ben.page.getByRole('status')).toContainText(/Offline|Reconnecting/);
 
-    tracker = await startTracker(port);
+    // Same port and data: the registrations of 'ana' and 'ben' survive, so both re-join as themselves.
+    tracker = await startTracker({ port, dataDir });
     await expect(ana.page.getByRole('status')).toContainText('Online as ana');
     await expect(ben.page.getByRole('status')).toContainText('Online as ben');
     await expect(ben.page.getByRole('list', { name: 'Peers' }).getByRole('listitem')).toHaveCount(2);

@@ -1,14 +1,18 @@
 /**
- * The composition root of the browser peer: wires the tracker connection, the IndexedDB chunk
- * store, the simple-peer transport and the engine together, and exposes the UI's state objects.
+ * The composition root of the browser peer: wires the tracker connection, the IndexedDB stores,
+ * the simple-peer transport and the engine together, and exposes the UI's state objects.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { LinkPool } from '../../shared/engine/link-pool';
+import type { PeerIdentity } from '../../shared/identity/peer-keys';
+import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
 import { IdbChunkStore } from '../adapters/idb-chunk-store';
-import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
+import { loadOrCreateIdentity } from '../adapters/idb-identity';
+import { IdbKnownKeys } from '../adapters/idb-known-keys';
 import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
+import { KnownPeers } from './known-peers.svelte';
 import { Library } from './library.svelte';
 import { Search } from './search.svelte';
 import { Transfers } from './transfers.svelte';
@@ -16,6 +20,7 @@ import { Transfers } from './transfers.svelte';
 export class ShoalApp {
   readonly alerts = new Alerts();
   readonly connection: Connection;
+  readonly knownPeers: KnownPeers;
   readonly library: Library;
   readonly search: Search;
   readonly transfers: Transfers;
@@ -23,8 +28,22 @@ export class ShoalApp {
   private readonly tracker = new TrackerConnection();
   private readonly store = new IdbChunkStore();
 
-  constructor() {
-    const transport = new SimplePeerTransport({ SimplePeer, signaling: this.tracker });
+  /** Loads (or creates) this browser's identity key, then builds the app. */
+  static async create(): Promise<ShoalApp> {
+    return new ShoalApp(await loadOrCreateIdentity());
+  }
+
+  private constructor(identity: PeerIdentity) {
+    this.knownPeers = new KnownPeers(new IdbKnownKeys(), this.alerts);
+    const transport = new SimplePeerTransport({
+      SimplePeer,
+      signaling: this.tracker,
+      auth: {
+        identity,
+        myPeerId: () => this.connection.me?.id,
+        onRejected: ({ reason }) => this.alerts.show(reason),
+      },
+    });
     const pool = new LinkPool(transport, this.store);
     this.library = new Library(this.store, this.tracker, this.alerts);
     this.search = new Search(this.tracker, this.alerts);
@@ -36,7 +55,10 @@ export class ShoalApp {
       alerts: this.alerts,
       myPeerId: () => this.connection.me?.id,
     });
-    this.connection = new Connection(this.tracker, () => this.afterJoin());
+    this.connection = new Connection(this.tracker, identity, {
+      onJoined: () => this.afterJoin(),
+      onPeers: (peers) => void this.knownPeers.check(peers, this.connection.me?.id),
+    });
   }
 
   /** Loads what IndexedDB kept, then connects (and re-joins if a name was remembered). */

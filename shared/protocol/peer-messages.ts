@@ -1,7 +1,9 @@
 /**
  * Data-channel frames between two peers. Control messages are JSON text frames parsed with
  * `peerControlSchema`; chunk bytes travel in binary frames (see `encodeBlockFrame`) so they are
- * never base64-inflated or copied through JSON.
+ * never base64-inflated or copied through JSON. A peer still downloading a file serves the chunks
+ * it has: `have-request` asks which, `have` answers with a bitfield, and `have-chunk` tells a peer
+ * that asked about a file of each chunk stored since.
  */
 import { z } from 'zod';
 import { contentIdSchema } from './tracker-messages';
@@ -27,6 +29,17 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 const requestIdSchema = z.number().int().min(0).max(0xffff_ffff);
 
+/** Chunks a have-bitfield can describe: MAX_CHUNKS_PER_FILE (content/chunking.ts), one bit each. */
+export const HAVE_CHUNKS_MAX = 1024;
+export const HAVE_BITFIELD_MAX_BYTES = HAVE_CHUNKS_MAX / 8;
+/** Base64 of HAVE_BITFIELD_MAX_BYTES bytes, padding included. */
+const HAVE_BITFIELD_MAX_CHARS = Math.ceil(HAVE_BITFIELD_MAX_BYTES / 3) * 4;
+const haveBitfieldSchema = z
+  .string()
+  .max(HAVE_BITFIELD_MAX_CHARS)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'A bitfield is base64');
+const chunkIndexSchema = z.number().int().min(0);
+
 export const peerControlSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('manifest-request'), requestId: requestIdSchema, contentId: contentIdSchema }),
   z.object({ t: z.literal('manifest'), requestId: requestIdSchema, contentId: contentIdSchema, manifest: manifestSchema }),
@@ -34,9 +47,12 @@ export const peerControlSchema = z.discriminatedUnion('t', [
     t: z.literal('chunk-request'),
     requestId: requestIdSchema,
     contentId: contentIdSchema,
-    index: z.number().int().min(0),
+    index: chunkIndexSchema,
   }),
   z.object({ t: z.literal('cancel'), requestId: requestIdSchema }),
+  z.object({ t: z.literal('have-request'), requestId: requestIdSchema, contentId: contentIdSchema }),
+  z.object({ t: z.literal('have'), requestId: requestIdSchema, contentId: contentIdSchema, bitfield: haveBitfieldSchema }),
+  z.object({ t: z.literal('have-chunk'), contentId: contentIdSchema, index: chunkIndexSchema.max(HAVE_CHUNKS_MAX - 1) }),
   z.object({
     t: z.literal('error'),
     requestId: requestIdSchema,
@@ -89,4 +105,35 @@ export function parseControlFrame(text: string): PeerControl | undefined {
 
 export function encodeControlFrame(message: PeerControl): string {
   return JSON.stringify(message);
+}
+
+/**
+ * The chunks held, as base64 of a bit array: bit `i` is bit `7 - i % 8` of byte `i / 8` (most
+ * significant first, as in BitTorrent). Indices at or beyond `chunkCount` are left out.
+ */
+export function encodeHaveBitfield(heldIndices: Iterable<number>, chunkCount: number): string {
+  const bytes = new Uint8Array(Math.ceil(Math.min(chunkCount, HAVE_CHUNKS_MAX) / 8));
+  for (const index of heldIndices) {
+    if (!Number.isInteger(index) || index < 0 || index >= chunkCount || index >= HAVE_CHUNKS_MAX) continue;
+    bytes[index >> 3] = (bytes[index >> 3] ?? 0) | (0x80 >> (index & 7));
+  }
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The held indices below `chunkCount`, ascending; bits past the end of a short bitfield read as 0. */
+export function decodeHaveBitfield(bitfield: string, chunkCount: number): number[] {
+  let binary: string;
+  try {
+    binary = atob(bitfield);
+  } catch {
+    return [];
+  }
+  const held: number[] = [];
+  const bitCount = Math.min(chunkCount, binary.length * 8, HAVE_CHUNKS_MAX);
+  for (let index = 0; index < bitCount; index += 1) {
+    if (binary.charCodeAt(index >> 3) & (0x80 >> (index & 7))) held.push(index);
+  }
+  return held;
 }

@@ -25,6 +25,11 @@ export const contentIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'A content id 
 
 export const peerIdSchema = z.string().min(1).max(64);
 
+/** base64 of a raw P-256 public key (65 bytes → 88 characters); see shared/identity/peer-keys.ts. */
+export const publicKeySchema = z.string().min(1).max(128);
+/** base64 of a 64-byte ECDSA signature (88 characters). */
+export const signatureSchema = z.string().min(1).max(128);
+
 /** A file name is shown as text and never used as a path by the tracker. */
 export const fileNameSchema = z
   .string()
@@ -46,6 +51,10 @@ export const peerSummarySchema = z.object({
   id: peerIdSchema,
   name: z.string(),
   files: z.number().int().min(0),
+  /** The key the tracker verified at join, so peers can remember it and notice a change. */
+  publicKey: publicKeySchema,
+  /** Short form of the key for people to compare ("1a2b 3c4d 5e6f 7a8b"). */
+  fingerprint: z.string(),
 });
 export type PeerSummary = z.infer<typeof peerSummarySchema>;
 
@@ -60,8 +69,13 @@ export type SearchResult = z.infer<typeof searchResultSchema>;
 
 // ---- peer -> tracker requests -------------------------------------------------------------
 
+/** Join: the name, the peer's public key, and its signature of `joinChallengeText(nonce, name)`
+ * for the nonce from the `challenge` event; plus the operator's network key when one is set. */
 export const joinRequestSchema = z.object({
   name: displayNameSchema,
+  publicKey: publicKeySchema,
+  signature: signatureSchema,
+  networkKey: z.string().max(256).optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -91,6 +105,8 @@ export const signalDataSchema = z.looseObject({
   type: z.string().max(32).optional(),
   sdp: z.string().max(60_000).optional(),
   candidate: z.unknown().optional(),
+  /** On offers and answers: the sender's signature of `signalAuthText(session, sdp)`. */
+  auth: signatureSchema.optional(),
 });
 export type SignalData = z.infer<typeof signalDataSchema>;
 
@@ -110,8 +126,17 @@ export type SignalRequest = z.infer<typeof signalRequestSchema>;
 export const failureSchema = z.object({ ok: z.literal(false), error: errorBodySchema });
 export type Failure = z.infer<typeof failureSchema>;
 
+export const challengeAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), nonce: z.string().min(16).max(128) }),
+  failureSchema,
+]);
+export type ChallengeAck = z.infer<typeof challengeAckSchema>;
+
+export const joinedPeerSchema = holderSchema.extend({ fingerprint: z.string() });
+export type JoinedPeer = z.infer<typeof joinedPeerSchema>;
+
 export const joinAckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), peer: holderSchema }),
+  z.object({ ok: z.literal(true), peer: joinedPeerSchema }),
   failureSchema,
 ]);
 export type JoinAck = z.infer<typeof joinAckSchema>;
@@ -142,13 +167,21 @@ export type PeersPush = z.infer<typeof peersPushSchema>;
 export const signalPushSchema = z.object({
   from: peerIdSchema,
   fromName: z.string(),
+  /** The sender's key as the tracker verified it at join; offers and answers must be signed by it. */
+  fromPublicKey: publicKeySchema,
   connectionId: z.string().min(1).max(64),
   data: signalDataSchema,
 });
 export type SignalPush = z.infer<typeof signalPushSchema>;
 
 /** Event names, in one place so neither side can misspell them. */
+/** Pushed just before the tracker disconnects a peer on purpose (name revoked, key banned). */
+export const removedPushSchema = z.object({ error: errorBodySchema });
+export type RemovedPush = z.infer<typeof removedPushSchema>;
+
 export const TRACKER_EVENTS = {
+  /** Asks for a one-time nonce to sign in `join`. */
+  challenge: 'challenge',
   join: 'join',
   announce: 'announce',
   withdraw: 'withdraw',
@@ -160,10 +193,13 @@ export const TRACKER_EVENTS = {
   peers: 'peers',
   /** Pushed: the file index changed (announce, withdraw, a peer left); clients refresh their search. */
   indexChanged: 'index-changed',
+  /** Pushed: this peer is being disconnected by the operator, and why. */
+  removed: 'removed',
 } as const;
 
 /** Typed Socket.IO event maps, for `Server<ClientToServer, ServerToClient>` and `Socket<ServerToClient, ClientToServer>`. */
 export interface ClientToServerEvents {
+  challenge: (request: unknown, ack: (response: ChallengeAck) => void) => void;
   join: (request: unknown, ack: (response: JoinAck) => void) => void;
   announce: (request: unknown, ack: (response: OkAck) => void) => void;
   withdraw: (request: unknown, ack: (response: OkAck) => void) => void;
@@ -176,4 +212,5 @@ export interface ServerToClientEvents {
   peers: (push: PeersPush) => void;
   signal: (push: SignalPush) => void;
   'index-changed': () => void;
+  removed: (push: RemovedPush) => void;
 }

@@ -5,7 +5,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import { ShoalError, type ErrorBody } from '../protocol/errors';
+import type { PeerIdentity } from '../identity/peer-keys';
+import { joinChallengeText } from '../identity/signed-texts';
 import {
+  challengeAckSchema,
   holdersAckSchema,
   joinAckSchema,
   okAckSchema,
@@ -15,11 +18,14 @@ import {
   type ClientToServerEvents,
   type FileAnnouncement,
   type Holder,
+  type JoinedPeer,
   type PeerSummary,
+  type RemovedPush,
   type SearchResult,
   type ServerToClientEvents,
   type SignalData,
   type SignalPush,
+  removedPushSchema,
 } from '../protocol/tracker-messages';
 import type { SignalingChannel } from '../transport/signaling';
 
@@ -27,7 +33,14 @@ import type { SignalingChannel } from '../transport/signaling';
 const ACK_TIMEOUT_MS = 10_000;
 
 type TrackerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-type AckEvent = 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal';
+type AckEvent = 'challenge' | 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal';
+
+export interface JoinOptions {
+  name: string;
+  identity: PeerIdentity;
+  /** Only for networks whose operator set a network key. */
+  networkKey?: string;
+}
 
 export interface SearchPage {
   total: number;
@@ -41,6 +54,11 @@ export class TrackerConnection implements SignalingChannel {
   constructor(url?: string) {
     const options = { transports: ['websocket'], reconnectionDelayMax: 2000, autoConnect: false };
     this.socket = url === undefined ? io(options) : io(url, options);
+    // A tracker that disconnects us on purpose (revoked, banned) is still there: reconnect so the
+    // person sees the join form again; Socket.IO only reconnects by itself after network failures.
+    this.socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') this.socket.connect();
+    });
     this.socket.on('signal', (raw: unknown) => {
       const push = signalPushSchema.safeParse(raw);
       if (!push.success) return;
@@ -76,8 +94,21 @@ export class TrackerConnection implements SignalingChannel {
     this.socket.on('index-changed', listener);
   }
 
-  async join(name: string): Promise<Holder> {
-    return (await this.request('join', { name }, joinAckSchema)).peer;
+  /** Registers under a name, proving ownership of the identity key by signing the tracker's nonce. */
+  async join({ name, identity, networkKey }: JoinOptions): Promise<JoinedPeer> {
+    const { nonce } = await this.request('challenge', {}, challengeAckSchema);
+    // The tracker verifies the trimmed name, so sign exactly that.
+    const signature = await identity.sign(joinChallengeText(nonce, name.trim()));
+    const request = { name, publicKey: identity.publicKey, signature, ...(networkKey ? { networkKey } : {}) };
+    return (await this.request('join', request, joinAckSchema)).peer;
+  }
+
+  /** The tracker disconnects us on purpose (name revoked, key banned) and says why first. */
+  onRemoved(listener: (push: RemovedPush) => void): void {
+    this.socket.on('removed', (raw: unknown) => {
+      const push = removedPushSchema.safeParse(raw);
+      if (push.success) listener(push.data);
+    });
   }
 
   async announce(files: FileAnnouncement[]): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The engine's Transport over simple-peer, signalling through the tracker. It is written against
  * the simple-peer constructor it is given, so the browser passes simple-peer's browser bundle and
- * Node passes simple-peer with a native WebRTC binding (`wrtc` option).
+ * Node passes simple-peer with a native WebRTC binding (`wrtc` option). With `auth`, offers and
+ * answers are signed and checked (signal-signing.ts).
  */
 import type SimplePeer from 'simple-peer';
 import { ShoalError } from '../protocol/errors';
@@ -10,25 +11,33 @@ import { CONNECT_TIMEOUT_MS } from '../engine/transfer-policy';
 import type { PeerChannel, Transport } from '../engine/transport';
 import type { SignalingChannel } from './signaling';
 import { SimplePeerChannel } from './simple-peer-channel';
-
+import { isSignalAuthentic, signSignal, type SignalAuth } from './signal-signing';
 
 export type SimplePeerConstructor = new (options: SimplePeer.Options) => SimplePeer.Instance;
 
 export interface SimplePeerTransportOptions {
   SimplePeer: SimplePeerConstructor;
   signaling: SignalingChannel;
+  /** Sign our offers/answers and refuse peers whose signatures do not check out. */
+  auth?: SignalAuth;
   /** Extra simple-peer options (ICE servers, `wrtc` in Node). */
   peerOptions?: Partial<SimplePeer.Options>;
 }
 
-interface PendingConnection {
+interface Connection {
   peerId: string;
+  peerName: string;
   peer: SimplePeer.Instance;
+  /** Signals are signed and verified asynchronously; these chains keep them in order. */
+  outgoing: Promise<void>;
+  incoming: Promise<void>;
+  /** Fails the caller's connect() (initiator side only). */
+  fail?: (error: ShoalError) => void;
 }
 
 export class SimplePeerTransport implements Transport {
   private readonly options: SimplePeerTransportOptions;
-  private readonly connections = new Map<string, PendingConnection>();
+  private readonly connections = new Map<string, Connection>();
   private readonly incomingListeners = new Set<(channel: PeerChannel) => void>();
   private readonly stopListening: () => void;
   private nextConnectionNumber = 0;
@@ -40,7 +49,8 @@ export class SimplePeerTransport implements Transport {
 
   connect(peerId: string, options: { timeoutMs?: number } = {}): Promise<PeerChannel> {
     const connectionId = `${Date.now().toString(36)}-${(this.nextConnectionNumber++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const peer = this.createPeer(peerId, connectionId, true);
+    const connection = this.createConnection(peerId, peerId, connectionId, true);
+    const { peer } = connection;
     const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
     return new Promise<PeerChannel>((resolve, reject) => {
       const fail = (error: ShoalError): void => {
@@ -49,6 +59,7 @@ export class SimplePeerTransport implements Transport {
         peer.destroy();
         reject(error);
       };
+      connection.fail = fail;
       const timer = setTimeout(
         () => fail(new ShoalError('PEER_UNREACHABLE', 'The peer did not answer the connection in time')),
         timeoutMs,
@@ -61,11 +72,6 @@ export class SimplePeerTransport implements Transport {
         fail(new ShoalError('PEER_UNREACHABLE', `Could not connect to the peer: ${error.message}`)),
       );
       peer.once('close', () => fail(new ShoalError('PEER_UNREACHABLE', 'The connection closed before it opened')));
-      peer.on('signal', (data: SignalData) => {
-        this.options.signaling.sendSignal(peerId, connectionId, data).catch((error: unknown) => {
-          fail(error instanceof ShoalError ? error : new ShoalError('PEER_UNREACHABLE', String(error)));
-        });
-      });
     });
   }
 
@@ -80,7 +86,7 @@ export class SimplePeerTransport implements Transport {
     this.connections.clear();
   }
 
-  private createPeer(peerId: string, connectionId: string, initiator: boolean): SimplePeer.Instance {
+  private createConnection(peerId: string, peerName: string, connectionId: string, initiator: boolean): Connection {
     const peer = new this.options.SimplePeer({
       initiator,
       trickle: true,
@@ -88,41 +94,73 @@ export class SimplePeerTransport implements Transport {
       config: { iceServers: [] },
       ...this.options.peerOptions,
     });
-    this.connections.set(connectionId, { peerId, peer });
+    const connection: Connection = { peerId, peerName, peer, outgoing: Promise.resolve(), incoming: Promise.resolve() };
+    this.connections.set(connectionId, connection);
     peer.once('close', () => this.connections.delete(connectionId));
-    return peer;
+    peer.on('signal', (data: SignalData) => {
+      connection.outgoing = connection.outgoing.then(() => this.sendSignal(connection, connectionId, data));
+    });
+    return connection;
+  }
+
+  private async sendSignal(connection: Connection, connectionId: string, data: SignalData): Promise<void> {
+    try {
+      const auth = this.options.auth;
+      const signed = auth ? await signSignal(data, this.session(connectionId, auth.myPeerId() ?? '', connection.peerId), auth.identity) : data;
+      await this.options.signaling.sendSignal(connection.peerId, connectionId, signed);
+    } catch (error) {
+      const reason = error instanceof ShoalError ? error : new ShoalError('PEER_UNREACHABLE', String(error));
+      if (connection.fail) connection.fail(reason);
+      else connection.peer.destroy();
+    }
   }
 
   /** Routes a relayed signal to its connection, creating the answering side of a new one. */
   private handleSignal(push: SignalPush): void {
-    const existing = this.connections.get(push.connectionId);
-    if (existing) {
-      // Only the peer we are talking to may continue a connection.
-      if (existing.peerId === push.from) this.safeSignal(existing.peer, push.data);
-      return;
+    let connection = this.connections.get(push.connectionId);
+    if (connection && connection.peerId !== push.from) return; // only the peer we talk to may continue
+    if (!connection) {
+      if (push.data.type !== 'offer') return;
+      connection = this.createConnection(push.from, push.fromName, push.connectionId, false);
+      this.acceptWhenOpen(connection);
     }
-    if (push.data.type !== 'offer') return;
-    const peer = this.createPeer(push.from, push.connectionId, false);
-    peer.on('signal', (data: SignalData) => {
-      this.options.signaling.sendSignal(push.from, push.connectionId, data).catch(() => peer.destroy());
-    });
+    const target = connection;
+    target.incoming = target.incoming.then(() => this.applySignal(target, push));
+  }
+
+  private async applySignal(connection: Connection, push: SignalPush): Promise<void> {
+    const auth = this.options.auth;
+    if (auth) {
+      const session = this.session(push.connectionId, push.from, auth.myPeerId() ?? '');
+      if (!(await isSignalAuthentic(push.data, session, push.fromPublicKey))) {
+        const reason = `'${push.fromName}' sent connection details whose signature does not match its key; the connection was refused`;
+        auth.onRejected?.({ peerId: push.from, peerName: push.fromName, reason });
+        if (connection.fail) connection.fail(new ShoalError('SIGNATURE_INVALID', reason));
+        else connection.peer.destroy();
+        return;
+      }
+    }
+    try {
+      connection.peer.signal(push.data as SimplePeer.SignalData);
+    } catch {
+      connection.peer.destroy();
+    }
+  }
+
+  private acceptWhenOpen(connection: Connection): void {
+    const { peer } = connection;
     // An offer whose connection never opens (the caller gave up, ICE failed) must not linger.
     const abandonTimer = setTimeout(() => peer.destroy(), CONNECT_TIMEOUT_MS);
     peer.once('close', () => clearTimeout(abandonTimer));
+    peer.on('error', () => peer.destroy());
     peer.once('connect', () => {
       clearTimeout(abandonTimer);
-      const channel = new SimplePeerChannel(push.from, peer);
+      const channel = new SimplePeerChannel(connection.peerId, peer);
       for (const listener of this.incomingListeners) listener(channel);
     });
-    peer.on('error', () => peer.destroy());
-    this.safeSignal(peer, push.data);
   }
 
-  private safeSignal(peer: SimplePeer.Instance, data: SignalData): void {
-    try {
-      peer.signal(data as SimplePeer.SignalData);
-    } catch {
-      peer.destroy();
-    }
+  private session(connectionId: string, fromPeerId: string, toPeerId: string) {
+    return { connectionId, fromPeerId, toPeerId };
   }
 }
