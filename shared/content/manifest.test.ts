@@ -55,6 +55,13 @@ describe('manifest and content id', () => {
     await expect(verifyManifest(await contentIdOf(lying), lying)).rejects.toMatchObject({ code: 'MANIFEST_MISMATCH' });
   });
 
+  it('rejects a consistent manifest with more chunks than a have-bitfield can describe', async () => {
+    const chunkHashes = Array.from({ length: 1025 }, () => 'a'.repeat(64));
+    const huge: Manifest = { size: 1025, chunkSizeBytes: 1, chunkHashes };
+    const error = await verifyManifest(await contentIdOf(huge), huge).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MANIFEST_MISMATCH', message: 'The manifest lists more than 1024 chunks' });
+  });
+
   it('accepts exactly the right bytes for a chunk', async () => {
     const bytes = randomBytes(chunkSizeFor(0) + 1000);
     const manifest = await manifestOf(bytes);

@@ -6,7 +6,7 @@
  */
 import { ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
-import { chunkCount, chunkLength } from './chunking';
+import { chunkCount, chunkLength, MAX_CHUNKS_PER_FILE } from './chunking';
 import { sha256Hex } from './sha256';
 
 const MANIFEST_ID_PREFIX = 'shoal-manifest-v1';
@@ -24,6 +24,10 @@ export async function contentIdOf(manifest: Manifest): Promise<string> {
 export async function verifyManifest(contentId: string, manifest: Manifest): Promise<void> {
   if (manifest.chunkHashes.length !== chunkCount(manifest.size, manifest.chunkSizeBytes)) {
     throw new ShoalError('MANIFEST_MISMATCH', 'The manifest lists the wrong number of chunks for the file size');
+  }
+  // Shoal never cuts a file into more chunks, and a have-bitfield could not describe them.
+  if (manifest.chunkHashes.length > MAX_CHUNKS_PER_FILE) {
+    throw new ShoalError('MANIFEST_MISMATCH', `The manifest lists more than ${MAX_CHUNKS_PER_FILE} chunks`);
   }
   if ((await contentIdOf(manifest)) !== contentId) {
     throw new ShoalError('MANIFEST_MISMATCH', 'The manifest does not match the content id');

@@ -1,23 +1,37 @@
 /**
- * Fetches the missing chunks of one file from every holder at once, verifies each against the
- * manifest and stores it. Each holder keeps a few requests in flight; when one is answered its slot
- * gets the next missing chunk, so faster holders carry more, and at the end idle holders race slow
- * ones for their last chunks (see ChunkScheduler). A holder that fails or sends a bad
- * chunk is dropped for this file and its chunks go to the others; with none left, the holder list
- * is asked for again, and the fetch fails once nobody new is on it.
+ * Fetches the missing chunks of one file from up to PEERS_PER_DOWNLOAD_MAX holders at once,
+ * verifies each against the manifest, stores it and tells the peers that asked about the file.
+ * Each holder is first asked which chunks it has (it may still be downloading), then for those
+ * chunks only, rarest first (ChunkScheduler), with as many requests in flight as its speed calls
+ * for (PeerWindow). A holder that lacks a chunk after all just is not asked for it again; one that
+ * fails is set aside for a back-off, one that sends bad data is dropped for the file. Holders are
+ * asked for again every so often, so new ones join. With nobody able to send what is missing the
+ * fetch waits (reporting why) and goes on by itself; it fails only when the store cannot write.
  */
-import { chunkLength } from '../content/chunking';
-import { isChunkValid } from '../content/manifest';
+import { chunkCount, chunkLength } from '../content/chunking';
 import { asShoalError, ShoalError } from '../protocol/errors';
-import type { Manifest } from '../protocol/peer-messages';
+import { decodeHaveBitfield, type Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore } from './chunk-store';
 import { ChunkScheduler } from './chunk-scheduler';
+import { ChunkWriter, type WriteOutcome } from './chunk-writer';
 import type { HolderFailures } from './holder-failures';
+import { HolderPoller } from './holder-poller';
 import type { LinkSource } from './link-pool';
-import { queryHolders } from './manifest-fetch';
+import { RefusedByPeerError } from './outgoing-requests';
 import type { PeerLink } from './peer-link';
-import { pipelineDepthFor, UNWRITTEN_BYTES_MAX } from './transfer-policy';
+import { PeerWindow } from './peer-window';
+import type { RateLimiter } from './rate-limiter';
+import { WaitingWatch, type FetchCondition } from './waiting-watch';
+
+/** Timing and caps, from transfer-policy.ts unless a test wants them shorter. */
+export interface FetchTuning {
+  holderPollIntervalMs: number;
+  starvedGraceMs: number;
+  peersMax: number;
+  /** Breaks rarest-first ties. */
+  random: () => number;
+}
 
 export interface ChunkFetcherOptions {
   contentId: string;
@@ -25,48 +39,106 @@ export interface ChunkFetcherOptions {
   /** Already verified against the content id. */
   manifest: Manifest;
   missing: readonly number[];
-  /** Holders to start with; more are asked for when these run out. */
+  /** Holders to start with; the list is asked for again as the fetch goes on. */
   initialHolders: readonly Holder[];
   holders: () => Promise<Holder[]>;
   pool: LinkSource;
   store: ChunkStore;
   failures: HolderFailures;
+  tuning: FetchTuning;
+  now: () => number;
   onChunkStored: (bytes: number) => void;
   onActivePeersChanged: (count: number) => void;
+  /** Why nothing can be fetched for now, or undefined once something can again. */
+  onWaitingChanged: (reason: ShoalError | undefined) => void;
 }
 
 interface FetchPeer {
   holder: Holder;
-  /** Undefined while connecting. */
+  /** Set once the peer's have-bitfield is known; undefined while connecting and asking. */
   link: PeerLink | undefined;
-  stopWatchingClose: () => void;
+  window: PeerWindow;
+  /** A holder tried again after a failure; while it connects the fetch still counts as waiting. */
+  isRetry: boolean;
+  stopListening: () => void;
 }
+
+/** Peer refusals that mean "not this chunk", not "not this peer". */
+const LACKS_CHUNK_CODES = new Set(['FILE_NOT_FOUND', 'CHUNK_CORRUPT']);
 
 export class ChunkFetcher {
   private readonly scheduler: ChunkScheduler;
   private readonly peers = new Map<string, FetchPeer>();
-  private readonly depth: number;
-  /** Bytes received and not yet stored: bounded so a slow store cannot make memory grow. */
-  private unwrittenBytes = 0;
-  private isRefilling = false;
+  /** Kept across a holder's retries, so a peer that timed out starts again with a smaller window. */
+  private readonly windows = new Map<string, PeerWindow>();
+  private readonly poller: HolderPoller;
+  private readonly waiting: WaitingWatch;
+  private readonly writer: ChunkWriter;
+  private readonly chunkTotal: number;
+  private isWaitingForAllowance = false;
+  private isPaused = false;
   private isFinished = false;
+  private activePeerCount = 0;
+  /** Until the first holder list is in, having no peer means nothing yet. */
+  private hasHolderList: boolean;
   private resolveRun: () => void = () => {};
   private rejectRun: (error: ShoalError) => void = () => {};
 
   constructor(private readonly options: ChunkFetcherOptions) {
-    this.scheduler = new ChunkScheduler(options.missing);
-    this.depth = pipelineDepthFor(options.manifest.chunkSizeBytes);
+    this.scheduler = new ChunkScheduler(options.missing, options.tuning.random);
+    this.chunkTotal = chunkCount(options.manifest.size, options.manifest.chunkSizeBytes);
+    this.writer = new ChunkWriter(options.store, options.contentId, options.manifest);
+    this.hasHolderList = options.initialHolders.length > 0;
+    this.poller = new HolderPoller({
+      fileName: options.fileName,
+      holders: options.holders,
+      intervalMs: options.tuning.holderPollIntervalMs,
+      onHolders: (listed) => this.addHolders(listed),
+      onPolled: () => {
+        this.hasHolderList = true;
+        this.evaluate();
+      },
+    });
+    this.waiting = new WaitingWatch({
+      fileName: options.fileName,
+      graceMs: options.tuning.starvedGraceMs,
+      condition: () => this.condition(),
+      noPeerReason: () => this.noPeerReason(),
+      onChanged: options.onWaitingChanged,
+    });
   }
 
-  /** Resolves when every missing chunk is stored; rejects with the reason it cannot be. */
+  /** Resolves when every missing chunk is stored; rejects when the store fails or `stop` is called. */
   run(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.resolveRun = resolve;
       this.rejectRun = reject;
       if (this.scheduler.isDone) return this.finish();
       this.addHolders(this.options.initialHolders);
+      if (!this.isPaused) this.poller.start();
+      if (this.peers.size === 0) this.poller.pollNow(); // resuming from the store: nobody known yet
       this.dispatch();
     });
+  }
+
+  /** Stops asking: requests in flight are cancelled; links and what peers have stay known. */
+  pause(): void {
+    if (this.isPaused || this.isFinished) return;
+    this.isPaused = true;
+    this.poller.stop();
+    for (const peer of this.peers.values()) {
+      this.scheduler.releaseRequestsOf(peer.holder.id);
+      peer.link?.cancel(this.options.contentId);
+    }
+    this.waiting.clear();
+  }
+
+  resume(): void {
+    if (!this.isPaused || this.isFinished) return;
+    this.isPaused = false;
+    this.poller.start();
+    if (this.peers.size === 0) this.poller.pollNow();
+    this.dispatch();
   }
 
   /** Stops at once: requests in flight are cancelled and `run` rejects with `reason`. */
@@ -74,21 +146,52 @@ export class ChunkFetcher {
     this.finish(reason);
   }
 
-  private addHolders(holders: readonly Holder[]): void {
-    for (const holder of holders) {
-      if (this.peers.has(holder.id) || this.options.failures.has(holder.id)) continue;
-      const peer: FetchPeer = { holder, link: undefined, stopWatchingClose: () => {} };
+  /** Resolves once no chunk is being verified or written, so the file can be deleted safely. */
+  whenWritesSettled(): Promise<void> {
+    return this.writer.whenSettled();
+  }
+
+  private addHolders(listed: readonly Holder[]): void {
+    const { failures, tuning, now } = this.options;
+    const nowMs = now();
+    for (const holder of listed) {
+      if (this.isFinished || this.peers.size >= tuning.peersMax) break;
+      if (this.peers.has(holder.id) || !failures.canTry(holder.id, nowMs)) continue;
+      let window = this.windows.get(holder.id);
+      if (window === undefined) {
+        window = new PeerWindow(this.options.manifest.chunkSizeBytes, nowMs);
+        this.windows.set(holder.id, window);
+      }
+      const peer: FetchPeer = { holder, link: undefined, window, isRetry: failures.has(holder.id), stopListening: () => {} };
       this.peers.set(holder.id, peer);
       void this.connect(peer);
     }
+    this.evaluate();
   }
 
   private async connect(peer: FetchPeer): Promise<void> {
+    const { contentId, pool } = this.options;
+    const peerId = peer.holder.id;
     try {
-      const link = await this.options.pool.linkTo(peer.holder.id);
-      if (this.isFinished || this.peers.get(peer.holder.id) !== peer) return;
+      const link = await pool.linkTo(peerId);
+      if (!this.isCurrent(peer)) return;
+      // Chunks the peer stores while we wait for its bitfield are announced before it arrives.
+      const early: number[] = [];
+      const stopHaves = link.onHaveChunk((announcedId, index) => {
+        if (announcedId !== contentId || index >= this.chunkTotal) return;
+        if (peer.link === undefined) early.push(index);
+        else if (this.scheduler.peerGained(peerId, index)) this.dispatch();
+      });
+      const stopClose = link.onClose((reason) => this.drop(peer, reason));
+      peer.stopListening = () => {
+        stopHaves();
+        stopClose();
+      };
+      const bitfield = await link.requestHave(contentId);
+      if (!this.isCurrent(peer)) return;
+      this.scheduler.addPeer(peerId, [...decodeHaveBitfield(bitfield, this.chunkTotal), ...early]);
       peer.link = link;
-      peer.stopWatchingClose = link.onClose((reason) => this.drop(peer, reason));
+      this.options.failures.forget(peerId);
       this.activePeersChanged();
       this.dispatch();
     } catch (error) {
@@ -96,114 +199,160 @@ export class ChunkFetcher {
     }
   }
 
-  /** Fills free slots, one chunk per holder per round so a new download spreads over everyone. */
+  /** Fills free slots, one chunk per peer per round so the file spreads over everyone. */
   private dispatch(): void {
-    if (this.isFinished) return;
+    if (this.isFinished || this.isPaused) return;
+    const { manifest, now } = this.options;
+    const nowMs = now();
     for (let isAssigning = true; isAssigning; ) {
       isAssigning = false;
       for (const peer of this.peers.values()) {
-        if (peer.link === undefined || this.scheduler.inFlightCount(peer.holder.id) >= this.depth) continue;
-        if (!this.hasRoomForAnotherChunk()) return;
-        const index = this.scheduler.assign(peer.holder.id);
-        if (index === undefined) return this.refillIfStarved();
-        this.fetch(peer, peer.link, index);
+        const peerId = peer.holder.id;
+        if (peer.link === undefined || this.scheduler.inFlightCount(peerId) >= peer.window.limitChunks(nowMs)) continue;
+        if (!this.writer.hasRoomForAnotherChunk) return this.evaluate();
+        const index = this.scheduler.assign(peerId);
+        if (index === undefined) continue;
+        const lengthBytes = chunkLength(manifest.size, manifest.chunkSizeBytes, index);
+        if (!this.takeDownloadAllowance(lengthBytes)) {
+          this.scheduler.release(peerId, index);
+          return this.evaluate();
+        }
+        this.fetch(peer, peer.link, index, lengthBytes);
         isAssigning = true;
       }
     }
-    this.refillIfStarved();
+    this.evaluate();
   }
 
-  private hasRoomForAnotherChunk(): boolean {
-    return this.unwrittenBytes === 0 || this.unwrittenBytes + this.options.manifest.chunkSizeBytes <= UNWRITTEN_BYTES_MAX;
+  /** False under a download limit with no allowance left; dispatch runs again once there is. */
+  private takeDownloadAllowance(bytes: number): boolean {
+    const limiter = this.options.pool.downloadLimiter;
+    if (limiter === undefined || limiter.tryTake(bytes)) return true;
+    this.waitForAllowance(limiter);
+    return false;
   }
 
-  private fetch(peer: FetchPeer, link: PeerLink, index: number): void {
-    const { manifest, contentId } = this.options;
-    link.requestChunk(contentId, index, chunkLength(manifest.size, manifest.chunkSizeBytes, index)).then(
+  private waitForAllowance(limiter: RateLimiter): void {
+    if (this.isWaitingForAllowance) return;
+    this.isWaitingForAllowance = true;
+    void limiter.whenAvailable().then(() => {
+      this.isWaitingForAllowance = false;
+      this.dispatch();
+    });
+  }
+
+  private fetch(peer: FetchPeer, link: PeerLink, index: number, lengthBytes: number): void {
+    link.requestChunk(this.options.contentId, index, lengthBytes).then(
       (bytes) => this.received(peer, index, bytes),
-      (error: unknown) => {
-        // A request we took back (another peer delivered the chunk first) fails as CANCELLED: no fault.
-        if (this.isFinished || !this.scheduler.release(peer.holder.id, index)) return;
-        this.drop(peer, error);
-      },
+      (error: unknown) => this.requestFailed(peer, index, error),
     );
+  }
+
+  private requestFailed(peer: FetchPeer, index: number, error: unknown): void {
+    // A request we took back (paused, or another peer delivered the chunk first) means nothing.
+    if (this.isFinished || !this.scheduler.release(peer.holder.id, index)) return;
+    if (error instanceof RefusedByPeerError && LACKS_CHUNK_CODES.has(error.code)) {
+      this.scheduler.peerLacks(peer.holder.id, index);
+      this.dispatch();
+      return;
+    }
+    if (asShoalError(error).code === 'TIMEOUT') peer.window.shrink();
+    this.drop(peer, error);
   }
 
   private received(peer: FetchPeer, index: number, bytes: Uint8Array): void {
     const racers = this.isFinished ? undefined : this.scheduler.markReceived(peer.holder.id, index);
     if (racers === undefined) return;
+    peer.window.record(bytes.byteLength, this.options.now());
     for (const racer of racers) this.peers.get(racer)?.link?.cancel(this.options.contentId, index);
-    this.unwrittenBytes += bytes.byteLength;
+    const writing = this.writer.write(index, bytes, () => !this.isFinished);
     this.dispatch(); // the slot is free: ask for the next chunk while this one is checked and stored
-    void this.verifyAndStore(peer, index, bytes);
-  }
-
-  private async verifyAndStore(peer: FetchPeer, index: number, bytes: Uint8Array): Promise<void> {
-    try {
-      const isValid = await isChunkValid(this.options.manifest, index, bytes);
-      if (this.isFinished) return;
-      if (!isValid) {
-        this.scheduler.markRejected(index);
-        this.drop(peer, new ShoalError('CHUNK_CORRUPT', `${peer.holder.name} sent a corrupt copy of chunk ${index}`));
-        return;
-      }
-      await this.options.store.putChunk(this.options.contentId, index, bytes);
-      if (this.isFinished) return;
-      this.scheduler.markDone(index);
-      this.options.onChunkStored(bytes.byteLength);
-      if (this.scheduler.isDone) this.finish();
-    } catch (error) {
+    writing.then(
+      (outcome) => this.written(peer, index, bytes.byteLength, outcome),
       // The store failed (full disk, quota): another holder would not help.
-      this.finish(asShoalError(error, 'INTERNAL'));
-    } finally {
-      this.unwrittenBytes -= bytes.byteLength;
-      this.dispatch();
-    }
+      (error: unknown) => this.finish(asShoalError(error, 'INTERNAL')),
+    );
   }
 
-  /** Gives up on a holder for this file; its chunks in flight go back to the others. */
+  private written(peer: FetchPeer, index: number, lengthBytes: number, outcome: WriteOutcome): void {
+    if (this.isFinished) return;
+    if (outcome === 'corrupt') {
+      this.scheduler.markRejected(index);
+      const reason = `${peer.holder.name} sent a corrupt copy of chunk ${index}`;
+      this.dropForBadData(peer, new ShoalError('CHUNK_CORRUPT', reason));
+    } else if (outcome === 'stored') {
+      this.scheduler.markDone(index);
+      this.options.onChunkStored(lengthBytes);
+      this.options.pool.announceChunk?.(this.options.contentId, index);
+      if (this.scheduler.isDone) return this.finish();
+    }
+    this.dispatch(); // the backlog shrank: there may be room for another request
+  }
+
+  /** Drops the holder for good, even if it has since been dropped and added again. */
+  private dropForBadData(peer: FetchPeer, reason: ShoalError): void {
+    const current = this.peers.get(peer.holder.id);
+    if (current !== undefined) this.drop(current, reason);
+    else this.options.failures.record(peer.holder, reason, this.options.now());
+  }
+
+  /** Sets a holder aside for this file; its chunks in flight go back to the others. */
   private drop(peer: FetchPeer, reason: unknown): void {
-    if (this.isFinished || this.peers.get(peer.holder.id) !== peer) return;
+    if (!this.isCurrent(peer)) return;
+    const { contentId, failures, now } = this.options;
     this.peers.delete(peer.holder.id);
-    peer.stopWatchingClose();
-    this.options.failures.record(peer.holder, reason);
-    this.scheduler.releasePeer(peer.holder.id);
-    peer.link?.cancel(this.options.contentId);
+    peer.stopListening();
+    failures.record(peer.holder, reason, now());
+    this.scheduler.removePeer(peer.holder.id);
+    peer.link?.cancel(contentId);
     this.activePeersChanged();
+    if (this.peers.size === 0) this.poller.pollNow();
     this.dispatch();
   }
 
-  private refillIfStarved(): void {
-    if (this.peers.size === 0 && this.scheduler.needsPeers && !this.isRefilling) void this.refill();
+  private isCurrent(peer: FetchPeer): boolean {
+    return !this.isFinished && this.peers.get(peer.holder.id) === peer;
   }
 
-  /** Asks for the holder list again and adds anyone not tried yet; fails if there is nobody. */
-  private async refill(): Promise<void> {
-    this.isRefilling = true;
-    try {
-      const listed = await queryHolders({ holders: this.options.holders, fileName: this.options.fileName });
-      if (this.isFinished) return;
-      const untried = listed.filter((holder) => !this.options.failures.has(holder.id) && !this.peers.has(holder.id));
-      if (untried.length === 0 && this.peers.size === 0) this.finish(this.options.failures.toError(this.options.fileName));
-      else this.addHolders(untried);
-    } catch (error) {
-      this.finish(asShoalError(error, 'NO_HOLDER'));
-    } finally {
-      this.isRefilling = false;
+  /** Decides whether the fetch is moving or waiting, and why. */
+  private evaluate(): void {
+    if (!this.isFinished && !this.isPaused) this.waiting.evaluate();
+  }
+
+  private condition(): FetchCondition {
+    const isBusy = this.scheduler.inFlightTotal > 0 || this.writer.isBusy || this.isWaitingForAllowance;
+    if (this.scheduler.isDone || isBusy || !this.hasHolderList) return 'moving';
+    let hasConnected = false;
+    for (const peer of this.peers.values()) {
+      if (peer.link === undefined && !peer.isRetry) return 'moving'; // a new holder is connecting
+      if (peer.link !== undefined) hasConnected = true;
     }
+    return hasConnected ? 'nothing-to-fetch' : 'no-peer';
+  }
+
+  private noPeerReason(): ShoalError {
+    const trackerError = this.poller.lastError;
+    if (trackerError !== undefined) {
+      return new ShoalError(trackerError.code, `${trackerError.message}; the download will try again shortly`);
+    }
+    return this.options.failures.waitingReason(this.options.fileName);
   }
 
   private activePeersChanged(): void {
     let count = 0;
     for (const peer of this.peers.values()) if (peer.link !== undefined) count += 1;
+    if (count === this.activePeerCount) return;
+    this.activePeerCount = count;
     this.options.onActivePeersChanged(count);
   }
 
   private finish(error?: ShoalError): void {
     if (this.isFinished) return;
     this.isFinished = true;
+    this.poller.stop();
+    this.waiting.stop();
     for (const peer of this.peers.values()) {
-      peer.stopWatchingClose();
+      peer.stopListening();
       peer.link?.cancel(this.options.contentId);
     }
     this.peers.clear();

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkScheduler } from './chunk-scheduler';
 
+/** Ties go to the lowest index: the reservoir keeps the first candidate when random() is ~1. */
+const firstOfTies = (): number => 0.999_999;
+
+/** A scheduler whose peers each hold every missing chunk. */
+function withSeeders(missing: number[], ...peerIds: string[]): ChunkScheduler {
+  const scheduler = new ChunkScheduler(missing, firstOfTies);
+  for (const peerId of peerIds) scheduler.addPeer(peerId, missing);
+  return scheduler;
+}
+
 describe('ChunkScheduler', () => {
-  it('hands out missing chunks lowest first, each to one peer', () => {
-    const scheduler = new ChunkScheduler([5, 1, 3]);
-    expect(scheduler.assign('ana')).toBe(1);
-    expect(scheduler.assign('ben')).toBe(3);
-    expect(scheduler.assign('ana')).toBe(5);
+  it('hands out each missing chunk to one peer at a time', () => {
+    const scheduler = withSeeders([5, 1, 3], 'ana', 'ben');
+    const assigned = [scheduler.assign('ana'), scheduler.assign('ben'), scheduler.assign('ana')];
+    expect(assigned.sort()).toEqual([1, 3, 5]);
     expect(scheduler.assign('ben')).toBeUndefined();
     expect(scheduler.inFlightCount('ana')).toBe(2);
     expect(scheduler.inFlightCount('ben')).toBe(1);
@@ -18,8 +27,59 @@ describe('ChunkScheduler', () => {
     expect(scheduler.needsPeers).toBe(false);
   });
 
+  it('asks a peer only for chunks it has', () => {
+    const scheduler = new ChunkScheduler([0, 1, 2, 3], firstOfTies);
+    scheduler.addPeer('partial', [2]);
+    expect(scheduler.assign('partial')).toBe(2);
+    expect(scheduler.assign('partial')).toBeUndefined();
+    expect(scheduler.assign('stranger')).toBeUndefined();
+  });
+
+  it('picks the chunk the fewest peers hold first', () => {
+    const scheduler = new ChunkScheduler([0, 1, 2, 3], firstOfTies);
+    scheduler.addPeer('ana', [0, 1, 2, 3]);
+    scheduler.addPeer('ben', [0, 1, 3]);
+    scheduler.addPeer('cleo', [0, 3]);
+    expect(scheduler.holderCount(0)).toBe(3);
+    expect(scheduler.holderCount(2)).toBe(1);
+    expect([scheduler.assign('ana'), scheduler.assign('ana'), scheduler.assign('ana'), scheduler.assign('ana')]).toEqual([
+      2, 1, 0, 3,
+    ]);
+  });
+
+  it('breaks ties at random, so peers starting together fetch different chunks', () => {
+    const seen = new Set<number>();
+    for (let run = 0; run < 40; run += 1) {
+      const scheduler = new ChunkScheduler([0, 1, 2, 3, 4, 5, 6, 7]);
+      scheduler.addPeer('ana', [0, 1, 2, 3, 4, 5, 6, 7]);
+      seen.add(scheduler.assign('ana') ?? -1);
+    }
+    expect(seen.size).toBeGreaterThan(3);
+  });
+
+  it('offers a chunk a peer gains later, and counts it towards rarity', () => {
+    const scheduler = new ChunkScheduler([0, 1], firstOfTies);
+    scheduler.addPeer('growing', []);
+    expect(scheduler.assign('growing')).toBeUndefined();
+    expect(scheduler.hasWantedChunks('growing')).toBe(false);
+    expect(scheduler.peerGained('growing', 1)).toBe(true);
+    expect(scheduler.peerGained('growing', 1)).toBe(false); // already known
+    expect(scheduler.holderCount(1)).toBe(1);
+    expect(scheduler.assign('growing')).toBe(1);
+  });
+
+  it('stops asking a peer for a chunk it turned out to lack, and gives the chunk to another', () => {
+    const scheduler = withSeeders([0], 'ana', 'ben');
+    const index = scheduler.assign('ana') ?? -1;
+    scheduler.release('ana', index);
+    scheduler.peerLacks('ana', index);
+    expect(scheduler.holderCount(index)).toBe(1);
+    expect(scheduler.assign('ana')).toBeUndefined();
+    expect(scheduler.assign('ben')).toBe(index);
+  });
+
   it('frees a slot when a chunk arrives and finishes when every chunk is stored', () => {
-    const scheduler = new ChunkScheduler([0, 1]);
+    const scheduler = withSeeders([0, 1], 'ana');
     const first = scheduler.assign('ana') ?? -1;
     const second = scheduler.assign('ana') ?? -1;
     expect(scheduler.markReceived('ana', first)).toEqual([]);
@@ -30,30 +90,34 @@ describe('ChunkScheduler', () => {
     expect(scheduler.needsPeers).toBe(false);
     scheduler.markDone(second);
     expect(scheduler.isDone).toBe(true);
+    expect(scheduler.hasWantedChunks('ana')).toBe(false);
   });
 
-  it('gives a failed chunk to the next peer before untouched ones', () => {
-    const scheduler = new ChunkScheduler([0, 1, 2]);
-    scheduler.assign('ana');
-    expect(scheduler.release('ana', 0)).toBe(true);
-    expect(scheduler.assign('ben')).toBe(0);
-    expect(scheduler.assign('ben')).toBe(1);
-  });
-
-  it('requeues every chunk of a peer that goes away', () => {
-    const scheduler = new ChunkScheduler([0, 1, 2, 3]);
+  it('requeues every chunk of a peer that goes away and forgets what it held', () => {
+    const scheduler = withSeeders([0, 1, 2, 3], 'ana', 'ben');
     scheduler.assign('ana');
     scheduler.assign('ben');
     scheduler.assign('ana');
-    expect(scheduler.releasePeer('ana')).toEqual([0, 2]);
+    expect(scheduler.removePeer('ana')).toEqual([0, 2]);
     expect(scheduler.inFlightCount('ana')).toBe(0);
+    expect(scheduler.holderCount(0)).toBe(1);
     expect([scheduler.assign('ben'), scheduler.assign('ben'), scheduler.assign('ben')].sort()).toEqual([0, 2, 3]);
+    expect(scheduler.assign('ana')).toBeUndefined();
+  });
+
+  it('takes back a paused peer’s requests but keeps what it holds', () => {
+    const scheduler = withSeeders([0, 1], 'ana');
+    scheduler.assign('ana');
+    scheduler.assign('ana');
+    expect(scheduler.releaseRequestsOf('ana')).toEqual([0, 1]);
+    expect(scheduler.pendingCount).toBe(2);
+    expect(scheduler.assign('ana')).toBe(0);
   });
 
   it('ignores answers from a peer that no longer owns the chunk', () => {
-    const scheduler = new ChunkScheduler([0]);
+    const scheduler = withSeeders([0], 'ana', 'ben');
     scheduler.assign('ana');
-    scheduler.releasePeer('ana');
+    scheduler.releaseRequestsOf('ana');
     scheduler.assign('ben');
     expect(scheduler.markReceived('ana', 0)).toBeUndefined();
     expect(scheduler.release('ana', 0)).toBe(false);
@@ -61,11 +125,12 @@ describe('ChunkScheduler', () => {
   });
 
   it('fetches a rejected chunk again', () => {
-    const scheduler = new ChunkScheduler([0]);
+    const scheduler = withSeeders([0], 'liar', 'ben');
     scheduler.assign('liar');
     scheduler.markReceived('liar', 0);
     scheduler.markRejected(0);
     expect(scheduler.needsPeers).toBe(true);
+    scheduler.removePeer('liar');
     expect(scheduler.assign('ben')).toBe(0);
     scheduler.markReceived('ben', 0);
     scheduler.markDone(0);
@@ -73,7 +138,7 @@ describe('ChunkScheduler', () => {
   });
 
   it('lets an idle peer race the oldest chunk in flight once nothing is pending (end game)', () => {
-    const scheduler = new ChunkScheduler([0, 1]);
+    const scheduler = withSeeders([0, 1], 'slow', 'fast', 'third');
     scheduler.assign('slow');
     scheduler.assign('slow');
     expect(scheduler.assign('fast')).toBe(0);
@@ -85,11 +150,20 @@ describe('ChunkScheduler', () => {
     expect(scheduler.assign('third')).toBeUndefined(); // two fetchers per chunk at most
   });
 
+  it('races only for chunks the idle peer has', () => {
+    const scheduler = new ChunkScheduler([0, 1], firstOfTies);
+    scheduler.addPeer('slow', [0, 1]);
+    scheduler.addPeer('partial', [1]);
+    scheduler.assign('slow');
+    scheduler.assign('slow');
+    expect(scheduler.assign('partial')).toBe(1);
+  });
+
   it('keeps a raced chunk in flight when one of its two fetchers fails', () => {
-    const scheduler = new ChunkScheduler([0]);
+    const scheduler = withSeeders([0], 'slow', 'fast');
     scheduler.assign('slow');
     scheduler.assign('fast');
-    expect(scheduler.releasePeer('slow')).toEqual([0]);
+    expect(scheduler.removePeer('slow')).toEqual([0]);
     expect(scheduler.pendingCount).toBe(0);
     expect(scheduler.inFlightCount('fast')).toBe(1);
     scheduler.release('fast', 0);

@@ -1,33 +1,79 @@
 /**
- * Which chunk each peer fetches next. Missing chunks go, lowest index first, to whichever peer asks
- * (a peer asks when it has a free slot, so faster peers get more); the scheduler remembers who is
- * fetching what and takes chunks back when a peer fails or a received chunk turns out bad.
+ * Which chunk each peer fetches next. A peer is only asked for chunks it has (its have-bitfield,
+ * kept current by have-chunk messages), rarest first: among the missing chunks it can serve, the one
+ * the fewest known peers hold, ties broken at random. Rare chunks so spread before their only
+ * holders leave, and downloaders of the same file fetch different chunks, which they can then trade.
+ * A peer asks when it has a free slot, so faster peers get more.
  *
  * A chunk moves: pending -> in flight -> settling (received, being verified and stored) -> done.
- * A failed request or a bad chunk sends it back to pending, ahead of untouched chunks. End game:
- * once nothing is pending, an idle peer races the peer fetching the oldest chunk, so a slow peer
- * holding the last chunks does not hold up the whole file.
+ * A failed request or a bad chunk sends it back to pending. End game: once a peer has nothing
+ * pending to fetch, while idle it races the peer fetching the oldest chunk it also has, so a slow
+ * peer holding the last chunks does not hold up the whole file.
  */
 export class ChunkScheduler {
-  /** Untouched chunks, highest index first so `pop` yields the lowest. */
-  private readonly fresh: number[];
-  /** Chunks given back after a failure; served before fresh ones so gaps close early. */
-  private readonly retry: number[] = [];
+  /** Chunks missing and waiting for a peer. */
+  private readonly pending = new Set<number>();
   /** Who is fetching each chunk in flight, oldest assignment first; two peers at most (end game). */
   private readonly fetchers = new Map<number, Set<string>>();
   private readonly inFlightByPeer = new Map<string, Set<number>>();
   private readonly settling = new Set<number>();
-  private remainingCount: number;
+  /** Chunks not yet stored. */
+  private readonly wanted: Set<number>;
+  /** The wanted chunks each known peer has. */
+  private readonly heldByPeer = new Map<string, Set<number>>();
+  /** How many known peers have each wanted chunk. */
+  private readonly holderCounts = new Map<number, number>();
 
-  constructor(missingIndices: readonly number[]) {
-    this.fresh = [...new Set(missingIndices)].sort((a, b) => b - a);
-    this.remainingCount = this.fresh.length;
+  constructor(
+    missingIndices: readonly number[],
+    private readonly random: () => number = Math.random,
+  ) {
+    this.wanted = new Set(missingIndices);
+    for (const index of this.wanted) this.pending.add(index);
   }
 
-  /** The next chunk for `peerId` to fetch, or undefined when none is waiting for a peer. */
+  /** A peer whose chunks we now know (replacing what we knew of it). */
+  addPeer(peerId: string, heldIndices: Iterable<number>): void {
+    this.forgetHoldings(peerId);
+    const held = new Set<number>();
+    this.heldByPeer.set(peerId, held);
+    for (const index of heldIndices) this.peerGained(peerId, index);
+  }
+
+  /** The peer stored another chunk. True when it is one we still want (worth a dispatch). */
+  peerGained(peerId: string, index: number): boolean {
+    const held = this.heldByPeer.get(peerId);
+    if (held === undefined || !this.wanted.has(index) || held.has(index)) return false;
+    held.add(index);
+    this.holderCounts.set(index, (this.holderCounts.get(index) ?? 0) + 1);
+    return true;
+  }
+
+  /** The peer said it does not hold the chunk after all (or its copy is damaged): stop asking it. */
+  peerLacks(peerId: string, index: number): void {
+    const held = this.heldByPeer.get(peerId);
+    if (held === undefined || !held.delete(index)) return;
+    this.countOneHolderLess(index);
+  }
+
+  /** Whether the peer has a chunk we still want; a peer without one is idle. */
+  hasWantedChunks(peerId: string): boolean {
+    for (const index of this.heldByPeer.get(peerId) ?? []) if (this.wanted.has(index)) return true;
+    return false;
+  }
+
+  /** How many known peers have the chunk. */
+  holderCount(index: number): number {
+    return this.holderCounts.get(index) ?? 0;
+  }
+
+  /** The next chunk for `peerId` to fetch, or undefined when it has none that is waiting for a peer. */
   assign(peerId: string): number | undefined {
-    const index = this.retry.shift() ?? this.fresh.pop() ?? this.endGameChunkFor(peerId);
+    const held = this.heldByPeer.get(peerId);
+    if (held === undefined) return undefined;
+    const index = this.rarestPendingIn(held) ?? this.endGameChunkFor(peerId, held);
     if (index === undefined) return undefined;
+    this.pending.delete(index);
     const current = this.fetchers.get(index);
     if (current === undefined) this.fetchers.set(index, new Set([peerId]));
     else current.add(peerId);
@@ -40,20 +86,28 @@ export class ChunkScheduler {
     return index;
   }
 
-  /** The request failed: unless another peer is fetching the chunk, it waits for one. False if
-   * `peerId` was not fetching it (it was taken back already, and the failure means nothing). */
+  /** The request failed or was taken back: unless another peer is fetching the chunk, it waits for
+   * one. False if `peerId` was not fetching it (it was taken back already; the failure means nothing). */
   release(peerId: string, index: number): boolean {
     if (!this.takeFrom(peerId, index)) return false;
-    if (!this.fetchers.has(index)) this.retry.push(index);
+    if (!this.fetchers.has(index) && this.wanted.has(index) && !this.settling.has(index)) this.pending.add(index);
     return true;
   }
 
-  /** The peer is gone: its chunks go back to pending (unless another peer races for them). Returns them. */
-  releasePeer(peerId: string): number[] {
+  /** Takes back every chunk the peer is fetching (it is paused or gone); returns them, ascending. */
+  releaseRequestsOf(peerId: string): number[] {
     const mine = [...(this.inFlightByPeer.get(peerId) ?? [])].sort((a, b) => a - b);
     for (const index of mine) this.release(peerId, index);
     this.inFlightByPeer.delete(peerId);
     return mine;
+  }
+
+  /** The peer is gone: its chunks go back to pending and its holdings no longer count. */
+  removePeer(peerId: string): number[] {
+    const released = this.releaseRequestsOf(peerId);
+    this.forgetHoldings(peerId);
+    this.heldByPeer.delete(peerId);
+    return released;
   }
 
   /**
@@ -71,36 +125,66 @@ export class ChunkScheduler {
 
   /** The received chunk is verified and stored. */
   markDone(index: number): void {
-    if (this.settling.delete(index)) this.remainingCount -= 1;
+    if (!this.settling.delete(index)) return;
+    this.wanted.delete(index);
+    this.holderCounts.delete(index);
   }
 
   /** The received chunk was bad: fetch it again. */
   markRejected(index: number): void {
-    if (this.settling.delete(index)) this.retry.push(index);
+    if (this.settling.delete(index)) this.pending.add(index);
   }
 
   inFlightCount(peerId: string): number {
     return this.inFlightByPeer.get(peerId)?.size ?? 0;
   }
 
+  /** Chunks being fetched by some peer. */
+  get inFlightTotal(): number {
+    return this.fetchers.size;
+  }
+
   /** Chunks waiting for a peer to fetch them. */
   get pendingCount(): number {
-    return this.retry.length + this.fresh.length;
+    return this.pending.size;
   }
 
   /** True while some chunk is waiting for a peer or being fetched by one. */
   get needsPeers(): boolean {
-    return this.pendingCount > 0 || this.fetchers.size > 0;
+    return this.pending.size > 0 || this.fetchers.size > 0;
   }
 
   get isDone(): boolean {
-    return this.remainingCount === 0;
+    return this.wanted.size === 0;
+  }
+
+  /** The pending chunk among `held` with the fewest holders; ties at random (reservoir sampling). */
+  private rarestPendingIn(held: Set<number>): number | undefined {
+    let best: number | undefined;
+    let bestCount = Infinity;
+    let ties = 0;
+    const [smaller, larger] = held.size < this.pending.size ? [held, this.pending] : [this.pending, held];
+    for (const index of smaller) {
+      if (!larger.has(index)) continue;
+      const count = this.holderCount(index);
+      if (count < bestCount) {
+        best = index;
+        bestCount = count;
+        ties = 1;
+      } else if (count === bestCount) {
+        ties += 1;
+        if (this.random() * ties < 1) best = index;
+      }
+    }
+    return best;
   }
 
   /** Only an idle peer joins the end game, one chunk at a time, so duplicate transfers stay few. */
-  private endGameChunkFor(peerId: string): number | undefined {
+  private endGameChunkFor(peerId: string, held: Set<number>): number | undefined {
     if (this.inFlightCount(peerId) > 0) return undefined;
-    for (const [index, fetching] of this.fetchers) if (fetching.size === 1 && !fetching.has(peerId)) return index;
+    for (const [index, fetching] of this.fetchers) {
+      if (fetching.size === 1 && !fetching.has(peerId) && held.has(index)) return index;
+    }
     return undefined;
   }
 
@@ -110,5 +194,18 @@ export class ChunkScheduler {
     if (fetching.size === 0) this.fetchers.delete(index);
     this.inFlightByPeer.get(peerId)?.delete(index);
     return true;
+  }
+
+  private forgetHoldings(peerId: string): void {
+    const held = this.heldByPeer.get(peerId);
+    if (held === undefined) return;
+    for (const index of held) this.countOneHolderLess(index);
+    held.clear();
+  }
+
+  private countOneHolderLess(index: number): void {
+    const count = this.holderCount(index) - 1;
+    if (count > 0) this.holderCounts.set(index, count);
+    else this.holderCounts.delete(index);
   }
 }

@@ -11,6 +11,7 @@ import {
   readStoredFile,
   servedChunkIndices,
   sha256Of,
+  waitUntil,
 } from './test-fixtures';
 
 const MiB = 1024 * 1024;
@@ -73,21 +74,35 @@ describe('Download when holders fail', () => {
     expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
   });
 
-  it('fails with CHUNK_CORRUPT and a clear message when every holder lies', async () => {
-    const swarm = createSwarm(['ana', 'liar1', 'liar2']);
-    const { record } = await sharedBy(swarm, ['liar1', 'liar2'], MiB);
+  it('waits, naming the liars it dropped, when every holder lies, and completes once an honest one appears', async () => {
+    const swarm = createSwarm(['ana', 'liar1', 'liar2', 'cleo']);
+    const { bytes, record } = await sharedBy(swarm, ['liar1', 'liar2', 'cleo'], MiB);
     swarm.network.lie('liar1');
     swarm.network.lie('liar2');
-    const download = downloadInto(swarm.peer('ana'), record, holdersOf('liar1', 'liar2'));
+    const listed = [
+      { id: 'liar1', name: 'liar1' },
+      { id: 'liar2', name: 'liar2' },
+    ];
+    const download = downloadInto(swarm.peer('ana'), record, async () => listed, { holderPollIntervalMs: 20 });
+    const finished = download.start();
 
-    await download.start();
-
-    expect(download.state).toBe('failed');
-    expect(download.error?.code).toBe('CHUNK_CORRUPT');
-    expect(download.error?.message).toBe(
-      "Could not download 'shared.bin': every peer holding it sent corrupt data (liar1, liar2)",
-    );
+    await waitUntil(() => download.state === 'waiting', 'the download waits');
+    const message = download.waitingReason?.message ?? '';
+    expect(message).toMatch(/^No peer holding 'shared.bin' can send it now \(.*\); the download will resume when one can$/);
+    expect(message).toContain('liar1 sent corrupt data and was dropped'); // in the order they were caught
+    expect(message).toContain('liar2 sent corrupt data and was dropped');
+    const dropped = (peerId: string) => ({ peerId, name: peerId, code: 'CHUNK_CORRUPT', message: expect.any(String), isDropped: true });
+    expect(download.snapshot().peerFailures).toHaveLength(2);
+    expect(download.snapshot().peerFailures).toEqual(expect.arrayContaining([dropped('liar1'), dropped('liar2')]));
     expect(await swarm.peer('ana').store.listChunkIndices(record.contentId)).toEqual([]);
+
+    listed.push({ id: 'cleo', name: 'cleo' });
+    await finished;
+
+    expect(download.state).toBe('completed');
+    const everyChunk = [...record.manifest.chunkHashes.keys()];
+    expect(servedChunkIndices(swarm.peer('cleo')).sort((a, b) => a - b)).toEqual(everyChunk);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
   });
 
   it('times out a holder that stalls mid-transfer and fails over to another', async () => {
@@ -153,22 +168,49 @@ describe('Download when holders fail', () => {
     expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
   });
 
-  it('fails with NO_HOLDER naming each holder and its reason when all are gone', async () => {
+  it('waits naming each holder and its reason when all are gone, and retries the unreachable one after a back-off', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
     swarm.network.killPeer('ben');
     swarm.network.lie('cleo');
-    const download = downloadInto(swarm.peer('ana'), record, async () => [
-      { id: 'ben', name: 'Ben' },
-      { id: 'cleo', name: 'Cleo' },
-    ]);
+    const download = downloadInto(
+      swarm.peer('ana'),
+      record,
+      async () => [
+        { id: 'ben', name: 'Ben' },
+        { id: 'cleo', name: 'Cleo' },
+      ],
+      { holderPollIntervalMs: 20, holderRetryBackoffMs: 50 },
+    );
+    const finished = download.start();
+
+    await waitUntil(() => download.state === 'waiting', 'the download waits');
+    expect(download.waitingReason?.message).toBe(
+      "No peer holding 'shared.bin' can send it now (Ben could not be reached; Cleo sent corrupt data and was dropped); the download will resume when one can",
+    );
+
+    swarm.network.transport('ben'); // Ben comes back online
+    await finished;
+
+    expect(download.state).toBe('completed');
+    expect(download.snapshot().peerFailures).toEqual([expect.objectContaining({ peerId: 'cleo', isDropped: true })]);
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  });
+
+  it('fails with MANIFEST_MISMATCH when every holder describes a different file', async () => {
+    const swarm = createSwarm(['ana', 'forger1', 'forger2']);
+    const { record } = await sharedBy(swarm, ['forger1'], MiB);
+    const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
+    await swarm.peer('forger1').store.putFile({ ...record, manifest: forged });
+    await swarm.peer('forger2').store.putFile({ ...record, manifest: forged });
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('forger1', 'forger2'));
 
     await download.start();
 
     expect(download.state).toBe('failed');
-    expect(download.error?.code).toBe('NO_HOLDER');
+    expect(download.error?.code).toBe('MANIFEST_MISMATCH');
     expect(download.error?.message).toBe(
-      "Could not download 'shared.bin': no peer holding it could send it (Ben could not be reached; Cleo sent corrupt data)",
+      "Could not download 'shared.bin': every peer holding it sent a file description that does not match (forger1, forger2)",
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkLength } from '../content/chunking';
+import { ShoalError } from '../protocol/errors';
 import type { DownloadSnapshot } from './download';
 import { shareFile } from './share-file';
 import {
@@ -74,25 +75,67 @@ describe('Download', () => {
     expect(holderQueries).toBe(0);
   });
 
-  it("fails with NO_HOLDER and the file's name when nobody holds it", async () => {
+  it('waits, saying why, while nobody holds the file, and goes on by itself when a holder appears', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const record = await shareFile(memorySource('lonely.pdf', randomBytes(1000)), peer('ben').store);
-    const download = downloadInto(peer('ana'), record, holdersOf());
-    await download.start();
-    expect(download.state).toBe('failed');
-    expect(download.error?.code).toBe('NO_HOLDER');
-    expect(download.error?.message).toBe("No peer holding 'lonely.pdf' is online");
+    const bytes = randomBytes(1000);
+    const record = await shareFile(memorySource('lonely.pdf', bytes), peer('ben').store);
+    let listed: string[] = [];
+    const download = downloadInto(peer('ana'), record, async () => listed.map((id) => ({ id, name: id })), {
+      holderPollIntervalMs: 20,
+    });
+    const finished = download.start();
+    await waitUntil(() => download.state === 'waiting', 'the download waits');
+    expect(download.waitingReason?.code).toBe('NO_HOLDER');
+    expect(download.waitingReason?.message).toBe(
+      "No peer holding 'lonely.pdf' is online; the download will resume when one appears",
+    );
+    expect(download.snapshot()).toMatchObject({ state: 'waiting', error: undefined });
+
+    listed = ['ben'];
+    await finished;
+
+    expect(download.state).toBe('completed');
+    expect(download.waitingReason).toBeUndefined();
+    expect(await sha256Of(await readStoredFile(peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
   });
 
-  it('fails with the tracker error when the holder list cannot be fetched', async () => {
+  it('waits with the tracker error while the holder list cannot be fetched, then goes on', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
     const record = await shareFile(memorySource('far.pdf', randomBytes(1000)), peer('ben').store);
-    const download = downloadInto(peer('ana'), record, async () => {
-      throw new Error('tracker offline');
-    });
+    let isTrackerUp = false;
+    const download = downloadInto(
+      peer('ana'),
+      record,
+      async () => {
+        if (!isTrackerUp) throw new Error('tracker offline');
+        return [{ id: 'ben', name: 'ben' }];
+      },
+      { holderPollIntervalMs: 20 },
+    );
+    const finished = download.start();
+    await waitUntil(() => download.state === 'waiting', 'the download waits');
+    expect(download.waitingReason?.message).toBe(
+      "Could not find who holds 'far.pdf': tracker offline; the download will try again shortly",
+    );
+
+    isTrackerUp = true;
+    await finished;
+    expect(download.state).toBe('completed');
+  });
+
+  it('fails with the store error when a chunk cannot be written (QUOTA_EXCEEDED)', async () => {
+    const { peer } = createSwarm(['ana', 'ben']);
+    const record = await shareFile(memorySource('huge.iso', randomBytes(MiB)), peer('ben').store);
+    peer('ana').store.putChunk = async () => {
+      throw new ShoalError('QUOTA_EXCEEDED', 'The browser has no room left for this file');
+    };
+    const download = downloadInto(peer('ana'), record, holdersOf('ben'));
+
     await download.start();
+
     expect(download.state).toBe('failed');
-    expect(download.error?.message).toBe("Could not find who holds 'far.pdf': tracker offline");
+    expect(download.error?.code).toBe('QUOTA_EXCEEDED');
+    expect(download.error?.message).toBe('The browser has no room left for this file');
   });
 
   it('is cancelled part way, keeps what it stored, and a new download resumes from there', async () => {

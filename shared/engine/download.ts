@@ -1,8 +1,10 @@
 /**
- * One file being downloaded: get and check its manifest, record it so a reload can resume, then
- * fetch the missing chunks from every holder at once (chunk-fetcher.ts), reporting state and
- * progress to listeners. When every holder has failed and no new one appears, the download fails
- * with a reason a person can read; a later Download of the same file resumes from what is stored.
+ * One file being downloaded: get and check its manifest, record it so a reload can resume (and so
+ * we can serve the chunks we get to others at once), then fetch the missing chunks from every
+ * holder at once (chunk-fetcher.ts), reporting state and progress to listeners. It can be paused
+ * and resumed. While no holder can send what is missing it waits, saying why, and goes on by itself
+ * when one can; it fails only for reasons that will not pass by themselves: the store cannot
+ * write, or every holder describes a different file than the content id names.
  */
 import { chunkLength } from '../content/chunking';
 import { verifyManifest } from '../content/manifest';
@@ -10,18 +12,31 @@ import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
-import { ChunkFetcher } from './chunk-fetcher';
+import { ChunkFetcher, type FetchTuning } from './chunk-fetcher';
 import { HolderFailures, type HolderFailure } from './holder-failures';
 import type { LinkSource } from './link-pool';
 import { fetchVerifiedManifest } from './manifest-fetch';
 import { SpeedMeter } from './speed-meter';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
-import { PROGRESS_INTERVAL_MS } from './transfer-policy';
+import {
+  HOLDER_POLL_INTERVAL_MS,
+  HOLDER_RETRY_BACKOFF_MAX_MS,
+  HOLDER_RETRY_BACKOFF_MS,
+  PEERS_PER_DOWNLOAD_MAX,
+  PROGRESS_INTERVAL_MS,
+  STARVED_GRACE_MS,
+} from './transfer-policy';
 
-export type DownloadState = 'connecting' | 'downloading' | 'completed' | 'failed' | 'cancelled';
+/**
+ * connecting: getting the manifest; downloading: fetching chunks; paused: by the user;
+ * waiting: no holder can send what is missing now (see `waitingReason`), it goes on by itself;
+ * completed, failed, cancelled: final.
+ */
+export type DownloadState = 'connecting' | 'downloading' | 'paused' | 'waiting' | 'completed' | 'failed' | 'cancelled';
 
 export interface DownloadProgress {
+  /** Bytes of verified, stored chunks: never goes back. */
   bytesDone: number;
   totalBytes: number;
   /** Averaged over the last few seconds. */
@@ -36,7 +51,9 @@ export interface DownloadSnapshot {
   state: DownloadState;
   progress: DownloadProgress;
   error: ShoalError | undefined;
-  /** Holders given up on, and why ("ana sent corrupt data"). */
+  /** While 'waiting': why, in words a person can act on (code NO_HOLDER, or the tracker's error). */
+  waitingReason: ShoalError | undefined;
+  /** Holders that failed, and why; `isDropped` marks those dropped for bad data ("ben sent corrupt data"). */
   peerFailures: HolderFailure[];
 }
 
@@ -46,65 +63,103 @@ export interface DownloadOptions {
   mimeType: string;
   /** As announced; the verified manifest has the final word. */
   size: number;
-  /** Who holds the file now; asked again whenever every known holder has failed. */
+  /** Who holds the file now, completely or in part; asked again every so often. */
   holders: () => Promise<Holder[]>;
   pool: LinkSource;
   store: ChunkStore;
   now?: () => number;
   progressIntervalMs?: number;
+  /** Policy overrides, for tests and simulations (defaults in transfer-policy.ts). */
+  holderPollIntervalMs?: number;
+  holderRetryBackoffMs?: number;
+  starvedGraceMs?: number;
+  peersMax?: number;
+  random?: () => number;
 }
+
+export interface CancelOptions {
+  /** Also delete the file's record and every chunk stored so far. */
+  discard?: boolean;
+}
+
+type Phase = 'connecting' | 'downloading';
+type FinalState = 'completed' | 'failed' | 'cancelled';
 
 export class Download {
   readonly contentId: string;
   readonly name: string;
-  private currentState: DownloadState = 'connecting';
+  private phase: Phase = 'connecting';
+  private finalState: FinalState | undefined;
+  private isPausedByUser = false;
+  private currentWaitingReason: ShoalError | undefined;
   private failure: ShoalError | undefined;
   private bytesDone = 0;
   private totalBytes: number;
   private activePeers = 0;
   private speed: SpeedMeter | undefined;
   private fetcher: ChunkFetcher | undefined;
-  private isStarted = false;
+  private running: Promise<void> | undefined;
   private readonly settled: Promise<void>;
   private markSettled: () => void = () => {};
-  private readonly failures = new HolderFailures();
+  /** Ends a wait between manifest attempts early (resume, cancel). */
+  private wakeUp: (() => void) | undefined;
+  private readonly failures: HolderFailures;
   private readonly notifier: ThrottledNotifier<DownloadSnapshot>;
   private readonly now: () => number;
+  private readonly pollIntervalMs: number;
 
   constructor(private readonly options: DownloadOptions) {
     this.contentId = options.contentId;
     this.name = options.name;
     this.totalBytes = options.size;
     this.now = options.now ?? Date.now;
-    this.notifier = new ThrottledNotifier(options.progressIntervalMs ?? PROGRESS_INTERVAL_MS, () => this.snapshot(), this.now);
+    this.pollIntervalMs = options.holderPollIntervalMs ?? HOLDER_POLL_INTERVAL_MS;
+    const initialMs = options.holderRetryBackoffMs ?? HOLDER_RETRY_BACKOFF_MS;
+    this.failures = new HolderFailures({ initialMs, maxMs: Math.max(initialMs, HOLDER_RETRY_BACKOFF_MAX_MS) });
+    const progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    this.notifier = new ThrottledNotifier(progressIntervalMs, () => this.snapshot(), this.now);
     this.settled = new Promise((resolve) => {
       this.markSettled = resolve;
     });
   }
 
   get state(): DownloadState {
-    return this.currentState;
+    if (this.finalState !== undefined) return this.finalState;
+    if (this.isPausedByUser) return 'paused';
+    return this.currentWaitingReason === undefined ? this.phase : 'waiting';
   }
 
   get error(): ShoalError | undefined {
     return this.failure;
   }
 
+  /** Why the download is waiting; undefined unless `state` is 'waiting'. */
+  get waitingReason(): ShoalError | undefined {
+    return this.state === 'waiting' ? this.currentWaitingReason : undefined;
+  }
+
   get progress(): DownloadProgress {
     const nowMs = this.now();
-    const isMoving = this.currentState === 'downloading' && this.speed !== undefined;
+    const state = this.state;
+    const isMoving = state === 'downloading' && this.speed !== undefined;
     const remainingBytes = this.totalBytes - this.bytesDone;
     return {
       bytesDone: this.bytesDone,
       totalBytes: this.totalBytes,
       speedBytesPerSec: isMoving ? (this.speed?.bytesPerSecond(nowMs) ?? 0) : 0,
-      etaSeconds: this.currentState === 'completed' ? 0 : isMoving ? this.speed?.etaSeconds(remainingBytes, nowMs) : undefined,
+      etaSeconds: state === 'completed' ? 0 : isMoving ? this.speed?.etaSeconds(remainingBytes, nowMs) : undefined,
       activePeers: this.activePeers,
     };
   }
 
   snapshot(): DownloadSnapshot {
-    return { state: this.currentState, progress: this.progress, error: this.failure, peerFailures: this.failures.list() };
+    return {
+      state: this.state,
+      progress: this.progress,
+      error: this.failure,
+      waitingReason: this.waitingReason,
+      peerFailures: this.failures.list(),
+    };
   }
 
   /** Hears every state change at once and progress at most every PROGRESS_INTERVAL_MS. */
@@ -113,55 +168,105 @@ export class Download {
   }
 
   /** Starts once (later calls return the same promise). Resolves when the download is completed,
-   * failed or cancelled; it never rejects: read `state` and `error`. */
+   * failed or cancelled; it never rejects: read `state` and `error`. A download paused before it
+   * started waits for `resume`. */
   start(): Promise<void> {
-    if (!this.isStarted && !this.isSettled()) void this.run();
-    this.isStarted = true;
+    if (this.running === undefined && this.finalState === undefined) this.running = this.run();
     return this.settled;
   }
 
-  /** Stops the download; chunks already stored stay, so a new Download of the file resumes. */
-  cancel(): void {
-    if (this.isSettled()) return;
-    this.settle('cancelled');
+  /** Stops requesting chunks (those in flight are cancelled); state 'paused' until `resume`. */
+  pause(): void {
+    if (this.finalState !== undefined || this.isPausedByUser) return;
+    this.isPausedByUser = true;
+    this.fetcher?.pause();
+    this.notifier.changed(true);
+  }
+
+  resume(): void {
+    if (this.finalState !== undefined || !this.isPausedByUser) return;
+    this.isPausedByUser = false;
+    this.fetcher?.resume();
+    this.wake();
+    this.notifier.changed(true);
+  }
+
+  /**
+   * Stops the download. Chunks already stored stay, so a new Download of the file resumes, unless
+   * `discard` is set: then the file's record and chunks are deleted. The returned promise (and
+   * `start`'s) resolves once the download has stopped and, with `discard`, the chunks are gone.
+   */
+  cancel(options: CancelOptions = {}): Promise<void> {
+    if (this.finalState !== undefined) return this.settled;
+    this.enterFinalState('cancelled', false);
     this.fetcher?.stop(new ShoalError('CANCELLED', `The download of '${this.name}' was cancelled`));
+    this.wake();
+    if (options.discard) void this.discard().finally(() => this.markSettled());
+    else this.markSettled();
+    return this.settled;
+  }
+
+  private async discard(): Promise<void> {
+    const { store, contentId } = this.options;
+    await store.deleteFile(contentId).catch(() => {});
+    // A write already under way may land after that delete: wait for it, then delete again.
+    await this.running;
+    await this.fetcher?.whenWritesSettled();
+    await store.deleteFile(contentId).catch(() => {});
   }
 
   private async run(): Promise<void> {
     try {
+      await this.untilResumed();
       const { manifest, initialHolders } = await this.prepareManifest();
       const missing = await missingChunkIndices(this.options.store, this.contentId, manifest);
-      this.throwIfSettled();
+      this.throwIfFinal();
       this.totalBytes = manifest.size;
-      const missingBytes = missing.reduce((sum, index) => sum + chunkLength(manifest.size, manifest.chunkSizeBytes, index), 0);
+      const lengthOf = (index: number): number => chunkLength(manifest.size, manifest.chunkSizeBytes, index);
+      const missingBytes = missing.reduce((sum, index) => sum + lengthOf(index), 0);
       this.bytesDone = manifest.size - missingBytes;
-      if (missing.length > 0) {
-        this.speed = new SpeedMeter(this.now());
-        this.setState('downloading');
-        this.fetcher = new ChunkFetcher({
-          contentId: this.contentId,
-          fileName: this.name,
-          manifest,
-          missing,
-          initialHolders,
-          holders: this.options.holders,
-          pool: this.options.pool,
-          store: this.options.store,
-          failures: this.failures,
-          onChunkStored: (bytes) => this.chunkStored(bytes),
-          onActivePeersChanged: (count) => this.activePeersChanged(count),
-        });
-        await this.fetcher.run();
-      }
-      this.settle('completed');
+      if (missing.length > 0) await this.fetchChunks(manifest, missing, initialHolders);
+      this.enterFinalState('completed');
     } catch (error) {
-      if (this.isSettled()) return;
+      if (this.finalState !== undefined) return;
       this.failure = asShoalError(error);
-      this.settle('failed');
+      this.enterFinalState('failed');
     }
   }
 
-  /** The stored manifest when resuming, else one fetched from a holder and recorded for next time. */
+  private async fetchChunks(manifest: Manifest, missing: number[], initialHolders: Holder[]): Promise<void> {
+    this.speed = new SpeedMeter(this.now());
+    this.phase = 'downloading';
+    this.currentWaitingReason = undefined;
+    this.notifier.changed(true);
+    const tuning: FetchTuning = {
+      holderPollIntervalMs: this.pollIntervalMs,
+      starvedGraceMs: this.options.starvedGraceMs ?? STARVED_GRACE_MS,
+      peersMax: this.options.peersMax ?? PEERS_PER_DOWNLOAD_MAX,
+      random: this.options.random ?? Math.random,
+    };
+    this.fetcher = new ChunkFetcher({
+      contentId: this.contentId,
+      fileName: this.name,
+      manifest,
+      missing,
+      initialHolders,
+      holders: this.options.holders,
+      pool: this.options.pool,
+      store: this.options.store,
+      failures: this.failures,
+      tuning,
+      now: this.now,
+      onChunkStored: (bytes) => this.chunkStored(bytes),
+      onActivePeersChanged: (count) => this.activePeersChanged(count),
+      onWaitingChanged: (reason) => this.setWaitingReason(reason),
+    });
+    if (this.isPausedByUser) this.fetcher.pause();
+    await this.fetcher.run();
+  }
+
+  /** The stored manifest when resuming, else one fetched from a holder and recorded (first, so
+   * peers can ask us for the chunks we get). Waits, and asks again, while nobody can send it. */
   private async prepareManifest(): Promise<{ manifest: Manifest; initialHolders: Holder[] }> {
     const { store, contentId } = this.options;
     const stored = await store.getFile(contentId);
@@ -170,19 +275,41 @@ export class Download {
       if (isIntact) return { manifest: stored.manifest, initialHolders: [] };
       await store.deleteFile(contentId); // a damaged record cannot be trusted, nor its chunks
     }
-    const fetched = await fetchVerifiedManifest({
-      contentId,
-      fileName: this.name,
-      holders: this.options.holders,
-      pool: this.options.pool,
-      failures: this.failures,
-      isCancelled: () => this.isSettled(),
-    });
-    this.throwIfSettled();
-    const { manifest } = fetched;
-    const record: FileRecord = { contentId, name: this.name, mimeType: this.options.mimeType, manifest, addedAtMs: this.now() };
-    await store.putFile(record);
-    return { manifest: fetched.manifest, initialHolders: fetched.holders };
+    for (;;) {
+      this.throwIfFinal();
+      await this.untilResumed();
+      let found: Awaited<ReturnType<typeof fetchVerifiedManifest>>;
+      try {
+        found = await fetchVerifiedManifest({
+          contentId,
+          fileName: this.name,
+          holders: this.options.holders,
+          pool: this.options.pool,
+          failures: this.failures,
+          isCancelled: () => this.finalState !== undefined,
+          now: this.now,
+        });
+      } catch (error) {
+        this.throwIfFinal();
+        const cause = asShoalError(error, 'NO_HOLDER');
+        this.setWaitingReason(new ShoalError(cause.code, `${cause.message}; the download will try again shortly`));
+        await this.sleep(this.pollIntervalMs);
+        continue;
+      }
+      this.throwIfFinal();
+      const { manifest, listed } = found;
+      if (manifest !== undefined) {
+        this.setWaitingReason(undefined);
+        const { mimeType } = this.options;
+        const record: FileRecord = { contentId, name: this.name, mimeType, manifest, addedAtMs: this.now() };
+        await store.putFile(record);
+        return { manifest, initialHolders: listed };
+      }
+      const mismatch = this.failures.mismatchError(this.name, listed);
+      if (mismatch !== undefined) throw mismatch;
+      this.setWaitingReason(this.failures.waitingReason(this.name));
+      await this.sleep(this.pollIntervalMs);
+    }
   }
 
   private chunkStored(bytes: number): void {
@@ -197,24 +324,46 @@ export class Download {
     this.notifier.changed();
   }
 
-  private setState(state: DownloadState): void {
-    this.currentState = state;
+  private setWaitingReason(reason: ShoalError | undefined): void {
+    if (reason?.message === this.currentWaitingReason?.message) return;
+    this.currentWaitingReason = reason;
     this.notifier.changed(true);
   }
 
   /** Enters a final state; the first one wins (a cancel racing the last chunk stays a cancel). */
-  private settle(state: 'completed' | 'failed' | 'cancelled'): void {
-    if (this.isSettled()) return;
+  private enterFinalState(state: FinalState, isSettledNow = true): void {
+    if (this.finalState !== undefined) return;
+    this.finalState = state;
     this.activePeers = 0;
-    this.setState(state);
-    this.markSettled();
+    this.currentWaitingReason = undefined;
+    this.notifier.changed(true);
+    if (isSettledNow) this.markSettled();
   }
 
-  private isSettled(): boolean {
-    return this.currentState === 'completed' || this.currentState === 'failed' || this.currentState === 'cancelled';
+  private untilResumed(): Promise<void> {
+    if (!this.isPausedByUser || this.finalState !== undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.wakeUp = resolve;
+    }).then(() => this.untilResumed());
   }
 
-  private throwIfSettled(): void {
-    if (this.isSettled()) throw new ShoalError('CANCELLED', `The download of '${this.name}' was cancelled`);
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private wake(): void {
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    wakeUp?.();
+  }
+
+  private throwIfFinal(): void {
+    if (this.finalState !== undefined) throw new ShoalError('CANCELLED', `The download of '${this.name}' was cancelled`);
   }
 }

@@ -8,9 +8,11 @@ export * from './transfer-policy';
 export { shareFile, type FileSource, type ShareFileOptions } from './share-file';
 export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
 export { PeerLink, type PeerLinkOptions } from './peer-link';
-export type { ServeEvent } from './serve-queue';
+export { RefusedByPeerError } from './outgoing-requests';
+export type { ChunkRepairer, ServeEvent } from './serve-queue';
 export {
   Download,
+  type CancelOptions,
   type DownloadOptions,
   type DownloadProgress,
   type DownloadSnapshot,
@@ -18,10 +20,14 @@ export {
 } from './download';
 export type { HolderFailure } from './holder-failures';
 export { ChunkScheduler } from './chunk-scheduler';
+export { PeerWindow } from './peer-window';
+export { RateLimiter } from './rate-limiter';
+export { realClock, type Clock } from './clock';
 export { SpeedMeter } from './speed-meter';
 export { isStoredFileComplete, missingChunkIndices, readStoredChunks } from './stored-file';
 // In-memory implementations, for tests and simulations only.
 export { MemoryChunkStore } from './memory-chunk-store';
+export { VirtualClock } from './virtual-clock';
 export {
   MemoryChannel,
   MemoryNetwork,

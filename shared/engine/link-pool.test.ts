@@ -56,4 +56,22 @@ describe('LinkPool', () => {
     expect(links.every((link) => !link.isOpen)).toBe(true);
     expect(((await rejectionOf(peer('ana').pool.linkTo('ben'))) as ShoalError).code).toBe('CANCELLED');
   });
+
+  it('tells every peer that asked about a file of a chunk it stores, on links either side opened', async () => {
+    const { peer } = createSwarm(['ana', 'ben', 'cleo', 'dave']);
+    const record = await shareFile(memorySource('song.ogg', randomBytes(2000)), peer('ana').store);
+    const heard: string[] = [];
+    for (const id of ['ben', 'cleo', 'dave']) {
+      const link = await peer(id).pool.linkTo('ana');
+      link.onHaveChunk((contentId, index) => contentId === record.contentId && heard.push(`${id}:${index}`));
+    }
+    await (await peer('ben').pool.linkTo('ana')).requestHave(record.contentId);
+    await (await peer('cleo').pool.linkTo('ana')).requestHave(record.contentId);
+
+    peer('ana').pool.announceChunk(record.contentId, 3);
+
+    await waitUntil(() => heard.length === 2, 'both interested peers heard');
+    await (await peer('dave').pool.linkTo('ana')).requestManifest(record.contentId);
+    expect(heard.sort()).toEqual(['ben:3', 'cleo:3']);
+  });
 });

@@ -1,12 +1,15 @@
 /**
  * Our links to other peers, at most one in use per peer: `linkTo` reuses an open link whoever opened
  * it, or connects; channels other peers open to us become links that serve our store. Closed links
- * are forgotten, so the next `linkTo` reconnects.
+ * are forgotten, so the next `linkTo` reconnects. The pool holds the node's upload and download
+ * rate limits, which every link and download share.
  */
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { ChunkStore } from './chunk-store';
+import type { Clock } from './clock';
 import { PeerLink } from './peer-link';
-import type { ServeEvent } from './serve-queue';
+import { RateLimiter } from './rate-limiter';
+import type { ChunkRepairer, ServeEvent } from './serve-queue';
 import { CONNECT_TIMEOUT_MS } from './transfer-policy';
 import type { PeerChannel, Transport } from './transport';
 
@@ -14,12 +17,23 @@ export interface LinkPoolOptions {
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   sendHighWaterBytes?: number;
+  /** Initial limits in bytes per second; 0 or absent = unlimited. Change them with the setters. */
+  uploadLimitBytesPerSec?: number;
+  downloadLimitBytesPerSec?: number;
+  /** Re-reads a damaged stored chunk from the original file, so it can still be served. */
+  repairChunk?: ChunkRepairer;
+  /** The rate limiters' clock (tests pass a virtual one). */
+  clock?: Clock;
   now?: () => number;
 }
 
 /** What a download needs from the pool; tests and simulations may pass their own. */
 export interface LinkSource {
   linkTo(peerId: string): Promise<PeerLink>;
+  /** Tells every peer that asked about the file that we now hold this chunk. */
+  announceChunk?(contentId: string, index: number): void;
+  /** Bounds the bytes a download requests; shared by every download of the node. */
+  readonly downloadLimiter?: RateLimiter;
 }
 
 export class LinkPool implements LinkSource {
@@ -32,12 +46,16 @@ export class LinkPool implements LinkSource {
   private readonly serveListeners = new Set<(event: ServeEvent) => void>();
   private readonly stopIncoming: () => void;
   private isClosed = false;
+  readonly uploadLimiter: RateLimiter;
+  readonly downloadLimiter: RateLimiter;
 
   constructor(
     private readonly transport: Transport,
     private readonly store: ChunkStore,
     private readonly options: LinkPoolOptions = {},
   ) {
+    this.uploadLimiter = new RateLimiter(options.uploadLimitBytesPerSec ?? 0, options.clock);
+    this.downloadLimiter = new RateLimiter(options.downloadLimitBytesPerSec ?? 0, options.clock);
     this.stopIncoming = transport.onIncoming((channel) => {
       if (this.isClosed) channel.close();
       else this.adopt(channel);
@@ -55,6 +73,30 @@ export class LinkPool implements LinkSource {
       this.connecting.set(peerId, attempt);
     }
     return attempt;
+  }
+
+  /** Bytes per second we send to all peers together; 0 = unlimited. Throws BAD_REQUEST if negative. */
+  setUploadLimit(bytesPerSec: number): void {
+    this.uploadLimiter.setBytesPerSecond(bytesPerSec);
+  }
+
+  /** Bytes per second all downloads together ask peers for; 0 = unlimited. Throws BAD_REQUEST if negative. */
+  setDownloadLimit(bytesPerSec: number): void {
+    this.downloadLimiter.setBytesPerSecond(bytesPerSec);
+  }
+
+  get uploadLimitBytesPerSec(): number {
+    return this.uploadLimiter.bytesPerSecond;
+  }
+
+  get downloadLimitBytesPerSec(): number {
+    return this.downloadLimiter.bytesPerSecond;
+  }
+
+  /** We stored a verified chunk: every peer that asked which chunks of the file we have hears of it,
+   * so a file spreads before we hold all of it. Downloads call this themselves. */
+  announceChunk(contentId: string, index: number): void {
+    for (const link of this.allLinks) link.announceChunk(contentId, index);
   }
 
   /** Hears what we serve to other peers: manifests, chunks and refusals. Returns an unsubscribe function. */
@@ -92,6 +134,8 @@ export class LinkPool implements LinkSource {
       store: this.store,
       requestTimeoutMs: this.options.requestTimeoutMs,
       sendHighWaterBytes: this.options.sendHighWaterBytes,
+      uploadLimiter: this.uploadLimiter,
+      repairChunk: this.options.repairChunk,
       now: this.options.now,
       onServe: (event) => this.emitServe(event),
     });

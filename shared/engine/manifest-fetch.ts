@@ -1,7 +1,7 @@
 /**
  * Gets a file's manifest from its holders, one after another, and checks it against the content id.
  * A holder that cannot be reached, stops answering or sends a wrong manifest is skipped, with the
- * reason kept; when the list runs out it is asked for again, for holders not tried yet.
+ * reason kept; when the list runs out it is asked for again while that turns up holders to try.
  */
 import { verifyManifest } from '../content/manifest';
 import { asShoalError, ShoalError } from '../protocol/errors';
@@ -18,27 +18,35 @@ export interface ManifestFetchOptions {
   failures: HolderFailures;
   /** Checked between attempts; a cancelled download stops trying. */
   isCancelled: () => boolean;
+  now: () => number;
 }
 
-export interface FetchedManifest {
-  manifest: Manifest;
-  /** Holders from the latest list that have not failed, the manifest's sender first. */
-  holders: Holder[];
+export interface ManifestFetchResult {
+  /** Undefined when no listed holder could send a manifest that matches. */
+  manifest: Manifest | undefined;
+  /** The latest holder list, the manifest's sender first. */
+  listed: Holder[];
 }
 
-export async function fetchVerifiedManifest(options: ManifestFetchOptions): Promise<FetchedManifest> {
+/** Rejects only when the holder list cannot be had (tracker unreachable) or the download was cancelled. */
+export async function fetchVerifiedManifest(options: ManifestFetchOptions): Promise<ManifestFetchResult> {
+  const tried = new Set<string>();
   for (;;) {
-    const untried = (await queryHolders(options)).filter((holder) => !options.failures.has(holder.id));
-    if (untried.length === 0) throw options.failures.toError(options.fileName);
-    for (const [position, holder] of untried.entries()) {
+    const listed = await queryHolders(options);
+    const nowMs = options.now();
+    const candidates = listed.filter((holder) => !tried.has(holder.id) && options.failures.canTry(holder.id, nowMs));
+    if (candidates.length === 0) return { manifest: undefined, listed };
+    for (const holder of candidates) {
+      tried.add(holder.id);
       if (options.isCancelled()) throw new ShoalError('CANCELLED', 'The download was cancelled');
       try {
         const link = await options.pool.linkTo(holder.id);
         const manifest = await link.requestManifest(options.contentId);
         await verifyManifest(options.contentId, manifest);
-        return { manifest, holders: untried.slice(position) };
+        options.failures.forget(holder.id);
+        return { manifest, listed: [holder, ...listed.filter((other) => other.id !== holder.id)] };
       } catch (error) {
-        options.failures.record(holder, error);
+        options.failures.record(holder, error, options.now());
       }
     }
   }

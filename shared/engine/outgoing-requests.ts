@@ -3,12 +3,22 @@
  * and the idle timeout. The peer answers requests in order, so when it sends nothing towards any
  * of them for `timeoutMs`, none of them is moving and all fail with TIMEOUT.
  */
-import { ShoalError } from '../protocol/errors';
+import { ShoalError, type ErrorCode } from '../protocol/errors';
 import type { BlockFrame, Manifest, PeerControl } from '../protocol/peer-messages';
 
 type ManifestAnswer = Extract<PeerControl, { t: 'manifest' }>;
+type HaveAnswer = Extract<PeerControl, { t: 'have' }>;
 type ErrorAnswer = Extract<PeerControl, { t: 'error' }>;
 type Timer = ReturnType<typeof setTimeout>;
+
+/** The peer itself answered our request with an error ("I do not hold that chunk"), as opposed to
+ * a failure we saw (timeout, lost connection, malformed bytes). */
+export class RefusedByPeerError extends ShoalError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
+    this.name = 'RefusedByPeerError';
+  }
+}
 
 interface ManifestWait {
   kind: 'manifest';
@@ -17,18 +27,27 @@ interface ManifestWait {
   reject: (error: ShoalError) => void;
 }
 
+interface HaveWait {
+  kind: 'have';
+  contentId: string;
+  resolve: (bitfield: string) => void;
+  reject: (error: ShoalError) => void;
+}
+
 interface ChunkWait {
   kind: 'chunk';
   contentId: string;
   index: number;
-  /** Preallocated to the chunk's length; blocks are copied straight into place. */
-  buffer: Uint8Array;
+  expectedLength: number;
+  /** Allocated to the chunk's length when its first block arrives (the peer answers one request at
+   * a time, so a deep queue of requests costs no memory); blocks are copied straight into place. */
+  buffer: Uint8Array | undefined;
   receivedBytes: number;
   resolve: (bytes: Uint8Array) => void;
   reject: (error: ShoalError) => void;
 }
 
-type Wait = ManifestWait | ChunkWait;
+type Wait = ManifestWait | HaveWait | ChunkWait;
 
 export interface OutgoingRequestsOptions {
   peerId: string;
@@ -56,15 +75,26 @@ export class OutgoingRequests {
     });
   }
 
+  /** The peer's have-bitfield for a file, as sent (base64). */
+  requestHave(contentId: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.open({ kind: 'have', contentId, resolve, reject }, (requestId) => ({ t: 'have-request', requestId, contentId }));
+    });
+  }
+
   requestChunk(contentId: string, index: number, expectedLength: number): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      const buffer = new Uint8Array(expectedLength);
-      this.open({ kind: 'chunk', contentId, index, buffer, receivedBytes: 0, resolve, reject }, (requestId) => ({
-        t: 'chunk-request',
-        requestId,
+      const wait: ChunkWait = {
+        kind: 'chunk',
         contentId,
         index,
-      }));
+        expectedLength,
+        buffer: undefined,
+        receivedBytes: 0,
+        resolve,
+        reject,
+      };
+      this.open(wait, (requestId) => ({ t: 'chunk-request', requestId, contentId, index }));
     });
   }
 
@@ -81,35 +111,51 @@ export class OutgoingRequests {
     wait.resolve(answer.manifest);
   }
 
+  handleHave(answer: HaveAnswer): void {
+    const wait = this.waits.get(answer.requestId);
+    if (wait === undefined) return;
+    this.noteProgress();
+    if (wait.kind !== 'have' || answer.contentId !== wait.contentId) {
+      const message = `${this.options.peerId} answered with a list of chunks nobody asked for`;
+      this.fail(answer.requestId, wait, new ShoalError('BAD_REQUEST', message));
+      return;
+    }
+    this.settle(answer.requestId);
+    wait.resolve(answer.bitfield);
+  }
+
   handleError(answer: ErrorAnswer): void {
     const wait = this.waits.get(answer.requestId);
     if (wait === undefined) return;
     this.noteProgress();
     this.settle(answer.requestId);
-    wait.reject(new ShoalError(answer.code, answer.message));
+    wait.reject(new RefusedByPeerError(answer.code, answer.message));
   }
 
   handleBlock(block: BlockFrame): void {
+    // Any block shows the peer is sending: bytes of a request we cancelled may still fill the
+    // channel ahead of the next answer (seconds of them from a slow peer), which is not a stall.
+    this.noteProgress();
     const wait = this.waits.get(block.requestId);
     if (wait === undefined) return; // an answer to a request we cancelled or gave up on
-    this.noteProgress();
     if (wait.kind !== 'chunk') {
-      const message = `${this.options.peerId} sent bytes for a manifest request`;
+      const message = `${this.options.peerId} sent bytes for a ${wait.kind} request`;
       this.fail(block.requestId, wait, new ShoalError('BAD_REQUEST', message));
       return;
     }
     // Blocks arrive in order on an ordered channel; anything else is a broken or hostile sender.
     const end = block.offset + block.payload.byteLength;
-    if (block.offset !== wait.receivedBytes || end > wait.buffer.byteLength) {
-      const detail = end > wait.buffer.byteLength ? 'more bytes than the chunk holds' : 'bytes out of order';
+    if (block.offset !== wait.receivedBytes || end > wait.expectedLength) {
+      const detail = end > wait.expectedLength ? 'more bytes than the chunk holds' : 'bytes out of order';
       this.fail(block.requestId, wait, new ShoalError('CHUNK_CORRUPT', `${this.options.peerId} sent ${detail}`));
       return;
     }
-    wait.buffer.set(block.payload, block.offset);
+    const buffer = wait.buffer ?? (wait.buffer = new Uint8Array(wait.expectedLength));
+    buffer.set(block.payload, block.offset);
     wait.receivedBytes = end;
-    if (end === wait.buffer.byteLength) {
+    if (end === wait.expectedLength) {
       this.settle(block.requestId);
-      wait.resolve(wait.buffer);
+      wait.resolve(buffer);
     }
   }
 

@@ -1,25 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { chunkRange } from '../content/chunking';
+import { chunkRange, MIN_CHUNK_SIZE_BYTES as MIN_CHUNK } from '../content/chunking';
 import { contentIdOf } from '../content/manifest';
 import { ShoalError } from '../protocol/errors';
-import { BLOCK_BYTES, BLOCK_HEADER_BYTES, encodeBlockFrame, type Manifest } from '../protocol/peer-messages';
+import {
+  BLOCK_BYTES,
+  BLOCK_HEADER_BYTES,
+  decodeHaveBitfield,
+  encodeBlockFrame,
+  type Manifest,
+} from '../protocol/peer-messages';
 import type { ChunkStore } from './chunk-store';
 import { MemoryChunkStore } from './memory-chunk-store';
 import { MemoryNetwork, type LinkConditions } from './memory-transport';
+import { RefusedByPeerError } from './outgoing-requests';
 import { PeerLink } from './peer-link';
-import type { ServeEvent } from './serve-queue';
+import type { ChunkRepairer, ServeEvent } from './serve-queue';
 import { shareFile } from './share-file';
 import { memorySource, randomBytes, rejectionOf, sha256Of, waitUntil } from './test-fixtures';
 import { SEND_HIGH_WATER_BYTES } from './transfer-policy';
 
 /** Ana asks, Ben holds the files and serves them. */
-function linkedPair(options: { conditions?: LinkConditions; requestTimeoutMs?: number } = {}) {
+interface PairOptions {
+  conditions?: LinkConditions;
+  requestTimeoutMs?: number;
+  repairChunk?: ChunkRepairer;
+}
+
+function linkedPair(options: PairOptions = {}) {
   const network = new MemoryNetwork({ defaultConditions: options.conditions });
   const [atAna, atBen] = network.createPair('ana', 'ben');
   const benStore = new MemoryChunkStore();
   const served: ServeEvent[] = [];
   const ana = new PeerLink(atAna, { store: new MemoryChunkStore(), requestTimeoutMs: options.requestTimeoutMs });
-  const ben = new PeerLink(atBen, { store: benStore, onServe: (event) => served.push(event) });
+  const onServe = (event: ServeEvent) => served.push(event);
+  const ben = new PeerLink(atBen, { store: benStore, onServe, repairChunk: options.repairChunk });
   return { network, atAna, atBen, ana, ben, benStore, served };
 }
 
@@ -134,19 +148,79 @@ describe('PeerLink', () => {
   });
 
   it('cancels a request: it rejects with CANCELLED and the peer stops sending it', async () => {
-    const { ana, atAna, atBen, benStore, served } = linkedPair({ conditions: { bytesPerSecond: 8 * 1024 * 1024 } });
-    const { contentId } = await storeOneChunkFile(benStore, randomBytes(8 * 1024 * 1024));
+    const { ana, atAna, atBen, benStore, served } = linkedPair({ conditions: { bytesPerSecond: 16 * 1024 * 1024 } });
+    const { contentId } = await storeOneChunkFile(benStore, randomBytes(16 * 1024 * 1024));
     let receivedBytes = 0;
     atAna.onFrame((frame) => {
       if (typeof frame !== 'string') receivedBytes += frame.byteLength;
     });
-    const request = ana.requestChunk(contentId, 0, 8 * 1024 * 1024);
+    const request = ana.requestChunk(contentId, 0, 16 * 1024 * 1024);
     await waitUntil(() => atBen.peakBufferedBytes > 0, 'ben started sending');
     ana.cancel(contentId);
     expect(codeOf(await rejectionOf(request))).toBe('CANCELLED');
     await waitUntil(() => atBen.bufferedAmountBytes() === 0, "ben's send buffer emptied");
     expect(served.some((event) => event.type === 'chunk-served')).toBe(false);
-    expect(receivedBytes).toBeLessThan(4 * 1024 * 1024);
-    expect((await ana.requestManifest(contentId)).size).toBe(8 * 1024 * 1024);
+    // What was queued in the send buffer still arrives; nothing after it.
+    expect(receivedBytes).toBeLessThan(SEND_HIGH_WATER_BYTES + 2 * 1024 * 1024);
+    expect((await ana.requestManifest(contentId)).size).toBe(16 * 1024 * 1024);
+  });
+
+  it('tells which chunks of a file it holds, and FILE_NOT_FOUND for a file it does not hold', async () => {
+    const { ana, benStore } = linkedPair();
+    const record = await shareFile(memorySource('partial.bin', randomBytes(MIN_CHUNK * 3)), benStore);
+    const partialId = await sha256Of(randomBytes(16));
+    await benStore.putFile({ ...record, contentId: partialId });
+    for (const index of [0, 2]) {
+      await benStore.putChunk(partialId, index, (await benStore.getChunk(record.contentId, index)) ?? new Uint8Array());
+    }
+
+    expect(decodeHaveBitfield(await ana.requestHave(record.contentId), 3)).toEqual([0, 1, 2]);
+    expect(decodeHaveBitfield(await ana.requestHave(partialId), 3)).toEqual([0, 2]);
+    const error = await rejectionOf(ana.requestHave(await sha256Of(randomBytes(16))));
+    expect(error).toBeInstanceOf(RefusedByPeerError);
+    expect(codeOf(error)).toBe('FILE_NOT_FOUND');
+  });
+
+  it('tells a peer that asked about a file of each chunk it stores afterwards, and nobody else of other files', async () => {
+    const { ana, ben, benStore } = linkedPair();
+    const record = await shareFile(memorySource('growing.bin', randomBytes(1000)), benStore);
+    const otherId = await sha256Of(randomBytes(16));
+    const heard: [string, number][] = [];
+    ana.onHaveChunk((contentId, index) => heard.push([contentId, index]));
+    await ana.requestHave(record.contentId);
+
+    ben.announceChunk(otherId, 1); // ana never asked about this file
+    ben.announceChunk(record.contentId, 7);
+    await waitUntil(() => heard.length > 0, 'ana heard of a chunk');
+    await ana.requestManifest(record.contentId); // anything else in flight has arrived by now
+    expect(heard).toEqual([[record.contentId, 7]]);
+  });
+
+  it('repairs a damaged stored chunk from the original file and serves it', async () => {
+    const bytes = randomBytes(5000);
+    const repairs: number[] = [];
+    const { ana, benStore, served } = linkedPair({
+      repairChunk: async (_contentId, index) => {
+        repairs.push(index);
+        return bytes.slice();
+      },
+    });
+    const record = await shareFile(memorySource('data.bin', bytes), benStore);
+    await benStore.putChunk(record.contentId, 0, randomBytes(5000));
+
+    const chunk = await ana.requestChunk(record.contentId, 0, 5000);
+
+    expect(await sha256Of(chunk)).toBe(record.manifest.chunkHashes[0]);
+    expect(repairs).toEqual([0]);
+    const stored = (await benStore.getChunk(record.contentId, 0)) ?? new Uint8Array();
+    expect(await sha256Of(stored)).toBe(record.manifest.chunkHashes[0]);
+    expect(served.at(-1)).toMatchObject({ type: 'chunk-served', index: 0 });
+  });
+
+  it('refuses with CHUNK_CORRUPT when the repair returns wrong bytes too', async () => {
+    const { ana, benStore } = linkedPair({ repairChunk: async () => randomBytes(5000) });
+    const record = await shareFile(memorySource('data.bin', randomBytes(5000)), benStore);
+    await benStore.putChunk(record.contentId, 0, randomBytes(5000));
+    expect(codeOf(await rejectionOf(ana.requestChunk(record.contentId, 0, 5000)))).toBe('CHUNK_CORRUPT');
   });
 });

@@ -1,14 +1,23 @@
 /**
- * One data channel to one peer, used both ways: we ask the peer for manifests and chunks, and we
- * answer its requests from our store. Every incoming frame is parsed at the door; a frame that
- * does not parse is dropped, so a broken or hostile peer cannot crash us.
+ * One data channel to one peer, used both ways: we ask the peer for manifests, have-bitfields and
+ * chunks, and we answer its requests from our store. A peer that asked which chunks of a file we
+ * have is told of each chunk we store afterwards (have-chunk). Every incoming frame is parsed at the
+ * door; a frame that does not parse is dropped, so a broken or hostile peer cannot crash us.
  */
 import { ShoalError } from '../protocol/errors';
-import { decodeBlockFrame, encodeControlFrame, parseControlFrame, type Manifest } from '../protocol/peer-messages';
+import {
+  decodeBlockFrame,
+  encodeControlFrame,
+  encodeHaveBitfield,
+  parseControlFrame,
+  type Manifest,
+  type PeerControl,
+} from '../protocol/peer-messages';
 import type { ChunkStore } from './chunk-store';
 import { OutgoingRequests } from './outgoing-requests';
-import { ServeQueue, type ServeEvent } from './serve-queue';
-import { REQUEST_IDLE_TIMEOUT_MS, SEND_HIGH_WATER_BYTES } from './transfer-policy';
+import type { RateLimiter } from './rate-limiter';
+import { ServeQueue, type ChunkRepairer, type ServeEvent } from './serve-queue';
+import { REMOTE_INTERESTS_MAX, REQUEST_IDLE_TIMEOUT_MS, SEND_HIGH_WATER_BYTES } from './transfer-policy';
 import type { Frame, PeerChannel } from './transport';
 
 export interface PeerLinkOptions {
@@ -19,14 +28,24 @@ export interface PeerLinkOptions {
   /** Serving waits for the channel to drain above this many queued bytes. */
   sendHighWaterBytes?: number;
   onServe?: (event: ServeEvent) => void;
+  /** Bounds what we send; shared by every link of the node. */
+  uploadLimiter?: RateLimiter;
+  /** Re-reads a chunk whose stored copy is damaged, from the original file (see ServeQueue). */
+  repairChunk?: ChunkRepairer;
   now?: () => number;
 }
+
+type HaveRequest = Extract<PeerControl, { t: 'have-request' }>;
 
 export class PeerLink {
   readonly peerId: string;
   private readonly requests: OutgoingRequests;
   private readonly serving: ServeQueue;
   private readonly closeListeners = new Set<(reason: ShoalError) => void>();
+  private readonly haveChunkListeners = new Set<(contentId: string, index: number) => void>();
+  /** Files the peer asked us about, oldest first: it hears of each chunk of them we store. */
+  private readonly remoteInterests = new Set<string>();
+  private readonly store: ChunkStore;
   private closedReason: ShoalError | undefined;
   private readonly stopListening: () => void;
   private readonly stopWatchingClose: () => void;
@@ -37,6 +56,7 @@ export class PeerLink {
     options: PeerLinkOptions,
   ) {
     this.peerId = channel.peerId;
+    this.store = options.store;
     const whenClosed = new Promise<void>((resolve) => {
       this.markClosed = resolve;
     });
@@ -50,6 +70,8 @@ export class PeerLink {
       highWaterBytes: options.sendHighWaterBytes ?? SEND_HIGH_WATER_BYTES,
       whenClosed,
       onServe: options.onServe ?? (() => {}),
+      uploadLimiter: options.uploadLimiter,
+      repairChunk: options.repairChunk,
     });
     this.stopListening = channel.onFrame((frame) => this.handleFrame(frame));
     this.stopWatchingClose = channel.onClose(() => this.handleClose());
@@ -64,6 +86,26 @@ export class PeerLink {
   requestManifest(contentId: string): Promise<Manifest> {
     if (this.closedReason !== undefined) return Promise.reject(this.closedReason);
     return this.requests.requestManifest(contentId);
+  }
+
+  /** Which chunks of a file the peer holds, as a base64 bitfield (see `decodeHaveBitfield`). From
+   * now on the peer tells us of each chunk it stores (`onHaveChunk`). Rejects with FILE_NOT_FOUND
+   * (a RefusedByPeerError) when the peer does not hold the file at all. */
+  requestHave(contentId: string): Promise<string> {
+    if (this.closedReason !== undefined) return Promise.reject(this.closedReason);
+    return this.requests.requestHave(contentId);
+  }
+
+  /** Hears the chunks the peer stores of files we asked it about. Returns an unsubscribe function. */
+  onHaveChunk(listener: (contentId: string, index: number) => void): () => void {
+    this.haveChunkListeners.add(listener);
+    return () => this.haveChunkListeners.delete(listener);
+  }
+
+  /** We stored a chunk: tells the peer, if it asked which chunks of this file we have. */
+  announceChunk(contentId: string, index: number): void {
+    if (!this.isOpen || !this.remoteInterests.has(contentId)) return;
+    this.trySend(encodeControlFrame({ t: 'have-chunk', contentId, index }));
   }
 
   /**
@@ -113,13 +155,47 @@ export class PeerLink {
       case 'cancel':
         this.serving.cancel(message.requestId);
         break;
+      case 'have-request':
+        void this.answerHaveRequest(message);
+        break;
       case 'manifest':
         this.requests.handleManifest(message);
+        break;
+      case 'have':
+        this.requests.handleHave(message);
+        break;
+      case 'have-chunk':
+        for (const listener of [...this.haveChunkListeners]) listener(message.contentId, message.index);
         break;
       case 'error':
         this.requests.handleError(message);
         break;
     }
+  }
+
+  /** Answered at once, not behind queued chunks. Interest is noted before the store is read, so a
+   * chunk stored meanwhile is announced rather than missed (it may be both, which is harmless). */
+  private async answerHaveRequest(request: HaveRequest): Promise<void> {
+    const { requestId, contentId } = request;
+    this.remoteInterests.delete(contentId);
+    this.remoteInterests.add(contentId);
+    if (this.remoteInterests.size > REMOTE_INTERESTS_MAX) {
+      const [oldest] = this.remoteInterests;
+      if (oldest !== undefined) this.remoteInterests.delete(oldest);
+    }
+    let answer: PeerControl;
+    try {
+      const record = await this.store.getFile(contentId);
+      if (record === undefined) {
+        answer = { t: 'error', requestId, code: 'FILE_NOT_FOUND', message: 'This peer does not hold the file' };
+      } else {
+        const held = await this.store.listChunkIndices(contentId);
+        answer = { t: 'have', requestId, contentId, bitfield: encodeHaveBitfield(held, record.manifest.chunkHashes.length) };
+      }
+    } catch {
+      answer = { t: 'error', requestId, code: 'INTERNAL', message: 'This peer could not read the file from its storage' };
+    }
+    this.trySend(encodeControlFrame(answer));
   }
 
   private handleClose(): void {
@@ -131,6 +207,8 @@ export class PeerLink {
     this.markClosed();
     this.serving.stop();
     this.requests.failAll(reason);
+    this.haveChunkListeners.clear();
+    this.remoteInterests.clear();
     const listeners = [...this.closeListeners];
     this.closeListeners.clear();
     for (const listener of listeners) listener(reason);

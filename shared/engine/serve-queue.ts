@@ -1,7 +1,10 @@
 /**
  * Answers one peer's requests from our chunk store, one request at a time so memory stays bounded
- * (the next answer is read and verified while the current one is sent). Chunk bytes leave as
- * BLOCK_BYTES block frames, no faster than the channel drains.
+ * (the next answers, up to SERVE_READ_AHEAD_BYTES, are read and verified while the current one is
+ * sent, so a slow store read does not let the channel run dry). Chunk bytes leave as
+ * block frames of up to BLOCK_BYTES, no faster than the channel drains and the upload limit allows.
+ * A stored chunk that no longer matches its hash is never sent; if the caller can re-read the
+ * original (`repairChunk`), the chunk is verified, stored again and served.
  */
 import { isChunkValid } from '../content/manifest';
 import type { ErrorCode } from '../protocol/errors';
@@ -13,10 +16,18 @@ import {
   type PeerControl,
 } from '../protocol/peer-messages';
 import type { ChunkStore } from './chunk-store';
-import { SERVE_QUEUE_MAX } from './transfer-policy';
+import type { RateLimiter } from './rate-limiter';
+import { RATE_LIMITED_BLOCK_MS, SERVE_QUEUE_MAX, SERVE_READ_AHEAD_BYTES } from './transfer-policy';
 import type { Frame, PeerChannel } from './transport';
 
 export type ServeRequest = Extract<PeerControl, { t: 'manifest-request' | 'chunk-request' }>;
+
+/** Re-reads chunk `index` of a file from its original (the file the user shared), or undefined if
+ * that is no longer possible. Whatever it returns is verified before it is stored or sent. */
+export type ChunkRepairer = (contentId: string, index: number) => Promise<Uint8Array | undefined>;
+
+/** Smallest block under an upload limit: the 9-byte header stays under 1 % of the frame. */
+const LIMITED_BLOCK_MIN_BYTES = 1024;
 
 /** What we did for a peer, so the UI can show uploads ("ana is downloading report.pdf from you"). */
 export type ServeEvent =
@@ -39,12 +50,18 @@ export interface ServeQueueOptions {
   /** Settles when the channel closes, so a wait for drain cannot outlive the channel. */
   whenClosed: Promise<void>;
   onServe: (event: ServeEvent) => void;
+  /** Shared by every link of the node, so the limit holds for all uploads together. */
+  uploadLimiter?: RateLimiter;
+  repairChunk?: ChunkRepairer;
 }
 
 export class ServeQueue {
   private readonly jobs: Job[] = [];
   private current: Job | undefined;
-  private lookahead: { job: Job; answer: Promise<Answer> } | undefined;
+  /** Answers being read for queued jobs, in queue order. */
+  private readonly readAhead = new Map<Job, Promise<Answer>>();
+  /** Chunk sizes of the files asked about, to bound the read-ahead in bytes. */
+  private readonly chunkSizes = new Map<string, number>();
   private isRunning = false;
   private isStopped = false;
 
@@ -67,14 +84,15 @@ export class ServeQueue {
 
   cancel(requestId: number): void {
     const queued = this.jobs.findIndex((job) => job.request.requestId === requestId);
-    if (queued >= 0) this.jobs.splice(queued, 1);
+    const [removed] = queued >= 0 ? this.jobs.splice(queued, 1) : [];
+    if (removed !== undefined) this.readAhead.delete(removed);
     if (this.current?.request.requestId === requestId) this.current.isCancelled = true;
   }
 
   stop(): void {
     this.isStopped = true;
     this.jobs.length = 0;
-    this.lookahead = undefined;
+    this.readAhead.clear();
     if (this.current !== undefined) this.current.isCancelled = true;
   }
 
@@ -83,11 +101,11 @@ export class ServeQueue {
     try {
       for (let job = this.jobs.shift(); job !== undefined && !this.isStopped; job = this.jobs.shift()) {
         this.current = job;
-        const prepared = this.lookahead?.job === job ? this.lookahead.answer : this.prepare(job.request);
-        this.lookahead = undefined;
+        const prepared = this.readAhead.get(job) ?? this.prepare(job.request);
+        this.readAhead.delete(job);
+        this.fillReadAhead();
         const answer = await prepared;
-        const next = this.jobs[0];
-        if (next !== undefined) this.lookahead = { job: next, answer: this.prepare(next.request) };
+        this.fillReadAhead(); // the file's chunk size is known now
         if (!job.isCancelled) await this.answer(job, answer);
       }
     } finally {
@@ -96,11 +114,27 @@ export class ServeQueue {
     }
   }
 
+  /** Starts reading the answers of the next queued jobs, as many as SERVE_READ_AHEAD_BYTES allow
+   * (one when the chunk size is not known yet). */
+  private fillReadAhead(): void {
+    let budgetBytes = SERVE_READ_AHEAD_BYTES;
+    for (const job of this.jobs) {
+      const { request } = job;
+      // A chunk of a file not looked up yet may be as big as the whole budget.
+      const sizeBytes = request.t === 'chunk-request' ? (this.chunkSizes.get(request.contentId) ?? SERVE_READ_AHEAD_BYTES) : 0;
+      if (budgetBytes < sizeBytes && this.readAhead.size > 0) return;
+      budgetBytes -= sizeBytes;
+      if (!this.readAhead.has(job)) this.readAhead.set(job, this.prepare(request));
+    }
+  }
+
   /** Reads what a request asks for and checks it; never rejects. */
   private async prepare(request: ServeRequest): Promise<Answer> {
     try {
       const record = await this.store.getFile(request.contentId);
       if (record === undefined) return refusal('FILE_NOT_FOUND', 'This peer does not hold the file');
+      if (this.chunkSizes.size > 64) this.chunkSizes.clear(); // a handful of files at a time, in practice
+      this.chunkSizes.set(request.contentId, record.manifest.chunkSizeBytes);
       if (request.t === 'manifest-request') return { kind: 'manifest', fileName: record.name, manifest: record.manifest };
       const { index } = request;
       const chunkName = `chunk ${index} of '${record.name}'`;
@@ -108,12 +142,25 @@ export class ServeQueue {
       const bytes = await this.store.getChunk(request.contentId, index);
       if (bytes === undefined) return refusal('FILE_NOT_FOUND', `This peer does not hold ${chunkName}`);
       // Never pass on damaged bytes: the downloader would reject them and blame us.
-      if (!(await isChunkValid(record.manifest, index, bytes))) {
-        return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
-      }
-      return { kind: 'chunk', fileName: record.name, bytes };
+      if (await isChunkValid(record.manifest, index, bytes)) return { kind: 'chunk', fileName: record.name, bytes };
+      const repaired = await this.repair(record.manifest, request.contentId, index);
+      if (repaired === undefined) return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
+      return { kind: 'chunk', fileName: record.name, bytes: repaired };
     } catch {
       return refusal('INTERNAL', 'This peer could not read the file from its storage');
+    }
+  }
+
+  /** The chunk re-read from its original and stored again, or undefined if that is not possible. */
+  private async repair(manifest: Manifest, contentId: string, index: number): Promise<Uint8Array | undefined> {
+    if (this.options.repairChunk === undefined) return undefined;
+    try {
+      const bytes = await this.options.repairChunk(contentId, index);
+      if (bytes === undefined || !(await isChunkValid(manifest, index, bytes))) return undefined;
+      await this.store.putChunk(contentId, index, bytes).catch(() => {}); // serving does not depend on it
+      return bytes;
+    } catch {
+      return undefined;
     }
   }
 
@@ -138,18 +185,33 @@ export class ServeQueue {
 
   /** Sends a chunk as block frames; false if it was cancelled or the channel closed part way. */
   private async sendBlocks(job: Job, bytes: Uint8Array): Promise<boolean> {
+    const limiter = this.options.uploadLimiter;
     let offset = 0;
     do {
-      if (!(await this.waitForRoom()) || job.isCancelled) return false;
-      const end = Math.min(offset + BLOCK_BYTES, bytes.byteLength);
+      const end = Math.min(offset + this.blockBytes(), bytes.byteLength);
+      if (limiter !== undefined && !limiter.tryTake(end - offset)) await limiter.take(end - offset);
+      if (!this.hasRoom() && !(await this.waitForRoom())) return false;
+      if (job.isCancelled) return false;
       if (!this.trySend(encodeBlockFrame(job.request.requestId, offset, bytes.subarray(offset, end)))) return false;
       offset = end;
     } while (offset < bytes.byteLength);
     return true;
   }
 
+  /** Full blocks, or under an upload limit blocks small enough to arrive often (see RATE_LIMITED_BLOCK_MS). */
+  private blockBytes(): number {
+    const limit = this.options.uploadLimiter?.bytesPerSecond ?? 0;
+    if (limit === 0) return BLOCK_BYTES;
+    const byTime = Math.floor((limit * RATE_LIMITED_BLOCK_MS) / 1000);
+    return Math.max(LIMITED_BLOCK_MIN_BYTES, Math.min(BLOCK_BYTES, byTime));
+  }
+
   private async sendPaced(frame: Frame): Promise<boolean> {
     return (await this.waitForRoom()) && this.trySend(frame);
+  }
+
+  private hasRoom(): boolean {
+    return this.channel.isOpen && !this.isStopped && this.channel.bufferedAmountBytes() <= this.options.highWaterBytes;
   }
 
   /** Waits while the channel holds more than the high-water mark; false if the channel or queue is gone. */

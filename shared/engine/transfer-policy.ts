@@ -9,36 +9,56 @@ export const CONNECT_TIMEOUT_MS = 15_000;
  * round trips and longer than a GC pause or a throttled background tab. */
 export const REQUEST_IDLE_TIMEOUT_MS = 10_000;
 
-/** Most chunks in flight to one peer. The peer serves them back to back, so its send queue must
- * never run dry while our next request crosses the network: 8 × 256 KiB = 2 MiB covers a 100 ms
- * round trip at 20 MB/s. */
-export const PIPELINE_DEPTH_MAX = 8;
+/** Each peer's request window (bytes of chunks asked for and not yet received) follows its measured
+ * throughput: this much time of it, so the peer's serve queue never runs dry while our next request
+ * crosses the network. Half a second covers round trips of a few hundred ms with room to spare,
+ * yet a slow peer holds few chunks, so the end of a download does not wait on its backlog. */
+export const PEER_WINDOW_TARGET_MS = 500;
 
-/** Bytes of chunks in flight to one peer: each one holds a buffer preallocated to the chunk's length,
- * so big-chunk files (up to 64 MiB chunks) get a shallower pipeline instead of unbounded memory. */
-export const IN_FLIGHT_BYTES_PER_PEER_MAX = 8 * 1024 * 1024;
+/** A new peer's window, before its speed is known: 8 chunks of 256 KiB cover a 100 ms round trip at 20 MB/s. */
+export const PEER_WINDOW_INITIAL_BYTES = 2 * 1024 * 1024;
 
-/** Chunks in flight to one peer for a given chunk size: at least one, at most PIPELINE_DEPTH_MAX. */
-export function pipelineDepthFor(chunkSizeBytes: number): number {
-  const byMemory = Math.floor(IN_FLIGHT_BYTES_PER_PEER_MAX / chunkSizeBytes);
-  return Math.max(1, Math.min(PIPELINE_DEPTH_MAX, byMemory));
-}
+/** A slow peer still gets this much (and always at least one chunk), so a speed-up shows at once. */
+export const PEER_WINDOW_MIN_BYTES = 1024 * 1024;
+
+/** At most this much in flight to one peer: 16 MiB covers a 100 ms round trip at 160 MB/s, beyond
+ * what a data channel does today. Chunk buffers are allocated only when their bytes start to
+ * arrive (the peer serves one request at a time), so a wide window costs queued requests, not memory. */
+export const PEER_WINDOW_MAX_BYTES = 16 * 1024 * 1024;
+
+/** A peer's throughput, for its window, is averaged over this long: long enough to span a few
+ * chunks, short enough to follow a peer that slows down. */
+export const PEER_SPEED_WINDOW_MS = 2_000;
+
+/** Chunks in flight to one peer at most, whatever their size: 64 × 256 KiB = PEER_WINDOW_MAX_BYTES. */
+export const PIPELINE_DEPTH_MAX = 64;
 
 /** Received chunks still being verified and stored, per download. Receiving goes on while the store
  * writes, but if the store falls this far behind we stop asking for more rather than pile up memory. */
 export const UNWRITTEN_BYTES_MAX = 16 * 1024 * 1024;
 
 /** Serving: wait for the channel to drain once this much is queued. Chromium closes a data channel
- * whose send buffer passes 16 MiB; 1 MiB keeps the pipe full (~10 ms at 100 MB/s) with little memory. */
-export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
+ * whose send buffer passes 16 MiB; 4 MiB keeps the pipe full through a 40 ms pause of our event loop
+ * (a GC, an IndexedDB read) at 100 MB/s, with a wide margin below that limit. */
+export const SEND_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 /** What adapters should use as the channel's low-water mark (`bufferedAmountLowThreshold`): refill
  * while a quarter of the high-water mark is still queued, so the pipe never runs dry. */
-export const SEND_LOW_WATER_BYTES = 256 * 1024;
+export const SEND_LOW_WATER_BYTES = 1024 * 1024;
 
-/** Requests one peer may queue with us. A well-behaved downloader keeps at most PIPELINE_DEPTH_MAX
- * per file; more than this is a flood, refused so a hostile peer cannot grow our memory. */
-export const SERVE_QUEUE_MAX = 64;
+/** Serving reads and verifies the next chunks while it sends the current one, up to this many bytes
+ * (at least one chunk): a store read that takes longer than sending one small chunk does not let
+ * the channel run dry, and memory stays bounded whatever the chunk size. */
+export const SERVE_READ_AHEAD_BYTES = 4 * 1024 * 1024;
+
+/** Requests one peer may queue with us. A downloader keeps at most PIPELINE_DEPTH_MAX per file, so
+ * this leaves room for a few files at once; more is a flood, refused so a hostile peer cannot grow
+ * our memory (a queued request is a small object; only the one being sent and the next hold bytes). */
+export const SERVE_QUEUE_MAX = 256;
+
+/** Files one peer may ask us to tell it about (have-chunk) per link; the oldest interest is
+ * forgotten beyond this, so a peer cannot grow our memory by asking about many files. */
+export const REMOTE_INTERESTS_MAX = 1024;
 
 /** Speed is averaged over this window: long enough to smooth chunk-sized bursts, short enough that
  * the number follows a real change (a peer leaving) within a few seconds. */
@@ -46,3 +66,29 @@ export const SPEED_WINDOW_MS = 5_000;
 
 /** Progress is reported at most this often: smooth to the eye, cheap for a UI re-rendering many rows. */
 export const PROGRESS_INTERVAL_MS = 200;
+
+/** While downloading, the holder list is asked for again this often, to add holders that appeared
+ * (or came back); while waiting for any holder, too. A tracker query is cheap; 5 s feels prompt. */
+export const HOLDER_POLL_INTERVAL_MS = 5_000;
+
+/** Holders one download fetches from at once: beyond ~8 the gain in speed is small and each peer
+ * costs a connection, its request window and its share of the end game's duplicate requests. */
+export const PEERS_PER_DOWNLOAD_MAX = 8;
+
+/** A holder that failed for a reason that may pass (unreachable, stopped answering, no longer has
+ * the file) is tried again after this back-off, doubled at each further failure up to the maximum.
+ * A holder that sent bad data is never asked again for that file. */
+export const HOLDER_RETRY_BACKOFF_MS = 5_000;
+export const HOLDER_RETRY_BACKOFF_MAX_MS = 60_000;
+
+/** When the connected peers have none of the chunks still missing (partial seeders behind us) for
+ * this long, the download shows 'waiting'; shorter gaps are normal while they fetch their next one. */
+export const STARVED_GRACE_MS = 3_000;
+
+/** A rate limit lets this much time's worth of bytes through at once after a quiet spell: enough
+ * to keep a pipe busy, small enough that the rate holds over any second. */
+export const RATE_LIMIT_BURST_MS = 250;
+
+/** Under an upload limit a chunk's blocks are cut to carry at most this much time's worth of the
+ * limit (at least 1 KiB), so even at 1 KiB/s bytes keep arriving well within REQUEST_IDLE_TIMEOUT_MS. */
+export const RATE_LIMITED_BLOCK_MS = 250;

@@ -37,7 +37,13 @@ const HAVE_BITFIELD_MAX_CHARS = Math.ceil(HAVE_BITFIELD_MAX_BYTES / 3) * 4;
 const haveBitfieldSchema = z
   .string()
   .max(HAVE_BITFIELD_MAX_CHARS)
-  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'A bitfield is base64');
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'A bitfield is base64')
+  .refine((bitfield) => base64ByteLength(bitfield) <= HAVE_BITFIELD_MAX_BYTES, 'A bitfield is at most 128 bytes');
+
+function base64ByteLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
 const chunkIndexSchema = z.number().int().min(0);
 
 export const peerControlSchema = z.discriminatedUnion('t', [

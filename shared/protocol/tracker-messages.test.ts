@@ -9,17 +9,24 @@ import {
 const contentId = 'a'.repeat(64);
 
 describe('joinRequestSchema', () => {
+  const proof = { publicKey: 'A'.repeat(88), signature: 'B'.repeat(88) };
+
   it('trims the display name and accepts 1 to 40 characters', () => {
-    expect(joinRequestSchema.parse({ name: '  ana  ' }).name).toBe('ana');
-    expect(joinRequestSchema.safeParse({ name: 'x'.repeat(40) }).success).toBe(true);
+    expect(joinRequestSchema.parse({ name: '  ana  ', ...proof }).name).toBe('ana');
+    expect(joinRequestSchema.safeParse({ name: 'x'.repeat(40), ...proof }).success).toBe(true);
   });
 
   it('refuses blank and over-long names with a message a person can act on', () => {
-    const blank = joinRequestSchema.safeParse({ name: '   ' });
+    const blank = joinRequestSchema.safeParse({ name: '   ', ...proof });
     expect(blank.success).toBe(false);
     expect(blank.error?.issues[0]?.message).toBe('Enter a display name');
-    const long = joinRequestSchema.safeParse({ name: 'x'.repeat(41) });
+    const long = joinRequestSchema.safeParse({ name: 'x'.repeat(41), ...proof });
     expect(long.error?.issues[0]?.message).toContain('at most 40 characters');
+  });
+
+  it('needs a public key and a signature', () => {
+    expect(joinRequestSchema.safeParse({ name: 'ana' }).success).toBe(false);
+    expect(joinRequestSchema.safeParse({ name: 'ana', publicKey: proof.publicKey }).success).toBe(false);
   });
 });
 

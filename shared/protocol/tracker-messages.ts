@@ -69,6 +69,10 @@ export type SearchResult = z.infer<typeof searchResultSchema>;
 
 // ---- peer -> tracker requests -------------------------------------------------------------
 
+/** Challenge: asks for a one-time nonce to sign in `join`; carries nothing. */
+export const challengeRequestSchema = z.object({}).optional();
+export type ChallengeRequest = z.infer<typeof challengeRequestSchema>;
+
 /** Join: the name, the peer's public key, and its signature of `joinChallengeText(nonce, name)`
  * for the nonce from the `challenge` event; plus the operator's network key when one is set. */
 export const joinRequestSchema = z.object({

@@ -1,0 +1,15 @@
+/** Time as the engine's rate limiters see it: the real clock, or a virtual one in tests. */
+
+export interface Clock {
+  now(): number;
+  /** Calls `callback` once after `delayMs`; returns a function that cancels it. */
+  setTimer(callback: () => void, delayMs: number): () => void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimer(callback, delayMs) {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
