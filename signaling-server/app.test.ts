@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTracker } from './app';
 import { RawPeer } from './test-support/raw-peer';
-import { joinClient } from './test-support/tracker-harness';
+import { newIdentity } from './test-support/identities';
+import { joinClient, requestRawJoin } from './test-support/tracker-harness';
 
 const testOptions = { host: '127.0.0.1', port: 0, staticDir: null };
 
@@ -21,7 +22,7 @@ describe('a tracker’s life cycle', () => {
     const tracker = await createTracker(testOptions);
     const ana = await joinClient(tracker.url, 'Ana');
     const frozen = await RawPeer.connect(tracker.url);
-    await frozen.request('join', { name: 'Frozen' });
+    expect(await requestRawJoin(frozen, 'Frozen', await newIdentity())).toMatchObject({ ok: true });
     frozen.freeze();
     await fetch(`${tracker.url}/api/peers`);
     const disconnected = new Promise<string>((resolve) => ana.socket.once('disconnect', resolve));

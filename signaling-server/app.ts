@@ -2,17 +2,39 @@
  * Builds and starts one tracker: Fastify for the REST API and the web app, Socket.IO on the same
  * HTTP server for peers. `main.ts` runs it for people; tests and e2e start many on port 0.
  */
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATIC_DIR, HEARTBEAT, MAX_MESSAGE_BYTES } from './config';
+import { registerAdminApi } from './admin-api';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_STATIC_DIR,
+  HEARTBEAT,
+  MAX_MESSAGE_BYTES,
+  RATE_LIMITS,
+  REGISTRATIONS_DB_FILE,
+  REST_RATE_LIMIT,
+} from './config';
+import type { BucketPolicy, RateLimitPolicy } from './config';
 import { httpUrl } from './listen-urls';
+import { createPeerBroadcasts } from './peer-broadcasts';
+import { createPeerEviction } from './peer-eviction';
+import { requireNetworkKeyForApi } from './rest-access';
 import { installErrorHandler } from './rest-errors';
 import { registerRestApi } from './rest-api';
+import { limitRestRequests } from './rest-rate-limit';
+import { addSecurityHeaders } from './security-headers';
 import { attachSocketHandlers } from './socket-handlers';
 import type { TrackerLog, TrackerServer } from './socket-types';
 import { serveWebApp } from './static-site';
+import { MemoryRegistrationStore } from './store/memory-registration-store';
 import { MemoryStore } from './store/memory-store';
+import type { RegistrationStore } from './store/registration-store';
+import { SqliteRegistrationStore } from './store/sqlite-registration-store';
 import type { TrackerStore } from './store/tracker-store';
 import { zodSerializerCompiler, zodValidatorCompiler } from './zod-fastify';
 import type { ZodTypeProvider } from './zod-fastify';
@@ -31,13 +53,32 @@ export interface TrackerOptions {
   corsOrigins?: string[];
   /** Tracker state; default a fresh in-memory store. */
   store?: TrackerStore;
+  /**
+   * Directory for durable data: name registrations and bans go to `registrations.db` in it (SQLite).
+   * Without it (and without `registrations`) they live in memory and end with the tracker.
+   */
+  dataDir?: string;
+  /** Name registrations and bans; overrides `dataDir`. The caller closes a store it passes in. */
+  registrations?: RegistrationStore;
+  /** When set, joins and the REST API (header X-Shoal-Network-Key) need this key. */
+  networkKey?: string;
+  /** When set, turns on the admin REST API under /api/admin for `Authorization: Bearer <token>`. */
+  adminToken?: string;
+  /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Per-connection request budgets; defaults in config.ts. Tests tighten them. */
+  rateLimits?: Partial<RateLimitPolicy>;
+  /** REST requests per client IP address; default in config.ts. */
+  restRateLimit?: BucketPolicy;
   /** Where joins, leaves and unexpected errors are reported; default silent. */
   log?: TrackerLog;
 }
 
 export interface RunningTracker {
-  /** Base URL to open, e.g. `http://127.0.0.1:41234` (`localhost` when bound to every interface). */
+  /** Base URL to open, e.g. `http://127.0.0.1:41234` (`localhost` when bound to every interface; https with TLS). */
   url: string;
+  /** Whether it serves HTTPS and WSS. */
+  isTls: boolean;
   /** The bound port (the real one when 0 was asked for). */
   port: number;
   host: string;
@@ -49,15 +90,32 @@ export interface RunningTracker {
 
 const silentLog: TrackerLog = { info: () => undefined, error: () => undefined };
 
+/** SQLite under the data directory when there is one; otherwise registrations end with the process. */
+function openRegistrationStore(dataDir: string | undefined): RegistrationStore {
+  return dataDir === undefined ? new MemoryRegistrationStore() : new SqliteRegistrationStore(join(dataDir, REGISTRATIONS_DB_FILE));
+}
+
 export async function createTracker(options: TrackerOptions = {}): Promise<RunningTracker> {
   const host = options.host ?? DEFAULT_HOST;
   const store = options.store ?? new MemoryStore();
   const log = options.log ?? silentLog;
+  const { tls, networkKey, adminToken } = options;
+  const isTls = tls !== undefined;
+  const registrations = options.registrations ?? openRegistrationStore(options.dataDir);
+  // The tracker closes the registration store only when it opened it.
+  const ownsRegistrations = options.registrations === undefined;
 
-  const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: false,
+    serverFactory: (handler) => (tls === undefined ? createHttpServer(handler) : createHttpsServer(tls, handler)),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   installErrorHandler(app, log);
+  await addSecurityHeaders(app, { isTls });
+  // Before the key check, so guessing the network key or admin token counts against the limit.
+  limitRestRequests(app, options.restRateLimit ?? REST_RATE_LIMIT);
+  requireNetworkKeyForApi(app, networkKey);
   registerRestApi(app, { store, startedAtMs: Date.now() });
   const isServingWebApp = await serveWebApp(app, options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir);
 
@@ -71,7 +129,21 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
-  attachSocketHandlers(io, store, log);
+  const broadcasts = createPeerBroadcasts(io, store);
+  attachSocketHandlers(io, {
+    store,
+    registrations,
+    broadcasts,
+    networkKey,
+    rateLimits: { ...RATE_LIMITS, ...options.rateLimits },
+    log,
+  });
+  registerAdminApi(app, {
+    adminToken,
+    registrations,
+    store,
+    eviction: createPeerEviction(io, store, broadcasts, log),
+  });
 
   // Every TCP connection, HTTP or upgraded to WebSocket, so close() can end them all at once.
   const connections = new Set<Socket>();
@@ -91,6 +163,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       for (const connection of connections) connection.destroy();
       await ioClosed;
       await app.close();
+      if (ownsRegistrations) await registrations.close();
     })();
     return closing;
   };
@@ -102,5 +175,5 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
-  return { url: httpUrl(host, port), port, host, isServingWebApp, close };
+  return { url: httpUrl(host, port, isTls ? 'https' : 'http'), isTls, port, host, isServingWebApp, close };
 }

@@ -6,8 +6,26 @@ import { emitRaw, emitRawWithAck, useTracker } from './test-support/tracker-harn
 import type { JoinedPeer, TestClient } from './test-support/tracker-harness';
 import { waitFor } from './test-support/wait-for';
 
+/** Well-formed key and signature fields, so each bad join payload is wrong in one way only. */
+const keyFields = { publicKey: 'A'.repeat(88), signature: 'B'.repeat(88) };
+
 const badPayloads: Record<string, (ctx: { target: string; held: FileAnnouncement }) => unknown[]> = {
-  join: () => [undefined, null, 'Ana', 42, [], {}, { name: 5 }, { name: '' }, { name: 'x'.repeat(NAME_MAX_CHARS + 1) }],
+  challenge: () => [null, 'please', 42, []],
+  join: () => [
+    undefined,
+    null,
+    'Ana',
+    42,
+    [],
+    {},
+    { ...keyFields, name: 5 },
+    { ...keyFields, name: '' },
+    { ...keyFields, name: 'x'.repeat(NAME_MAX_CHARS + 1) },
+    { name: 'Ana', signature: keyFields.signature },
+    { ...keyFields, name: 'Ana', publicKey: 'A'.repeat(129) },
+    { ...keyFields, name: 'Ana', signature: '' },
+    { ...keyFields, name: 'Ana', networkKey: 'k'.repeat(257) },
+  ],
   announce: ({ held }) => {
     const fresh = fileNamed('fresh.txt');
     return [
@@ -47,7 +65,8 @@ const badPayloads: Record<string, (ctx: { target: string; held: FileAnnouncement
 };
 
 describe('bad requests', () => {
-  const harness = useTracker();
+  // More join attempts than a person makes: this suite is about validation, not rate limits.
+  const harness = useTracker({ rateLimits: { join: { capacity: 100, refillPerSecond: 10 } } });
 
   async function setUp(): Promise<{ sender: JoinedPeer; watcher: JoinedPeer; stranger: TestClient; held: FileAnnouncement }> {
     const sender = await harness.join('Sender');
@@ -64,7 +83,7 @@ describe('bad requests', () => {
       const { sender, watcher, stranger, held } = await setUp();
       const peersBefore = watcher.latestPeers();
       const pushesBefore = watcher.pushes.peers.length;
-      const from = event === 'join' ? stranger : sender;
+      const from = event === 'join' || event === 'challenge' ? stranger : sender;
 
       for (const payload of payloadsFor({ target: watcher.id, held })) {
         const ack = await emitRawWithAck(from.socket, event, payload);
@@ -90,7 +109,7 @@ describe('bad requests', () => {
 
   it('says which field is wrong in words a person can act on', async () => {
     const { stranger, sender } = await setUp();
-    expect(await emitRawWithAck(stranger.socket, 'join', { name: '  ' })).toEqual({
+    expect(await emitRawWithAck(stranger.socket, 'join', { ...keyFields, name: '  ' })).toEqual({
       ok: false,
       error: { code: 'BAD_REQUEST', message: 'Invalid join request: name — Enter a display name' },
     });
@@ -104,7 +123,7 @@ describe('bad requests', () => {
 describe('requests before joining', () => {
   const harness = useTracker();
 
-  it('answers every event but join with NOT_JOINED', async () => {
+  it('answers every event but challenge and join with NOT_JOINED', async () => {
     const ana = await harness.join('Ana');
     const stranger = await harness.connect();
     const file = fileNamed('x.txt');

@@ -3,7 +3,8 @@ import { DEAD_PEER_REMOVAL_BUDGET_MS, HEARTBEAT } from './config';
 import type { TrackerLog } from './socket-types';
 import { fileNamed } from './test-support/fixtures';
 import { RawPeer } from './test-support/raw-peer';
-import { useTracker } from './test-support/tracker-harness';
+import { newIdentity } from './test-support/identities';
+import { requestRawJoin, useTracker } from './test-support/tracker-harness';
 import { waitFor } from './test-support/wait-for';
 
 const TEST_PING_INTERVAL_MS = 300;
@@ -26,7 +27,7 @@ describe('removing unresponsive peers', () => {
 
   async function rawPeerSharing(name: string, fileName: string): Promise<RawPeer> {
     const raw = await RawPeer.connect(harness.url);
-    expect(await raw.request('join', { name })).toMatchObject({ ok: true, peer: { name } });
+    expect(await requestRawJoin(raw, name, await newIdentity())).toMatchObject({ ok: true, peer: { name } });
     expect(await raw.request('announce', { files: [fileNamed(fileName)] })).toEqual({ ok: true });
     return raw;
   }
@@ -47,7 +48,7 @@ describe('removing unresponsive peers', () => {
       await waitFor(() => watcher.pushes.indexChanged === 2, 'index-changed after the drop');
 
       expect(await watcher.socket.emitWithAck('search', { query: 'frozen' })).toEqual({ ok: true, total: 0, results: [] });
-      expect(watcher.latestPeers()).toEqual([{ id: watcher.id, name: 'Watcher', files: 0 }]);
+      expect(watcher.latestPeers()).toEqual([watcher.summary(0)]);
       // The heartbeat noticed, within about one period: the connection itself was never closed.
       expect(logLines).toContain("Peer 'Frozen' left (ping timeout); 1 file(s) withdrawn");
       expect(removalMs).toBeLessThan(TEST_PING_INTERVAL_MS + TEST_PING_TIMEOUT_MS + 3_000);

@@ -8,39 +8,34 @@ import {
 import type { PeerBroadcasts } from './peer-broadcasts';
 import { clampLimit } from './search';
 import { onPeerRequest } from './socket-requests';
-import type { TrackerLog, TrackerSocket } from './socket-types';
+import type { RequestDoor } from './socket-requests';
 import type { TrackerStore } from './store/tracker-store';
 
-export function handleFileIndex(
-  socket: TrackerSocket,
-  store: TrackerStore,
-  broadcasts: PeerBroadcasts,
-  log: TrackerLog,
-): void {
+export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcasts: PeerBroadcasts): void {
   async function afterIndexChange(): Promise<void> {
     broadcasts.announceIndexChanged();
     // File counts in the peer list changed too.
     await broadcasts.pushPeers();
   }
 
-  onPeerRequest(socket, 'announce', announceRequestSchema, log, async ({ files }, { peer, afterReply }) => {
+  onPeerRequest(door, 'announce', announceRequestSchema, async ({ files }, { peer, afterReply }) => {
     await store.announce(peer.id, files);
     afterReply(afterIndexChange);
     return { ok: true };
   });
 
-  onPeerRequest(socket, 'withdraw', withdrawRequestSchema, log, async ({ contentIds }, { peer, afterReply }) => {
+  onPeerRequest(door, 'withdraw', withdrawRequestSchema, async ({ contentIds }, { peer, afterReply }) => {
     const withdrawn = await store.withdraw(peer.id, contentIds);
     if (withdrawn > 0) afterReply(afterIndexChange);
     return { ok: true };
   });
 
-  onPeerRequest(socket, 'search', searchRequestSchema, log, async ({ query, limit, offset }) => {
+  onPeerRequest(door, 'search', searchRequestSchema, async ({ query, limit, offset }) => {
     const page = await store.search({ query, limit: clampLimit(limit), offset });
     return { ok: true, total: page.total, results: page.results };
   });
 
-  onPeerRequest(socket, 'holders', holdersRequestSchema, log, async ({ contentId }) => {
+  onPeerRequest(door, 'holders', holdersRequestSchema, async ({ contentId }) => {
     return { ok: true, file: await store.holdersOf(contentId) };
   });
 }

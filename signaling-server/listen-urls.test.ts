@@ -22,6 +22,14 @@ describe('urlsToOpen', () => {
     ]);
   });
 
+  it('uses https when the tracker serves TLS', () => {
+    expect(urlsToOpen('0.0.0.0', 8443, interfaces, 'https')).toEqual([
+      'https://localhost:8443',
+      'https://192.168.1.20:8443',
+      'https://10.0.0.7:8443',
+    ]);
+  });
+
   it('lists only the bound address otherwise', () => {
     expect(urlsToOpen('127.0.0.1', 9000, interfaces)).toEqual(['http://127.0.0.1:9000']);
   });

@@ -6,10 +6,12 @@ function isAnyAddress(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
 }
 
+export type UrlScheme = 'http' | 'https';
+
 /** The base URL for one host and port; a wildcard bind is reached as localhost. */
-export function httpUrl(host: string, port: number): string {
+export function httpUrl(host: string, port: number, scheme: UrlScheme = 'http'): string {
   const name = isAnyAddress(host) ? 'localhost' : host;
-  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+  return `${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
 /**
@@ -20,11 +22,12 @@ export function urlsToOpen(
   host: string,
   port: number,
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+  scheme: UrlScheme = 'http',
 ): string[] {
-  if (!isAnyAddress(host)) return [httpUrl(host, port)];
+  if (!isAnyAddress(host)) return [httpUrl(host, port, scheme)];
   const lanAddresses = Object.values(interfaces)
     .flatMap((addresses) => addresses ?? [])
     .filter((address) => address.family === 'IPv4' && !address.internal)
-    .map((address) => httpUrl(address.address, port));
-  return [httpUrl(host, port), ...new Set(lanAddresses)];
+    .map((address) => httpUrl(address.address, port, scheme));
+  return [httpUrl(host, port, scheme), ...new Set(lanAddresses)];
 }

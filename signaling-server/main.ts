@@ -2,10 +2,12 @@
  * `npm start`: builds the web app if it is stale, starts the tracker from environment settings
  * (see config.ts), prints the URLs to open, and shuts down cleanly on Ctrl-C or SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { createTracker } from './app';
-import type { RunningTracker } from './app';
+import type { RunningTracker, TrackerOptions } from './app';
 import { buildClientIfStale } from './client-build';
 import { REPO_ROOT, SHUTDOWN_GRACE_MS, prepareDataDir, readEnvConfig } from './config';
+import type { EnvConfig } from './config';
 import { urlsToOpen } from './listen-urls';
 import type { TrackerLog } from './socket-types';
 
@@ -14,12 +16,33 @@ const consoleLog: TrackerLog = {
   error: (message, error) => console.error(message, error),
 };
 
-async function start(): Promise<RunningTracker> {
-  const config = readEnvConfig();
+/** Reads a PEM file named by TLS_CERT or TLS_KEY, saying which one could not be read. */
+function readPem(variable: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`${variable} ${path} could not be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+async function start(config: EnvConfig): Promise<RunningTracker> {
   prepareDataDir(config);
+  const tls: TrackerOptions['tls'] =
+    config.tls === undefined
+      ? undefined
+      : { cert: readPem('TLS_CERT', config.tls.certPath), key: readPem('TLS_KEY', config.tls.keyPath) };
   await buildClientIfStale(REPO_ROOT, consoleLog.info);
   try {
-    return await createTracker({ port: config.port, host: config.host, corsOrigins: config.corsOrigins, log: consoleLog });
+    return await createTracker({
+      port: config.port,
+      host: config.host,
+      corsOrigins: config.corsOrigins,
+      dataDir: config.dataDir,
+      networkKey: config.networkKey,
+      adminToken: config.adminToken,
+      tls,
+      log: consoleLog,
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`Port ${config.port} is already in use; start with another, e.g. PORT=${config.port + 1} npm start`);
@@ -52,11 +75,14 @@ function stopOnSignals(tracker: RunningTracker): void {
 }
 
 try {
-  const tracker = await start();
+  const config = readEnvConfig();
+  const tracker = await start(config);
   stopOnSignals(tracker);
-  const urls = urlsToOpen(tracker.host, tracker.port);
+  const urls = urlsToOpen(tracker.host, tracker.port, undefined, tracker.isTls ? 'https' : 'http');
   console.log(urls.length > 1 ? 'Shoal tracker is running. Open one of:' : 'Shoal tracker is running. Open:');
   for (const url of urls) console.log(`  ${url}`);
+  console.log(config.networkKey === undefined ? 'Open network: anyone who can reach it may join.' : 'Closed network: joining needs the network key.');
+  if (config.adminToken !== undefined) console.log('Admin API on: /api/admin (Authorization: Bearer <SHOAL_ADMIN_TOKEN>).');
   if (!tracker.isServingWebApp) console.log('(No built web app found; only the API and Socket.IO are available.)');
 } catch (error) {
   console.error(`Could not start the Shoal tracker: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,36 +1,87 @@
-/** A peer's life on the tracker: joining under a unique display name, and leaving with its files. */
-import { randomUUID } from 'node:crypto';
-import { ShoalError, joinRequestSchema } from '../shared/protocol';
+/**
+ * A peer's life on the tracker: asking for a challenge, joining under a name its key owns, and
+ * leaving with its files.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ShoalError, challengeRequestSchema, joinRequestSchema } from '../shared/protocol';
+import { admitJoin, assertStillAdmitted } from './peer-admission';
+import type { AdmissionPolicy } from './peer-admission';
 import type { PeerBroadcasts } from './peer-broadcasts';
 import { onRequest } from './socket-requests';
+import type { RequestDoor } from './socket-requests';
 import { JOINED_ROOM, peerRoom } from './socket-types';
 import type { TrackerLog, TrackerSocket } from './socket-types';
 import type { TrackerStore } from './store/tracker-store';
 
-export function handleJoin(socket: TrackerSocket, store: TrackerStore, broadcasts: PeerBroadcasts, log: TrackerLog): void {
-  onRequest(socket, 'join', joinRequestSchema, log, async ({ name }, { afterReply }) => {
-    const joined = socket.data.peer;
-    if (joined !== undefined) throw new ShoalError('BAD_REQUEST', `This connection already joined as '${joined.name}'`);
-    if (socket.data.isJoining === true) throw new ShoalError('BAD_REQUEST', 'This connection is already joining');
-    socket.data.isJoining = true;
-    try {
-      const peer = { id: randomUUID(), name, joinedAtMs: Date.now() };
-      await store.addPeer(peer);
-      if (socket.disconnected) {
-        // Gone while the name was being claimed: give the name back, nobody is left to answer.
-        await store.removePeer(peer.id);
-        throw new ShoalError('CANCELLED', 'The connection closed while joining');
-      }
-      // Set before the next await, so a disconnect from here on finds the peer and removes it.
-      socket.data.peer = { id: peer.id, name: peer.name };
-      await socket.join([peerRoom(peer.id), JOINED_ROOM]);
-      log.info(`Peer '${peer.name}' joined (${peer.id})`);
-      afterReply(() => broadcasts.pushPeers());
-      return { ok: true, peer: { id: peer.id, name: peer.name } };
-    } finally {
-      socket.data.isJoining = false;
-    }
+/** 24 random bytes: a nonce nobody can guess or have seen signed before. */
+const NONCE_BYTES = 24;
+
+export interface JoinDependencies extends AdmissionPolicy {
+  store: TrackerStore;
+  broadcasts: PeerBroadcasts;
+}
+
+function refuseIfJoined(socket: TrackerSocket): void {
+  const joined = socket.data.peer;
+  if (joined !== undefined) throw new ShoalError('BAD_REQUEST', `This connection already joined as '${joined.name}'`);
+}
+
+/** Hands out a fresh nonce for the next join to sign; a new challenge replaces the previous one. */
+export function handleChallenge(door: RequestDoor): void {
+  const { socket } = door;
+  onRequest(door, 'challenge', challengeRequestSchema, async () => {
+    refuseIfJoined(socket);
+    const nonce = randomBytes(NONCE_BYTES).toString('base64url');
+    socket.data.challengeNonce = nonce;
+    return { ok: true, nonce };
   });
+}
+
+export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): void {
+  const { socket, log } = door;
+  const { store, broadcasts } = dependencies;
+  // Every join attempt that gets past the rate limit uses up the nonce, even one that fails to
+  // parse, so a nonce can be tried at most once.
+  const takeNonce = (): void => {
+    socket.data.arrivingJoinNonce = socket.data.challengeNonce;
+    socket.data.challengeNonce = undefined;
+  };
+
+  onRequest(
+    door,
+    'join',
+    joinRequestSchema,
+    async (request, { afterReply }) => {
+      // Read before the first await: the next arriving join would overwrite it.
+      const nonce = socket.data.arrivingJoinNonce;
+      socket.data.arrivingJoinNonce = undefined;
+      refuseIfJoined(socket);
+      if (socket.data.isJoining === true) throw new ShoalError('BAD_REQUEST', 'This connection is already joining');
+      socket.data.isJoining = true;
+      try {
+        const key = await admitJoin(request, nonce, dependencies);
+        const peer = { id: randomUUID(), name: request.name, ...key, joinedAtMs: Date.now() };
+        await store.addPeer(peer);
+        try {
+          if (socket.disconnected) throw new ShoalError('CANCELLED', 'The connection closed while joining');
+          await assertStillAdmitted(peer.name, key, dependencies.registrations);
+        } catch (error) {
+          // Give the name back: nobody is left to use it, or nobody may.
+          await store.removePeer(peer.id);
+          throw error;
+        }
+        // Set before the next await, so a disconnect from here on finds the peer and removes it.
+        socket.data.peer = { id: peer.id, name: peer.name, publicKey: key.publicKey, fingerprint: key.fingerprint };
+        await socket.join([peerRoom(peer.id), JOINED_ROOM]);
+        log.info(`Peer '${peer.name}' joined (${peer.id}, key ${key.fingerprint})`);
+        afterReply(() => broadcasts.pushPeers());
+        return { ok: true, peer: { id: peer.id, name: peer.name, fingerprint: key.fingerprint } };
+      } finally {
+        socket.data.isJoining = false;
+      }
+    },
+    { onArrival: takeNonce },
+  );
 }
 
 /** Removes the peer and its files once its connection is gone: closed, crashed or silent past the heartbeat. */

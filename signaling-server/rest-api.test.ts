@@ -42,10 +42,7 @@ describe('REST API', () => {
     const bo = await harness.join('Bo');
     await share(bo, fileNamed('1'), fileNamed('2'));
     expect((await get('/api/peers')).body).toEqual({
-      peers: [
-        { id: ana.id, name: 'Ana', files: 0 },
-        { id: bo.id, name: 'Bo', files: 2 },
-      ],
+      peers: [ana.summary(0), bo.summary(2)],
     });
   });
 

@@ -21,11 +21,18 @@ export type RestError = z.infer<typeof restErrorSchema>;
 const statusByCode: Partial<Record<RestErrorCode, number>> = {
   BAD_REQUEST: 400,
   NAME_INVALID: 400,
+  NETWORK_KEY_INVALID: 401,
+  UNAUTHORIZED: 401,
+  SIGNATURE_INVALID: 401,
+  BANNED: 403,
+  REVOKED: 403,
   NOT_FOUND: 404,
   PEER_NOT_FOUND: 404,
   FILE_NOT_FOUND: 404,
   NAME_TAKEN: 409,
+  KEY_CHANGED: 409,
   QUOTA_EXCEEDED: 413,
+  RATE_LIMITED: 429,
   TIMEOUT: 504,
 };
 

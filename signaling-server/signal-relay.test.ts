@@ -6,7 +6,7 @@ import { waitFor } from './test-support/wait-for';
 describe('signal relay', () => {
   const harness = useTracker();
 
-  it('delivers a signal intact to the addressed peer, saying who sent it', async () => {
+  it('delivers a signal intact to the addressed peer, saying who sent it and with which verified key', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');
     const eve = await harness.join('Eve');
@@ -18,12 +18,12 @@ describe('signal relay', () => {
 
     expect(await ana.socket.emitWithAck('signal', { to: bo.id, connectionId: 'conn-1', data })).toEqual({ ok: true });
     await waitFor(() => bo.pushes.signals.length === 1, 'the signal at Bo');
-    expect(bo.pushes.signals).toEqual([{ from: ana.id, fromName: 'Ana', connectionId: 'conn-1', data }]);
+    expect(bo.pushes.signals).toEqual([{ from: ana.id, fromName: 'Ana', fromPublicKey: ana.identity.publicKey, connectionId: 'conn-1', data }]);
 
     const candidate = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
     expect(await bo.socket.emitWithAck('signal', { to: ana.id, connectionId: 'conn-1', data: candidate })).toEqual({ ok: true });
     await waitFor(() => ana.pushes.signals.length === 1, 'the reply at Ana');
-    expect(ana.pushes.signals).toEqual([{ from: bo.id, fromName: 'Bo', connectionId: 'conn-1', data: candidate }]);
+    expect(ana.pushes.signals).toEqual([{ from: bo.id, fromName: 'Bo', fromPublicKey: bo.identity.publicKey, connectionId: 'conn-1', data: candidate }]);
     expect(eve.pushes.signals).toEqual([]);
   });
 

@@ -1,17 +1,33 @@
 /** Wires the tracker's request handlers onto every Socket.IO connection. Unknown events are ignored. */
-import { createPeerBroadcasts } from './peer-broadcasts';
+import type { RateLimitPolicy } from './config';
 import { handleFileIndex } from './file-index-handlers';
-import { handleJoin, handleLeave } from './peer-lifecycle';
+import type { PeerBroadcasts } from './peer-broadcasts';
+import { handleChallenge, handleJoin, handleLeave } from './peer-lifecycle';
+import { RequestLimits } from './request-limits';
 import { handleSignalRelay } from './signal-relay';
+import type { RequestDoor } from './socket-requests';
 import type { TrackerLog, TrackerServer } from './socket-types';
+import type { RegistrationStore } from './store/registration-store';
 import type { TrackerStore } from './store/tracker-store';
 
-export function attachSocketHandlers(io: TrackerServer, store: TrackerStore, log: TrackerLog): void {
-  const broadcasts = createPeerBroadcasts(io, store);
+export interface SocketHandlerOptions {
+  store: TrackerStore;
+  registrations: RegistrationStore;
+  broadcasts: PeerBroadcasts;
+  networkKey: string | undefined;
+  rateLimits: RateLimitPolicy;
+  log: TrackerLog;
+}
+
+export function attachSocketHandlers(io: TrackerServer, options: SocketHandlerOptions): void {
+  const { store, registrations, broadcasts, networkKey, rateLimits, log } = options;
   io.on('connection', (socket) => {
-    handleJoin(socket, store, broadcasts, log);
+    // Each connection gets its own budgets, dropped with the socket.
+    const door: RequestDoor = { socket, limits: new RequestLimits(rateLimits), log };
+    handleChallenge(door);
+    handleJoin(door, { store, broadcasts, registrations, networkKey });
     handleLeave(socket, store, broadcasts, log);
-    handleFileIndex(socket, store, broadcasts, log);
-    handleSignalRelay(io, socket, store, log);
+    handleFileIndex(door, store, broadcasts);
+    handleSignalRelay(io, door, store);
   });
 }

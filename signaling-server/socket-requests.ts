@@ -1,12 +1,13 @@
 /**
- * The door every socket request comes through: find the ack, parse the payload with its schema,
- * check the connection has joined, run the handler, and answer `{ ok: true, ... }` or
- * `{ ok: false, error }`. Handlers only ever see typed, valid requests.
+ * The door every socket request comes through: find the ack, charge the connection's rate limit,
+ * parse the payload with its schema, check the connection has joined, run the handler, and answer
+ * `{ ok: true, ... }` or `{ ok: false, error }`. Handlers only ever see typed, valid requests.
  */
 import type { z } from 'zod';
 import { ShoalError } from '../shared/protocol';
-import type { ClientToServerEvents, Failure, Holder } from '../shared/protocol';
-import type { TrackerLog, TrackerSocket } from './socket-types';
+import type { ClientToServerEvents, Failure } from '../shared/protocol';
+import type { RequestLimits } from './request-limits';
+import type { JoinedIdentity, TrackerLog, TrackerSocket } from './socket-types';
 import { describeInvalid } from './validation-message';
 
 export type RequestEvent = keyof ClientToServerEvents;
@@ -19,44 +20,55 @@ export interface RequestContext {
 }
 
 export interface PeerRequestContext extends RequestContext {
-  /** The joined peer that sent the request. */
-  peer: Holder;
+  /** The joined peer that sent the request, with the key it proved at join. */
+  peer: JoinedIdentity;
+}
+
+/** One connection's door: its socket, its rate limits, and where surprises are logged. */
+export interface RequestDoor {
+  socket: TrackerSocket;
+  limits: RequestLimits;
+  log: TrackerLog;
+}
+
+export interface RequestOptions {
+  /** Runs for every request that passes the rate limit, before its payload is parsed. */
+  onArrival?: () => void;
 }
 
 type Handler<E extends RequestEvent, S extends z.ZodType, C> = (request: z.output<S>, context: C) => Promise<SuccessOf<E>>;
 
-/** Handles a request any connection may send (only `join`). */
+/** Handles a request any connection may send (`challenge` and `join`). */
 export function onRequest<E extends RequestEvent, S extends z.ZodType>(
-  socket: TrackerSocket,
+  door: RequestDoor,
   event: E,
   schema: S,
-  log: TrackerLog,
   handle: Handler<E, S, RequestContext>,
+  options: RequestOptions = {},
 ): void {
-  listen(socket, event, schema, log, (request, context) => handle(request, context));
+  listen(door, event, schema, (request, context) => handle(request, context), options);
 }
 
 /** Handles a request only a joined peer may send; others get `NOT_JOINED`. */
 export function onPeerRequest<E extends RequestEvent, S extends z.ZodType>(
-  socket: TrackerSocket,
+  door: RequestDoor,
   event: E,
   schema: S,
-  log: TrackerLog,
   handle: Handler<E, S, PeerRequestContext>,
 ): void {
-  listen(socket, event, schema, log, (request, context) => {
-    const peer = socket.data.peer;
+  listen(door, event, schema, (request, context) => {
+    const peer = door.socket.data.peer;
     if (peer === undefined) throw new ShoalError('NOT_JOINED', `Join with a display name before sending '${event}'`);
     return handle(request, { ...context, peer });
   });
 }
 
 function listen<E extends RequestEvent, S extends z.ZodType>(
-  socket: TrackerSocket,
+  { socket, limits, log }: RequestDoor,
   event: E,
   schema: S,
-  log: TrackerLog,
   handle: Handler<E, S, RequestContext>,
+  options: RequestOptions = {},
 ): void {
   const listener = (...args: unknown[]): void => {
     // A client may omit the ack (or send extra arguments): the request still runs, unanswered.
@@ -72,6 +84,8 @@ function listen<E extends RequestEvent, S extends z.ZodType>(
     const tasks: Array<() => Promise<void>> = [];
     let response: SuccessOf<E> | Failure;
     try {
+      limits.admit(event);
+      options.onArrival?.();
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw new ShoalError('BAD_REQUEST', describeInvalid(`${event} request`, parsed.error));
       response = await handle(parsed.data, { afterReply: (task) => tasks.push(task) });

@@ -2,12 +2,24 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, Holder, ServerToClientEvents } from '../shared/protocol';
 
+/** A joined peer as the tracker knows it: id, display name, and the key it proved at join. */
+export interface JoinedIdentity extends Holder {
+  /** base64 raw P-256 public key, verified by the join signature. */
+  publicKey: string;
+  /** keyFingerprint(publicKey), for people to compare. */
+  fingerprint: string;
+}
+
 /** Per-connection state; Socket.IO keeps it on `socket.data`. */
 export interface SocketData {
-  /** Set once the connection has joined; its peer id and display name. */
-  peer?: Holder;
+  /** Set once the connection has joined. */
+  peer?: JoinedIdentity;
   /** True while a join is being decided, so a second join cannot race the first. */
   isJoining?: boolean;
+  /** The nonce from the latest `challenge`, until a join attempt takes it: each is good for one try. */
+  challengeNonce?: string;
+  /** The nonce the join attempt now arriving took; its handler reads it before anything else. */
+  arrivingJoinNonce?: string;
 }
 
 /** Tracker nodes do not message each other directly (a Redis adapter relays rooms for them). */

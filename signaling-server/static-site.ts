@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { sendError } from './rest-errors';
 import type { ZodFastify } from './zod-fastify';
 
-function isApiPath(path: string): boolean {
+export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');
 }
 

@@ -60,7 +60,13 @@ export class MemoryStore implements TrackerStore {
 
   async listPeers(): Promise<PeerSummary[]> {
     return [...this.peers.values()]
-      .map((peer) => ({ id: peer.id, name: peer.name, files: this.contentIdsByPeer.get(peer.id)?.size ?? 0 }))
+      .map((peer) => ({
+        id: peer.id,
+        name: peer.name,
+        files: this.contentIdsByPeer.get(peer.id)?.size ?? 0,
+        publicKey: peer.publicKey,
+        fingerprint: peer.fingerprint,
+      }))
       .sort((a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : 1));
   }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEARCH_MAX_LIMIT, ShoalError } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/protocol';
-import { fileNamed, peerNamed } from '../test-support/fixtures';
+import { fileNamed, peerNamed, summaryOf } from '../test-support/fixtures';
 import type { TrackerStore, TrackerStoreOptions } from './tracker-store';
 
 export type MakeStore = (options?: TrackerStoreOptions) => TrackerStore | Promise<TrackerStore>;
@@ -61,11 +61,7 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         const [cy, ana, bo] = [peerNamed('cy'), peerNamed('Ana'), peerNamed('bo')];
         for (const peer of [cy, ana, bo]) await store.addPeer(peer);
         await store.announce(bo.id, [fileNamed('a.txt'), fileNamed('b.txt')]);
-        expect(await store.listPeers()).toEqual([
-          { id: ana.id, name: 'Ana', files: 0 },
-          { id: bo.id, name: 'bo', files: 2 },
-          { id: cy.id, name: 'cy', files: 0 },
-        ]);
+        expect(await store.listPeers()).toEqual([summaryOf(ana, 0), summaryOf(bo, 2), summaryOf(cy, 0)]);
       });
 
       it('removes a peer with all its files and reports how many went', async () => {

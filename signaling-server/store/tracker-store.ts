@@ -11,6 +11,9 @@ export interface PeerRecord {
   id: string;
   /** Display name, already trimmed; unique case-insensitively among online peers. */
   name: string;
+  /** The identity key the peer proved at join (base64 raw P-256), and its short fingerprint. */
+  publicKey: string;
+  fingerprint: string;
   joinedAtMs: number;
 }
 

@@ -18,6 +18,13 @@ export function fileNamed(name: string, overrides: Partial<FileAnnouncement> = {
   };
 }
 
+/** A peer with a made-up key: the store keeps keys as opaque text (the join handler verifies them). */
 export function peerNamed(name: string): PeerRecord {
-  return { id: randomUUID(), name, joinedAtMs: Date.now() };
+  const fingerprint = (randomBytes(8).toString('hex').match(/.{4}/g) ?? []).join(' ');
+  return { id: randomUUID(), name, publicKey: randomBytes(65).toString('base64'), fingerprint, joinedAtMs: Date.now() };
+}
+
+/** How a peer appears in the peer list, given how many files it shares. */
+export function summaryOf(peer: PeerRecord, files: number): { id: string; name: string; files: number; publicKey: string; fingerprint: string } {
+  return { id: peer.id, name: peer.name, files, publicKey: peer.publicKey, fingerprint: peer.fingerprint };
 }

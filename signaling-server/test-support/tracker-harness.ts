@@ -1,6 +1,7 @@
 /**
  * Starts a real tracker on 127.0.0.1:0 for each test and connects real socket.io-client peers to
- * it; every push a peer receives is recorded so tests can wait for the one they expect.
+ * it, joining them as a real peer does (challenge, sign with a WebCrypto key, join); every push a
+ * peer receives is recorded so tests can wait for the one they expect.
  */
 import { afterEach, beforeEach } from 'vitest';
 import { io } from 'socket.io-client';
@@ -9,11 +10,15 @@ import type {
   ClientToServerEvents,
   PeerSummary,
   PeersPush,
+  RemovedPush,
   ServerToClientEvents,
   SignalPush,
 } from '../../shared/protocol';
 import { createTracker } from '../app';
 import type { RunningTracker, TrackerOptions } from '../app';
+import { newIdentity, signedJoin } from './identities';
+import type { TestIdentity } from './identities';
+import type { RawPeer } from './raw-peer';
 import { waitFor } from './wait-for';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,6 +26,7 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface PushLog {
   peers: PeersPush[];
   signals: SignalPush[];
+  removed: RemovedPush[];
   indexChanged: number;
 }
 
@@ -36,6 +42,15 @@ export interface TestClient {
 export interface JoinedPeer extends TestClient {
   id: string;
   name: string;
+  identity: TestIdentity;
+  /** How this peer appears in the peer list, given how many files it shares. */
+  summary(files: number): PeerSummary;
+}
+
+export interface JoinOptions {
+  /** The key to join with; a fresh one by default. */
+  identity?: TestIdentity;
+  networkKey?: string;
 }
 
 export interface TrackerHarness {
@@ -43,7 +58,7 @@ export interface TrackerHarness {
   readonly url: string;
   connect(): Promise<TestClient>;
   /** Connects and joins; fails the test if the join is refused. */
-  join(name: string): Promise<JoinedPeer>;
+  join(name: string, options?: JoinOptions): Promise<JoinedPeer>;
 }
 
 /** Emits without the protocol's types, to send what a broken or hostile client would. */
@@ -59,9 +74,10 @@ export function emitRawWithAck(socket: ClientSocket, event: string, ...args: unk
 
 export async function connectClient(url: string): Promise<TestClient> {
   const socket: ClientSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const pushes: PushLog = { peers: [], signals: [], indexChanged: 0 };
+  const pushes: PushLog = { peers: [], signals: [], removed: [], indexChanged: 0 };
   socket.on('peers', (push) => pushes.peers.push(push));
   socket.on('signal', (push) => pushes.signals.push(push));
+  socket.on('removed', (push) => pushes.removed.push(push));
   socket.on('index-changed', () => {
     pushes.indexChanged += 1;
   });
@@ -82,11 +98,42 @@ export async function connectClient(url: string): Promise<TestClient> {
   };
 }
 
-export async function joinClient(url: string, name: string): Promise<JoinedPeer> {
+/** Asks for a challenge and returns its nonce; fails the test if refused. */
+export async function challengeOf(socket: ClientSocket): Promise<string> {
+  const ack = await socket.timeout(5_000).emitWithAck('challenge', {});
+  if (!ack.ok) throw new Error(`Challenge refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.nonce;
+}
+
+/** Challenge, sign, join: what a real peer does. Answers with the tracker's join ack, whatever it says. */
+export async function requestJoin(socket: ClientSocket, name: string, identity: TestIdentity, networkKey?: string) {
+  const request = await signedJoin(identity, await challengeOf(socket), name, networkKey);
+  return socket.timeout(5_000).emitWithAck('join', request);
+}
+
+/** The same over a hand-made Socket.IO connection. */
+export async function requestRawJoin(raw: RawPeer, name: string, identity: TestIdentity): Promise<unknown> {
+  const challenge = (await raw.request('challenge', {})) as { ok: boolean; nonce: string };
+  if (!challenge.ok) throw new Error(`Challenge refused: ${JSON.stringify(challenge)}`);
+  return raw.request('join', await signedJoin(identity, challenge.nonce, name));
+}
+
+export async function joinClient(url: string, name: string, options: JoinOptions = {}): Promise<JoinedPeer> {
   const client = await connectClient(url);
-  const ack = await client.socket.timeout(5_000).emitWithAck('join', { name });
-  if (!ack.ok) throw new Error(`Join as '${name}' refused: ${ack.error.code} ${ack.error.message}`);
-  return { ...client, id: ack.peer.id, name: ack.peer.name };
+  const identity = options.identity ?? (await newIdentity());
+  const ack = await requestJoin(client.socket, name, identity, options.networkKey);
+  if (!ack.ok) {
+    client.socket.disconnect();
+    throw new Error(`Join as '${name}' refused: ${ack.error.code} ${ack.error.message}`);
+  }
+  const { id, name: joinedName } = ack.peer;
+  return {
+    ...client,
+    id,
+    name: joinedName,
+    identity,
+    summary: (files) => ({ id, name: joinedName, files, publicKey: identity.publicKey, fingerprint: identity.fingerprint }),
+  };
 }
 
 /**
@@ -125,8 +172,8 @@ export function useTracker(options: TrackerOptions | (() => TrackerOptions) = {}
       clients.push(client.socket);
       return client;
     },
-    async join(name) {
-      const peer = await joinClient(running().url, name);
+    async join(name, joinOptions) {
+      const peer = await joinClient(running().url, name, joinOptions);
       clients.push(peer.socket);
       return peer;
     },

@@ -1,0 +1,172 @@
+/**
+ * The operator's REST API under /api/admin: list registrations, revoke a name, ban and unban keys.
+ * Every call needs `Authorization: Bearer <SHOAL_ADMIN_TOKEN>`; without a configured token the
+ * whole API is off and answers 404.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { NAME_MAX_CHARS, ShoalError, publicKeySchema } from '../shared/protocol';
+import { isValidPublicKey, keyFingerprint } from '../shared/identity/peer-keys';
+import type { PeerEviction } from './peer-eviction';
+import { restErrorSchema, sendError } from './rest-errors';
+import { secretsMatch } from './secret-compare';
+import { nameKey } from './store/peer-names';
+import type { Ban, Registration, RegistrationStore } from './store/registration-store';
+import type { TrackerStore } from './store/tracker-store';
+import type { ZodFastify } from './zod-fastify';
+
+/** Admin bodies are a key or a fingerprint: a few hundred bytes. */
+const ADMIN_BODY_LIMIT_BYTES = 4 * 1024;
+
+/**
+ * A fingerprint as people copy it: 16 hex digits, in groups or not ("1a2b 3c4d 5e6f 7a8b",
+ * "1a2b3c4d5e6f7a8b", "1A2B:3C4D:..."), turned into the form keyFingerprint prints.
+ */
+export const fingerprintSchema = z
+  .string()
+  .max(64)
+  .transform((text) => text.replace(/[\s:-]/g, '').toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{16}$/, 'A fingerprint is 16 hex digits, e.g. "1a2b 3c4d 5e6f 7a8b"'))
+  .transform((hex) => (hex.match(/.{4}/g) ?? []).join(' '));
+
+export const adminRegistrationSchema = z.object({
+  name: z.string(),
+  fingerprint: z.string(),
+  publicKey: z.string(),
+  /** ISO 8601 time of the first join under this name. */
+  registeredAt: z.string(),
+  online: z.boolean(),
+  banned: z.boolean(),
+});
+
+export const adminBanSchema = z.object({
+  fingerprint: z.string(),
+  publicKey: z.string().nullable(),
+  bannedAt: z.string(),
+});
+
+export const registrationsResponseSchema = z.object({ registrations: z.array(adminRegistrationSchema) });
+export const registrationNameParamsSchema = z.object({ name: z.string().trim().min(1).max(NAME_MAX_CHARS) });
+export const revokeResponseSchema = z.object({
+  revoked: adminRegistrationSchema.omit({ online: true, banned: true }),
+  /** Online peers that were using the name and have been disconnected (0 or 1). */
+  disconnected: z.number().int().min(0),
+});
+
+export const banRequestSchema = z.union(
+  [z.strictObject({ publicKey: publicKeySchema }), z.strictObject({ fingerprint: fingerprintSchema })],
+  { error: 'Send {"publicKey": "<base64 key>"} or {"fingerprint": "1a2b 3c4d 5e6f 7a8b"}' },
+);
+export const banResponseSchema = z.object({
+  ban: adminBanSchema,
+  /** Online peers with the key that have been disconnected. */
+  disconnected: z.number().int().min(0),
+});
+export const bansResponseSchema = z.object({ bans: z.array(adminBanSchema) });
+export const fingerprintParamsSchema = z.object({ fingerprint: fingerprintSchema });
+export const unbanResponseSchema = z.object({ unbanned: adminBanSchema });
+
+export interface AdminApiOptions {
+  /** SHOAL_ADMIN_TOKEN; undefined turns the admin API off. */
+  adminToken: string | undefined;
+  registrations: RegistrationStore;
+  store: TrackerStore;
+  eviction: PeerEviction;
+}
+
+function bannedAt(ban: Ban): z.infer<typeof adminBanSchema> {
+  return { fingerprint: ban.fingerprint, publicKey: ban.publicKey, bannedAt: new Date(ban.bannedAtMs).toISOString() };
+}
+
+function registeredAt({ name, fingerprint, publicKey, registeredAtMs }: Registration) {
+  return { name, fingerprint, publicKey, registeredAt: new Date(registeredAtMs).toISOString() };
+}
+
+export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): void {
+  const { adminToken, registrations, store, eviction } = options;
+  if (adminToken === undefined) {
+    app.all('/api/admin/*', async (_request, reply) =>
+      sendError(reply, 'NOT_FOUND', 'The admin API is off; start the tracker with SHOAL_ADMIN_TOKEN set to use it'),
+    );
+    return;
+  }
+  const token: string = adminToken;
+
+  async function requireAdminToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+    reply.header('www-authenticate', 'Bearer realm="shoal-admin"');
+    if (match?.[1] === undefined) {
+      throw new ShoalError('UNAUTHORIZED', 'This request needs the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"');
+    }
+    if (!secretsMatch(token, match[1])) throw new ShoalError('UNAUTHORIZED', 'The admin token is wrong');
+    reply.removeHeader('www-authenticate');
+  }
+  const admin = { onRequest: requireAdminToken };
+
+  app.get('/api/admin/registrations', { ...admin, schema: { response: { 200: registrationsResponseSchema } } }, async () => {
+    const onlineNames = new Set((await store.listPeers()).map((peer) => nameKey(peer.name)));
+    const bannedFingerprints = new Set((await registrations.listBans()).map((ban) => ban.fingerprint));
+    return {
+      registrations: (await registrations.listRegistrations()).map((registration) => ({
+        ...registeredAt(registration),
+        online: onlineNames.has(nameKey(registration.name)),
+        banned: bannedFingerprints.has(registration.fingerprint),
+      })),
+    };
+  });
+
+  app.delete(
+    '/api/admin/registrations/:name',
+    { ...admin, schema: { params: registrationNameParamsSchema, response: { 200: revokeResponseSchema, 404: restErrorSchema } } },
+    async (request, reply) => {
+      const revoked = await registrations.revokeName(request.params.name);
+      if (revoked === undefined) return sendError(reply, 'NOT_FOUND', `No name '${request.params.name}' is registered`);
+      const disconnected = await eviction.evictByName(revoked.name, {
+        code: 'REVOKED',
+        message: `The tracker operator revoked the name '${revoked.name}'`,
+      });
+      return { revoked: registeredAt(revoked), disconnected };
+    },
+  );
+
+  app.get('/api/admin/bans', { ...admin, schema: { response: { 200: bansResponseSchema } } }, async () => {
+    return { bans: (await registrations.listBans()).map(bannedAt) };
+  });
+
+  app.post(
+    '/api/admin/bans',
+    { ...admin, bodyLimit: ADMIN_BODY_LIMIT_BYTES, schema: { body: banRequestSchema, response: { 200: banResponseSchema } } },
+    async (request) => {
+      const body = request.body;
+      let fingerprint: string;
+      let publicKey: string | null = null;
+      if ('publicKey' in body) {
+        if (!(await isValidPublicKey(body.publicKey))) {
+          throw new ShoalError('BAD_REQUEST', 'Invalid request body: publicKey — not a P-256 public key (base64 of its 65 raw bytes)');
+        }
+        publicKey = body.publicKey;
+        fingerprint = await keyFingerprint(publicKey);
+      } else {
+        fingerprint = body.fingerprint;
+        // Fill in the full key when a registration shows it, so the ban list says whose it is.
+        publicKey = (await registrations.listRegistrations()).find((known) => known.fingerprint === fingerprint)?.publicKey ?? null;
+      }
+      const ban = await registrations.ban({ fingerprint, publicKey, bannedAtMs: Date.now() });
+      const disconnected = await eviction.evictByFingerprint(fingerprint, {
+        code: 'BANNED',
+        message: 'The tracker operator banned this identity key',
+      });
+      return { ban: bannedAt(ban), disconnected };
+    },
+  );
+
+  app.delete(
+    '/api/admin/bans/:fingerprint',
+    { ...admin, schema: { params: fingerprintParamsSchema, response: { 200: unbanResponseSchema, 404: restErrorSchema } } },
+    async (request, reply) => {
+      const lifted = await registrations.unban(request.params.fingerprint);
+      if (lifted === undefined) return sendError(reply, 'NOT_FOUND', `No ban on the fingerprint '${request.params.fingerprint}'`);
+      return { unbanned: bannedAt(lifted) };
+    },
+  );
+}
