@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { createTracker, type RunningTracker, type TrackerOptions } from '../signaling-server/app';
+import { removeTestFiles } from './test-files';
 
 /** Short heartbeats so the tests see dead peers removed in about a second. */
 const TEST_PING_INTERVAL_MS = 500;
@@ -48,12 +49,21 @@ export async function openPeer(browser: Browser, baseUrl: string, name: string, 
 }
 
 interface Fixtures {
+  /** Deletes the test's generated files when it ends (automatic). */
+  cleanTestFiles: void;
   tracker: RunningTracker;
   /** Opens one joined peer per name, in order. */
   peers: <Names extends string[]>(...names: Names) => Promise<{ [K in keyof Names]: Peer }>;
 }
 
 export const test = base.extend<Fixtures>({
+  cleanTestFiles: [
+    async ({}, use) => {
+      await use();
+      await removeTestFiles();
+    },
+    { auto: true },
+  ],
   tracker: async ({}, use) => {
     const tracker = await startTracker();
     await use(tracker);

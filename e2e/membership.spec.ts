@@ -20,7 +20,7 @@ test('the join form explains empty, too long and taken names', async ({ browser,
 
   await nameBox.fill('  aNA ');
   await join.click();
-  await expect(page.getByRole('alert')).toContainText('taken');
+  await expect(page.getByRole('alert')).toContainText('belongs to someone else');
 
   await nameBox.fill('Bea');
   await join.click();

@@ -6,7 +6,7 @@ export async function share(page: Page, ...files: TestFile[]): Promise<void> {
   await page.getByLabel('Share files').setInputFiles(files.map((file) => file.path));
   const myFiles = page.getByRole('list', { name: 'My files' });
   for (const file of files) {
-    await expect(myFiles.getByRole('listitem').filter({ hasText: file.name })).toBeVisible({ timeout: 120_000 });
+    await expect(myFiles.getByRole('listitem').filter({ hasText: file.name })).toBeVisible({ timeout: 300_000 });
   }
 }
 
@@ -30,4 +30,34 @@ export async function downloadAndHash(page: Page, name: string, timeoutMs = 120_
   const row = page.getByRole('list', { name: 'Transfers' }).getByRole('listitem').filter({ hasText: name });
   await expect(row).toContainText('Completed');
   return sha256OfFile(filePath);
+}
+
+export function transferRow(page: Page, name: string) {
+  return page.getByRole('list', { name: 'Transfers' }).getByRole('listitem').filter({ hasText: name });
+}
+
+/** Clicks Download on a search result; returns the pending browser download of the finished file. */
+export async function startDownload(page: Page, name: string) {
+  const saved = page.waitForEvent('download', { timeout: 300_000 });
+  await resultRow(page, name).getByRole('button', { name: 'Download' }).click();
+  return saved;
+}
+
+/** Percent done of a transfer, read from its progressbar. */
+export async function percentDone(page: Page, name: string): Promise<number> {
+  const value = await transferRow(page, name).getByRole('progressbar').getAttribute('aria-valuenow');
+  return Number(value ?? '0');
+}
+
+/** Waits until a transfer is at least `percent` done. */
+export async function waitForPercent(page: Page, name: string, percent: number): Promise<void> {
+  await expect.poll(() => percentDone(page, name), { timeout: 120_000 }).toBeGreaterThanOrEqual(percent);
+}
+
+export async function setLimit(page: Page, which: 'Upload limit' | 'Download limit', kiBps: number): Promise<void> {
+  const field = page.getByRole('spinbutton', { name: which });
+  await field.fill(String(kiBps));
+  await field.press('Enter');
+  await field.blur();
+  await expect(field).toHaveValue(String(kiBps));
 }

@@ -1,7 +1,7 @@
 /** Test data made by the tests: files of random bytes of a chosen size, and their SHA-256. */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,9 +14,12 @@ export interface TestFile {
   sha256: string;
 }
 
+const createdDirs: string[] = [];
+
 /** Writes `size` random bytes to a fresh temp file named `name`, hashing as it goes. */
 export async function makeRandomFile(name: string, size: number): Promise<TestFile> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shoal-e2e-'));
+  createdDirs.push(dir);
   const filePath = path.join(dir, name);
   const hash = createHash('sha256');
   const handle = await open(filePath, 'w');
@@ -40,4 +43,10 @@ export function sha256OfFile(filePath: string): Promise<string> {
       .on('end', () => resolve(hash.digest('hex')))
       .on('error', reject);
   });
+}
+
+/** Deletes every file made so far (the large-file test alone writes 2 GiB). */
+export async function removeTestFiles(): Promise<void> {
+  const dirs = createdDirs.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }

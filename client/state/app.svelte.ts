@@ -14,6 +14,8 @@ import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
 import { KnownPeers } from './known-peers.svelte';
 import { Library } from './library.svelte';
+import { RateLimits } from './rate-limits.svelte';
+import { Storage } from './storage.svelte';
 import { Search } from './search.svelte';
 import { Transfers } from './transfers.svelte';
 
@@ -24,6 +26,8 @@ export class ShoalApp {
   readonly library: Library;
   readonly search: Search;
   readonly transfers: Transfers;
+  readonly storage = new Storage();
+  readonly rateLimits: RateLimits;
 
   private readonly tracker = new TrackerConnection();
   private readonly store = new IdbChunkStore();
@@ -44,8 +48,12 @@ export class ShoalApp {
         onRejected: ({ reason }) => this.alerts.show(reason),
       },
     });
-    const pool = new LinkPool(transport, this.store);
-    this.library = new Library(this.store, this.tracker, this.alerts);
+    // A seeder whose stored chunk is damaged re-reads it from the original file when it still has it.
+    const pool = new LinkPool(transport, this.store, {
+      repairChunk: (contentId, index) => this.library.readOriginalChunk(contentId, index),
+    });
+    this.rateLimits = new RateLimits(pool);
+    this.library = new Library(this.store, this.tracker, this.alerts, this.storage);
     this.search = new Search(this.tracker, this.alerts);
     this.transfers = new Transfers({
       store: this.store,
@@ -53,6 +61,7 @@ export class ShoalApp {
       pool,
       library: this.library,
       alerts: this.alerts,
+      storage: this.storage,
       myPeerId: () => this.connection.me?.id,
     });
     this.connection = new Connection(this.tracker, identity, {
@@ -63,7 +72,8 @@ export class ShoalApp {
 
   /** Loads what IndexedDB kept, then connects (and re-joins if a name was remembered). */
   async start(): Promise<void> {
-    await this.library.load();
+    await this.storage.requestPersistence();
+    await Promise.all([this.library.load(), this.storage.refresh()]);
     this.tracker.connect();
   }
 

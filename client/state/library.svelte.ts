@@ -3,6 +3,7 @@
  * lives in the chunk store, so the list is rebuilt from IndexedDB after a reload and re-announced
  * whenever we (re-)join the tracker.
  */
+import { chunkRange } from '../../shared/content/chunking';
 import { shareFile } from '../../shared/engine/share-file';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import type { FileAnnouncement } from '../../shared/protocol/tracker-messages';
@@ -10,6 +11,7 @@ import { fileSourceOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
+import type { Storage } from './storage.svelte';
 
 export interface SharedFile {
   contentId: string;
@@ -47,12 +49,16 @@ export class Library {
   private readonly store: IdbChunkStore;
   private readonly tracker: TrackerConnection;
   private readonly alerts: Alerts;
+  private readonly storage: Storage;
   private nextPreparingId = 0;
+  /** Files picked this session, by content id: a damaged stored chunk can be re-read from them. */
+  private readonly originals = new Map<string, File>();
 
-  constructor(store: IdbChunkStore, tracker: TrackerConnection, alerts: Alerts) {
+  constructor(store: IdbChunkStore, tracker: TrackerConnection, alerts: Alerts, storage: Storage) {
     this.store = store;
     this.tracker = tracker;
     this.alerts = alerts;
+    this.storage = storage;
   }
 
   holds(contentId: string): boolean {
@@ -83,6 +89,7 @@ export class Library {
         const record = await shareFile(fileSourceOf(file), this.store, {
           onProgress: (bytesDone) => this.updatePreparing(job.id, bytesDone),
         });
+        this.originals.set(record.contentId, file);
         await this.add(record);
       } catch (error) {
         this.alerts.show(`Could not share '${file.name}': ${error instanceof Error ? error.message : String(error)}`);
@@ -90,12 +97,35 @@ export class Library {
         this.preparing = this.preparing.filter((entry) => entry.id !== job.id);
       }
     }
+    await this.storage.refresh();
   }
 
   /** Adds a complete file (shared or downloaded) to the list and announces it. */
   async add(record: FileRecord): Promise<void> {
     if (!this.holds(record.contentId)) this.files = [...this.files, sharedFileOf(record)];
     if (this.tracker.isConnected) await this.tracker.announce([announcementOf(record)]);
+  }
+
+  /** Chunk `index` read again from the original file, if it was picked this session (else undefined). */
+  async readOriginalChunk(contentId: string, index: number): Promise<Uint8Array | undefined> {
+    const file = this.originals.get(contentId);
+    const record = await this.store.getFile(contentId);
+    if (!file || !record) return undefined;
+    const { start, end } = chunkRange(record.manifest.size, record.manifest.chunkSizeBytes, index);
+    return new Uint8Array(await file.slice(start, end).arrayBuffer());
+  }
+
+  /** Stops sharing a file: withdraws it from the index and deletes its chunks from this browser. */
+  async remove(contentId: string): Promise<void> {
+    try {
+      if (this.tracker.isConnected) await this.tracker.withdraw([contentId]);
+      await this.store.deleteFile(contentId);
+      this.originals.delete(contentId);
+      this.files = this.files.filter((file) => file.contentId !== contentId);
+      await this.storage.refresh();
+    } catch (error) {
+      this.alerts.showError(error);
+    }
   }
 
   private addPreparing(file: File): PreparingFile {

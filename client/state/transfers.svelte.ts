@@ -1,15 +1,21 @@
 /**
  * Downloads in progress and done. Each wraps an engine Download; this module mirrors its progress
- * into plain state for the UI, resumes half-done downloads after a reload, and hands finished files
- * to the browser as ordinary downloads.
+ * into plain state for the UI, announces a file as soon as we hold part of it (so others can fetch
+ * those chunks from us), resumes half-done downloads after a reload, and hands finished files to
+ * the browser as ordinary downloads.
  */
 import { Download, type DownloadState } from '../../shared/engine/download';
 import type { LinkPool } from '../../shared/engine/link-pool';
 import type { FileRecord } from '../../shared/engine/chunk-store';
-import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
+import type { IdbChunkStore } from '../adapters/idb-chunk-store';
+import { formatBytes } from '../format';
 import type { Alerts } from './alerts.svelte';
-import { isComplete, type Library } from './library.svelte';
+import { announcementOf, isComplete, type Library } from './library.svelte';
+import type { Storage } from './storage.svelte';
+
+/** Downloads the person paused, by content id, so a reload keeps them paused. */
+const PAUSED_KEY = 'shoal.pausedDownloads';
 
 export interface TransferView {
   contentId: string;
@@ -20,7 +26,8 @@ export interface TransferView {
   speedBytesPerSec: number;
   etaSeconds: number | undefined;
   activePeers: number;
-  error: string | undefined;
+  /** Why it failed or waits, and which peers were dropped, in words. */
+  note: string | undefined;
 }
 
 export interface DownloadRequest {
@@ -30,31 +37,74 @@ export interface DownloadRequest {
   mimeType: string;
 }
 
+export interface TransfersDeps {
+  store: IdbChunkStore;
+  tracker: TrackerConnection;
+  pool: LinkPool;
+  library: Library;
+  alerts: Alerts;
+  storage: Storage;
+  myPeerId: () => string | undefined;
+}
+
 export class Transfers {
   list = $state<TransferView[]>([]);
 
   private readonly downloads = new Map<string, Download>();
-  private readonly deps: {
-    store: IdbChunkStore;
-    tracker: TrackerConnection;
-    pool: LinkPool;
-    library: Library;
-    alerts: Alerts;
-    myPeerId: () => string | undefined;
-  };
+  private readonly deps: TransfersDeps;
 
-  constructor(deps: Transfers['deps']) {
+  constructor(deps: TransfersDeps) {
     this.deps = deps;
   }
 
   isActive(contentId: string): boolean {
     const state = this.downloads.get(contentId)?.state;
-    return state === 'connecting' || state === 'downloading';
+    return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'cancelled';
   }
 
-  /** Starts (or restarts after a failure) the download of one file. */
-  start(request: DownloadRequest): void {
+  /** Starts (or restarts after a failure) the download of one file, if it fits in storage. */
+  async start(request: DownloadRequest): Promise<void> {
     if (this.isActive(request.contentId)) return;
+    if (!(await this.fitsInStorage(request))) return;
+    this.begin(request, false);
+  }
+
+  pause(contentId: string): void {
+    this.downloads.get(contentId)?.pause();
+    this.rememberPaused(contentId, true);
+  }
+
+  resume(contentId: string): void {
+    this.downloads.get(contentId)?.resume();
+    this.rememberPaused(contentId, false);
+  }
+
+  /** Stops a download and deletes what it stored; the file is withdrawn from the index. */
+  async cancel(contentId: string): Promise<void> {
+    const download = this.downloads.get(contentId);
+    if (!download) return;
+    this.rememberPaused(contentId, false);
+    await download.cancel({ discard: true });
+    if (this.deps.tracker.isConnected) await this.deps.tracker.withdraw([contentId]).catch(() => undefined);
+    void this.deps.storage.refresh();
+  }
+
+  /** Resumes downloads that a reload interrupted: records in the store whose chunks are incomplete. */
+  async resumeInterrupted(): Promise<void> {
+    const paused = pausedIds();
+    for (const record of await this.deps.store.listFiles()) {
+      if (this.downloads.has(record.contentId) || (await isComplete(this.deps.store, record))) continue;
+      this.begin(requestOf(record), paused.includes(record.contentId));
+    }
+  }
+
+  /** Hands a finished file to the browser again (the row's "Save" button). */
+  async save(contentId: string): Promise<void> {
+    const record = await this.deps.store.getFile(contentId);
+    if (record) saveToDisk(await this.deps.store.fileBlob(record), record.name);
+  }
+
+  private begin(request: DownloadRequest, isPaused: boolean): void {
     const download = new Download({
       ...request,
       // We never download from ourselves, even if we hold part of the file.
@@ -66,27 +116,23 @@ export class Transfers {
       store: this.deps.store,
     });
     this.downloads.set(request.contentId, download);
+    let isAnnounced = false;
+    download.onChange(() => {
+      this.upsert(viewOf(request, download));
+      if (!isAnnounced && download.state === 'downloading') {
+        isAnnounced = true;
+        void this.announcePartial(request.contentId);
+      }
+    });
+    if (isPaused) download.pause();
     this.upsert(viewOf(request, download));
-    download.onChange(() => this.upsert(viewOf(request, download)));
     void this.run(request, download);
-  }
-
-  /** Resumes downloads that a reload interrupted: records in the store whose chunks are incomplete. */
-  async resumeInterrupted(): Promise<void> {
-    for (const record of await this.deps.store.listFiles()) {
-      if (this.downloads.has(record.contentId) || (await isComplete(this.deps.store, record))) continue;
-      this.start(requestOf(record));
-    }
-  }
-
-  /** Hands a finished file to the browser again (the row's "Save" button). */
-  async save(contentId: string): Promise<void> {
-    const record = await this.deps.store.getFile(contentId);
-    if (record) saveToDisk(await this.deps.store.fileBlob(record), record.name);
   }
 
   private async run(request: DownloadRequest, download: Download): Promise<void> {
     await download.start();
+    this.upsert(viewOf(request, download));
+    void this.deps.storage.refresh();
     if (download.state === 'failed' && download.error) {
       this.deps.alerts.show(`Download of '${request.name}' failed: ${download.error.message}`);
       return;
@@ -98,24 +144,65 @@ export class Transfers {
     await this.deps.library.add(record);
   }
 
+  /** Lets other peers find us as a (partial) holder once the verified manifest is stored. */
+  private async announcePartial(contentId: string): Promise<void> {
+    const record = await this.deps.store.getFile(contentId);
+    if (record && this.deps.tracker.isConnected) {
+      await this.deps.tracker.announce([announcementOf(record)]).catch(() => undefined);
+    }
+  }
+
+  private async fitsInStorage(request: DownloadRequest): Promise<boolean> {
+    await this.deps.storage.refresh();
+    const available = this.deps.storage.availableBytes;
+    const record = await this.deps.store.getFile(request.contentId);
+    const alreadyStored = record ? (await this.deps.store.listChunkIndices(request.contentId)).length * record.manifest.chunkSizeBytes : 0;
+    const needed = Math.max(0, request.size - alreadyStored);
+    if (available === undefined || needed <= available) return true;
+    this.deps.alerts.show(
+      `Not enough storage for '${request.name}': it needs ${formatBytes(needed)} and this browser can store ${formatBytes(available)} more. ` +
+        'Remove some files from My files and try again.',
+    );
+    return false;
+  }
+
+  private rememberPaused(contentId: string, isPaused: boolean): void {
+    const others = pausedIds().filter((id) => id !== contentId);
+    localStorage.setItem(PAUSED_KEY, JSON.stringify(isPaused ? [...others, contentId] : others));
+  }
+
   private upsert(view: TransferView): void {
     const index = this.list.findIndex((entry) => entry.contentId === view.contentId);
     this.list = index === -1 ? [...this.list, view] : this.list.map((entry, i) => (i === index ? view : entry));
   }
 }
 
+function pausedIds(): string[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(PAUSED_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function viewOf(request: DownloadRequest, download: Download): TransferView {
-  const { progress } = download;
+  const snapshot = download.snapshot();
+  const dropped = snapshot.peerFailures
+    .filter((failure) => failure.isDropped)
+    .map((failure) => `${failure.name} sent corrupt data and was dropped`);
+  const reason = snapshot.error?.message ?? snapshot.waitingReason?.message;
+  const note = [reason, ...dropped].filter((part) => part !== undefined).join(' · ') || undefined;
   return {
     contentId: request.contentId,
     name: request.name,
     size: request.size,
-    state: download.state,
-    bytesDone: progress.bytesDone,
-    speedBytesPerSec: progress.speedBytesPerSec,
-    etaSeconds: progress.etaSeconds,
-    activePeers: progress.activePeers,
-    error: download.error?.message,
+    state: snapshot.state,
+    bytesDone: snapshot.progress.bytesDone,
+    speedBytesPerSec: snapshot.progress.speedBytesPerSec,
+    etaSeconds: snapshot.progress.etaSeconds,
+    activePeers: snapshot.progress.activePeers,
+    note,
   };
 }
 

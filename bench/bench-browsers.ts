@@ -1,0 +1,76 @@
+/**
+ * Browsers for the benchmarks: each peer runs in its own Chromium process tree, so the memory of
+ * one tab's renderer can be read from the operating system without guessing which tab it is.
+ */
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
+
+export interface BenchBrowser {
+  browser: Browser;
+  page: Page;
+  /** Browser-level DevTools session, for process information. */
+  cdp: CDPSession;
+  close(): Promise<void>;
+}
+
+export async function launchBenchBrowser(url: string): Promise<BenchBrowser> {
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    // Precise heap figures instead of the bucketed ones pages normally get.
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+  });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  const cdp = await browser.newBrowserCDPSession();
+  return { browser, page, cdp, close: () => browser.close() };
+}
+
+/** Resident memory of this browser's renderer processes, largest first (bytes). */
+export async function rendererRssBytes(bench: BenchBrowser): Promise<number[]> {
+  const info = (await bench.cdp.send('SystemInfo.getProcessInfo')) as {
+    processInfo: { type: string; id: number }[];
+  };
+  const sizes: number[] = [];
+  for (const process of info.processInfo.filter((entry) => entry.type === 'renderer')) {
+    sizes.push(await rssOf(process.id));
+  }
+  return sizes.sort((a, b) => b - a);
+}
+
+async function rssOf(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
+/** JS heap in use by the page (bytes), from DevTools. */
+export async function jsHeapUsedBytes(page: Page, session: CDPSession): Promise<number> {
+  const usage = (await session.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usage.usedSize;
+}
+
+/** Samples a value every `intervalMs` until stopped; returns the peak seen. */
+export function samplePeak(sample: () => Promise<number>, intervalMs = 100): { stop(): Promise<number> } {
+  let peak = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      peak = Math.max(peak, await sample().catch(() => 0));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}

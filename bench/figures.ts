@@ -1,0 +1,147 @@
+/** Each benchmark figure: what Shoal does, and the baseline it is compared with, in one run. */
+import { chunkSizeFor } from '../shared/content/chunking';
+import type { BenchBrowser } from './bench-browsers';
+import { jsHeapUsedBytes, rendererRssBytes, samplePeak } from './bench-browsers';
+import { download, removeShare, setUploadLimit, shareFile } from './bench-actions';
+import { measureIdbWrite } from './idb-write';
+import { measureRawChannel } from './raw-channel';
+import type { Figure } from './report';
+import type { BenchFiles } from './test-data';
+
+const MiB = 1024 * 1024;
+const SEEDER_CAP_KIBPS = 2048;
+
+function ratioFigure(name: string, value: number, baselineName: string, baseline: number, unit: string, minRatio?: number): Figure {
+  const ratio = value / baseline;
+  return {
+    name,
+    value,
+    unit,
+    baseline: { name: baselineName, value: baseline, unit },
+    ratio,
+    target: minRatio === undefined ? '' : `ratio >= ${minRatio}`,
+    meetsTarget: minRatio === undefined ? null : ratio >= minRatio,
+  };
+}
+
+function ceilingFigure(name: string, value: number, baselineName: string, baseline: number, unit: string, maxValue: number): Figure {
+  return {
+    name,
+    value,
+    unit,
+    baseline: { name: baselineName, value: baseline, unit },
+    ratio: value / baseline,
+    target: `< ${maxValue} ${unit}`,
+    meetsTarget: value < maxValue,
+  };
+}
+
+export async function benchSingleSource(options: {
+  seeder: BenchBrowser;
+  downloader: BenchBrowser;
+  files: BenchFiles;
+  sizeBytes: number;
+}): Promise<Figure[]> {
+  const { seeder, downloader, files, sizeBytes } = options;
+  const rawStartedMs = performance.now();
+  const rawBytesPerSec = await measureRawChannel(seeder.page, downloader.page, sizeBytes);
+  const rawTotalMs = performance.now() - rawStartedMs;
+
+  const name = 'bench-single.bin';
+  await shareFile(seeder.page, await files.make(name, sizeBytes), name);
+  const idleRss = (await rendererRssBytes(downloader))[0] ?? 0;
+  const rssPeak = samplePeak(async () => (await rendererRssBytes(downloader))[0] ?? 0);
+  const timing = await download(downloader.page, name, 1);
+  const peakRss = await rssPeak.stop();
+  const shoalBytesPerSec = sizeBytes / (timing.totalMs / 1000);
+  await removeShare(downloader.page, name);
+  await removeShare(seeder.page, name);
+
+  // Time to first chunk, against the time the raw channel needed to connect and move one chunk's worth.
+  const rawFirstChunkMs = rawTotalMs * (chunkSizeFor(sizeBytes) / sizeBytes);
+  return [
+    ratioFigure(`single-source transfer (${sizeBytes / MiB} MiB)`, shoalBytesPerSec / MiB, 'raw data channel', rawBytesPerSec / MiB, 'MiB/s', 0.9),
+    ceilingFigure(
+      `peak renderer RSS, downloading tab (${sizeBytes / MiB} MiB)`,
+      peakRss / MiB,
+      'same tab before the download',
+      idleRss / MiB,
+      'MiB',
+      400,
+    ),
+    {
+      name: 'click Download → first verified chunk',
+      value: timing.firstChunkMs,
+      unit: 'ms',
+      baseline: { name: 'raw channel: connect + one chunk', value: rawFirstChunkMs, unit: 'ms' },
+      ratio: timing.firstChunkMs / rawFirstChunkMs,
+      target: '',
+      meetsTarget: null,
+    },
+  ];
+}
+
+export async function benchMultiSource(options: {
+  seeders: BenchBrowser[];
+  downloader: BenchBrowser;
+  files: BenchFiles;
+  sizeBytes: number;
+}): Promise<Figure> {
+  const { seeders, downloader, files, sizeBytes } = options;
+  const [first, ...others] = seeders;
+  if (!first) throw new Error('benchMultiSource needs seeders');
+  const name = 'bench-swarm.bin';
+  const filePath = await files.make(name, sizeBytes);
+  for (const seeder of seeders) await setUploadLimit(seeder.page, SEEDER_CAP_KIBPS);
+  try {
+    await shareFile(first.page, filePath, name);
+    const single = await download(downloader.page, name, 1);
+    await removeShare(downloader.page, name);
+    for (const seeder of others) await shareFile(seeder.page, filePath, name);
+    const swarm = await download(downloader.page, name, seeders.length);
+    await removeShare(downloader.page, name);
+    for (const seeder of seeders) await removeShare(seeder.page, name);
+    const oneSeeder = sizeBytes / (single.totalMs / 1000) / MiB;
+    const manySeeders = sizeBytes / (swarm.totalMs / 1000) / MiB;
+    return ratioFigure(`${seeders.length} seeders at 2 MiB/s each (${sizeBytes / MiB} MiB)`, manySeeders, '1 such seeder', oneSeeder, 'MiB/s', 3.6);
+  } finally {
+    for (const seeder of seeders) await setUploadLimit(seeder.page, 0);
+  }
+}
+
+export async function benchShare(options: { seeder: BenchBrowser; files: BenchFiles; sizeBytes: number }): Promise<Figure> {
+  const { seeder, files, sizeBytes } = options;
+  const idbBytesPerSec = await measureIdbWrite(seeder.page, sizeBytes, chunkSizeFor(sizeBytes));
+  const name = 'bench-share.bin';
+  const filePath = await files.make(name, sizeBytes);
+  const startedMs = performance.now();
+  await shareFile(seeder.page, filePath, name);
+  const shareBytesPerSec = sizeBytes / ((performance.now() - startedMs) / 1000);
+  await removeShare(seeder.page, name);
+  return ratioFigure(`share: hash + store (${sizeBytes / MiB} MiB)`, shareBytesPerSec / MiB, 'raw IndexedDB writes', idbBytesPerSec / MiB, 'MiB/s');
+}
+
+export async function benchLargeFileMemory(options: {
+  seeder: BenchBrowser;
+  downloader: BenchBrowser;
+  files: BenchFiles;
+  sizeBytes: number;
+}): Promise<Figure> {
+  const { seeder, downloader, files, sizeBytes } = options;
+  const seederSession = await seeder.page.context().newCDPSession(seeder.page);
+  const downloaderSession = await downloader.page.context().newCDPSession(downloader.page);
+  const idleHeap = Math.max(
+    await jsHeapUsedBytes(seeder.page, seederSession),
+    await jsHeapUsedBytes(downloader.page, downloaderSession),
+  );
+  const heapPeak = samplePeak(async () =>
+    Math.max(await jsHeapUsedBytes(seeder.page, seederSession), await jsHeapUsedBytes(downloader.page, downloaderSession)),
+  );
+  const name = 'bench-large.bin';
+  await shareFile(seeder.page, await files.make(name, sizeBytes), name);
+  await download(downloader.page, name, 1);
+  const peak = await heapPeak.stop();
+  await removeShare(downloader.page, name);
+  await removeShare(seeder.page, name);
+  return ceilingFigure(`peak JS heap, share + download (${sizeBytes / MiB} MiB)`, peak / MiB, 'idle app heap', idleHeap / MiB, 'MiB', 256);
+}

@@ -1,0 +1,38 @@
+/** Baseline for sharing: raw IndexedDB write throughput of the same bytes, as Blobs of one chunk each. */
+import type { Page } from 'playwright-core';
+
+export async function measureIdbWrite(page: Page, totalBytes: number, chunkBytes: number): Promise<number> {
+  return page.evaluate(
+    async ({ totalBytes, chunkBytes }) => {
+      const name = `bench-idb-${Date.now()}`;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name, 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('chunks');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const chunk = new Uint8Array(chunkBytes);
+      for (let offset = 0; offset < chunkBytes; offset += 65_536) crypto.getRandomValues(chunk.subarray(offset, offset + 65_536));
+      const started = performance.now();
+      for (let index = 0; index * chunkBytes < totalBytes; index++) {
+        // Fresh bytes per chunk so the browser cannot share one Blob's storage between records.
+        chunk[0] = index & 0xff;
+        chunk[1] = (index >> 8) & 0xff;
+        await new Promise<void>((resolve, reject) => {
+          const tx = db.transaction('chunks', 'readwrite');
+          tx.objectStore('chunks').put(new Blob([chunk]), index);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+      }
+      const seconds = (performance.now() - started) / 1000;
+      db.close();
+      await new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = request.onerror = resolve;
+      });
+      return totalBytes / seconds;
+    },
+    { totalBytes, chunkBytes },
+  );
+}

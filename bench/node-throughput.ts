@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:node [-- --quick]`: throughput of the Node peer (wrtc), each figure next to the
+ * raw data-channel throughput of the same binding measured in the same run:
+ *   Node -> Node: a NodePeer download from a NodePeer vs a raw wrtc data channel (both in this process);
+ *   Node -> browser: Chromium downloading from a NodePeer vs a raw wrtc -> Chromium data channel.
+ * Prints a table (bench/RESULTS.md is written by `npm run bench`, not here).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wrtc from '@roamhq/wrtc';
+import { chromium, type Page } from 'playwright-core';
+import { NodePeer } from '../cli/node/node-peer';
+import { installBufferedAmountLowPolyfill } from '../cli/node/wrtc-buffered-amount-low';
+import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
+import { createTracker } from '../signaling-server/app';
+import { buildClientIfStale } from '../signaling-server/client-build';
+import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
+import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
+import { download, join } from './bench-actions';
+import { machineDescription, printTable, type Figure } from './report';
+import { tempDataDirFor } from './temp-dirs';
+import { BenchFiles } from './test-data';
+
+const MiB = 1024 * 1024;
+const quick = process.argv.includes('--quick');
+const SIZE_BYTES = (quick ? 64 : 256) * MiB;
+const MESSAGE_BYTES = BLOCK_BYTES + BLOCK_HEADER_BYTES;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The subset of wrtc's RTCDataChannel the raw baselines use. */
+interface RawChannel {
+  readyState: string;
+  bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: string;
+  send(data: Uint8Array): void;
+  addEventListener(type: string, listener: (event: { data?: ArrayBuffer; channel?: RawChannel }) => void): void;
+  close(): void;
+}
+
+function ratioFigure(name: string, value: number, baselineName: string, baseline: number): Figure {
+  const ratio = value / baseline;
+  return {
+    name,
+    value: value / MiB,
+    unit: 'MiB/s',
+    baseline: { name: baselineName, value: baseline / MiB, unit: 'MiB/s' },
+    ratio,
+    target: 'ratio >= 0.9',
+    meetsTarget: ratio >= 0.9,
+  };
+}
+
+/** Sends `totalBytes` in Shoal-sized messages with Shoal's send-buffer marks. */
+async function sendPaced(channel: RawChannel, totalBytes: number): Promise<void> {
+  channel.bufferedAmountLowThreshold = SEND_LOW_WATER_BYTES;
+  const message = new Uint8Array(MESSAGE_BYTES);
+  for (let sent = 0; sent < totalBytes; sent += MESSAGE_BYTES) {
+    if (channel.bufferedAmount > SEND_HIGH_WATER_BYTES) {
+      await new Promise<void>((resolve) => channel.addEventListener('bufferedamountlow', () => resolve()));
+    }
+    channel.send(message);
+  }
+}
+
+function iceGathered(pc: wrtc.RTCPeerConnection): Promise<void> {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') resolve();
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') resolve();
+    });
+  });
+}
+
+async function openedChannel(channel: RawChannel): Promise<void> {
+  if (channel.readyState !== 'open') await new Promise<void>((resolve) => channel.addEventListener('open', () => resolve()));
+}
+
+/** Raw wrtc -> wrtc data channel in this process: bytes per second. */
+async function rawNodeToNode(totalBytes: number): Promise<number> {
+  const sender = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const receiver = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const channel = sender.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
+  const received = new Promise<void>((resolve) => {
+    receiver.addEventListener('datachannel', (event) => {
+      const incoming = event.channel as unknown as RawChannel;
+      let bytes = 0;
+      incoming.addEventListener('message', ({ data }) => {
+        bytes += (data as ArrayBuffer).byteLength;
+        if (bytes >= totalBytes) resolve();
+      });
+    });
+  });
+  await sender.setLocalDescription(await sender.createOffer());
+  await iceGathered(sender);
+  await receiver.setRemoteDescription(sender.localDescription!);
+  await receiver.setLocalDescription(await receiver.createAnswer());
+  await iceGathered(receiver);
+  await sender.setRemoteDescription(receiver.localDescription!);
+  await openedChannel(channel);
+  const startedMs = performance.now();
+  await Promise.all([sendPaced(channel, totalBytes), received]);
+  const seconds = (performance.now() - startedMs) / 1000;
+  sender.close();
+  receiver.close();
+  return totalBytes / seconds;
+}
+
+/** Raw wrtc (here) -> Chromium data channel, signalled by hand: bytes per second. */
+async function rawNodeToBrowser(page: Page, totalBytes: number): Promise<number> {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const channel = pc.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
+  await pc.setLocalDescription(await pc.createOffer());
+  await iceGathered(pc);
+  const offer = { type: pc.localDescription!.type, sdp: pc.localDescription!.sdp };
+  const answer = await page.evaluate(
+    async ({ offer, totalBytes }) => {
+      const browserPc = new RTCPeerConnection({ iceServers: [] });
+      (window as { benchReceived?: Promise<void> }).benchReceived = new Promise<void>((resolve) => {
+        browserPc.addEventListener('datachannel', ({ channel: incoming }) => {
+          incoming.binaryType = 'arraybuffer';
+          let bytes = 0;
+          incoming.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+            bytes += event.data.byteLength;
+            if (bytes >= totalBytes) resolve();
+          };
+        });
+      });
+      await browserPc.setRemoteDescription(offer as RTCSessionDescriptionInit);
+      await browserPc.setLocalDescription(await browserPc.createAnswer());
+      await new Promise<void>((resolve) => {
+        if (browserPc.iceGatheringState === 'complete') resolve();
+        browserPc.addEventListener('icegatheringstatechange', () => {
+          if (browserPc.iceGatheringState === 'complete') resolve();
+        });
+      });
+      return browserPc.localDescription!.toJSON();
+    },
+    { offer, totalBytes },
+  );
+  await pc.setRemoteDescription(new wrtc.RTCSessionDescription(answer as { type: 'answer'; sdp: string }));
+  await openedChannel(channel);
+  const startedMs = performance.now();
+  const received = page.evaluate(() => (window as { benchReceived?: Promise<void> }).benchReceived);
+  await Promise.all([sendPaced(channel, totalBytes), received]);
+  const seconds = (performance.now() - startedMs) / 1000;
+  pc.close();
+  return totalBytes / seconds;
+}
+
+async function main(): Promise<void> {
+  installBufferedAmountLowPolyfill();
+  await buildClientIfStale(repoRoot, (message) => console.log(message));
+  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
+  const files = await BenchFiles.create();
+  const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+  const peers: NodePeer[] = [];
+  const startPeer = async (name: string): Promise<NodePeer> => {
+    const peer = await NodePeer.start({
+      trackerUrl: tracker.url,
+      name,
+      dataDir: await tempDataDirFor(`bench-${name}`),
+      downloadDir: await tempDataDirFor(`bench-${name}-downloads`),
+      seedsLibrary: false,
+    });
+    peers.push(peer);
+    return peer;
+  };
+  try {
+    const figures: Figure[] = [];
+    const sizeMiB = SIZE_BYTES / MiB;
+    const seeder = await startPeer('node-seeder');
+
+    console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel, then a Shoal download`);
+    const rawNode = await rawNodeToNode(SIZE_BYTES);
+    const nodeFile = await files.make('node-to-node.bin', SIZE_BYTES);
+    await seeder.sharePaths([nodeFile]);
+    const downloader = await startPeer('node-downloader');
+    const [found] = await downloader.search('node-to-node');
+    if (found === undefined) throw new Error('The shared file was not found');
+    const startedMs = performance.now();
+    await downloader.download(found).done;
+    const shoalNode = SIZE_BYTES / ((performance.now() - startedMs) / 1000);
+    figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, shoalNode, 'raw wrtc channel', rawNode));
+
+    console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel, then a Shoal download in Chromium`);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const rawPage = await context.newPage();
+    await rawPage.goto('about:blank');
+    const rawBrowser = await rawNodeToBrowser(rawPage, SIZE_BYTES);
+    const browserFile = await files.make('node-to-browser.bin', SIZE_BYTES);
+    await seeder.sharePaths([browserFile]);
+    const page = await context.newPage();
+    await page.goto(tracker.url);
+    await join(page, 'bench-browser');
+    const { totalMs } = await download(page, 'node-to-browser.bin', 1);
+    const shoalBrowser = SIZE_BYTES / (totalMs / 1000);
+    figures.push(ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, shoalBrowser, 'raw wrtc -> Chromium channel', rawBrowser));
+
+    printTable(figures);
+    console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · Chromium ${browser.version()} · ${quick ? 'quick' : 'full'} run`);
+  } finally {
+    await Promise.all(peers.map((peer) => peer.stop().catch(() => undefined)));
+    await browser.close();
+    await tracker.close();
+    await files.remove();
+  }
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}

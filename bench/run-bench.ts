@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- --quick]`: measures Shoal in real Chromium against baselines taken in the same
+ * run (raw data channel, raw IndexedDB writes, idle memory), prints a table and writes
+ * bench/RESULTS.md and bench/results.json.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildClientIfStale } from '../signaling-server/client-build';
+import { createTracker } from '../signaling-server/app';
+import { tempDataDirFor } from './temp-dirs';
+import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
+import { join } from './bench-actions';
+import { BenchFiles } from './test-data';
+import { machineDescription, printTable, writeResults, type Figure } from './report';
+import { benchSingleSource, benchMultiSource, benchShare, benchLargeFileMemory } from './figures';
+
+const MiB = 1024 * 1024;
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const quick = process.argv.includes('--quick');
+
+/** Sizes: the issue's full figures, or the quick run's smaller files. */
+export const SIZES = quick
+  ? { transferBytes: 64 * MiB, shareBytes: 256 * MiB, largeBytes: 256 * MiB, swarmBytes: 32 * MiB }
+  : { transferBytes: 256 * MiB, shareBytes: 1024 * MiB, largeBytes: 2048 * MiB, swarmBytes: 48 * MiB };
+
+async function main(): Promise<void> {
+  await buildClientIfStale(repoRoot, (message) => console.log(message));
+  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench') });
+  const files = await BenchFiles.create();
+  const browsers: BenchBrowser[] = [];
+  try {
+    const names = ['seeder-a', 'downloader', 'seeder-c', 'seeder-d', 'seeder-e'];
+    for (const name of names) {
+      const bench = await launchBenchBrowser(tracker.url);
+      await join(bench.page, name);
+      browsers.push(bench);
+    }
+    const [seeder, downloader, ...extraSeeders] = browsers as [BenchBrowser, BenchBrowser, ...BenchBrowser[]];
+    const figures: Figure[] = [];
+    const step = (label: string): void => console.log(`… ${label}`);
+
+    step(`single-source transfer of ${SIZES.transferBytes / MiB} MiB vs the raw data channel`);
+    figures.push(...(await benchSingleSource({ seeder, downloader, files, sizeBytes: SIZES.transferBytes })));
+
+    step(`4 seeders capped at 2 MiB/s vs 1 (${SIZES.swarmBytes / MiB} MiB)`);
+    figures.push(await benchMultiSource({ seeders: [seeder, ...extraSeeders], downloader, files, sizeBytes: SIZES.swarmBytes }));
+
+    step(`sharing ${SIZES.shareBytes / MiB} MiB vs raw IndexedDB writes`);
+    figures.push(await benchShare({ seeder, files, sizeBytes: SIZES.shareBytes }));
+
+    step(`peak JS heap while sharing and downloading ${SIZES.largeBytes / MiB} MiB`);
+    figures.push(await benchLargeFileMemory({ seeder, downloader, files, sizeBytes: SIZES.largeBytes }));
+
+    printTable(figures);
+    const chromiumVersion = seeder.browser.version();
+    await writeResults(
+      benchDir,
+      {
+        date: new Date().toISOString(),
+        mode: quick ? 'quick' : 'full',
+        machine: machineDescription(),
+        versions: { node: process.version, chromium: chromiumVersion },
+      },
+      figures,
+    );
+    console.log('\nWrote bench/RESULTS.md and bench/results.json');
+  } finally {
+    await Promise.all(browsers.map((bench) => bench.close().catch(() => undefined)));
+    await tracker.close();
+    await files.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

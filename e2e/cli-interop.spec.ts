@@ -1,0 +1,90 @@
+/**
+ * The Node peer (`shoal` CLI and its REST API) and browser peers on one network, over real WebRTC:
+ * files go both ways and arrive byte for byte.
+ */
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { runCli, runCliToEnd, type CliProcess } from '../cli/test-support/cli-process';
+import { startTracker, test as browserTest, expect } from './fixtures';
+import { downloadAndHash, resultRow, search, share } from './peer-actions';
+import { makeRandomFile, removeTestFiles, sha256OfFile } from './test-files';
+
+const MiB = 1024 * 1024;
+
+/** The default heartbeat: a CLI process loading on a busy machine must not look dead. */
+const test = browserTest.extend({
+  tracker: async ({}, use) => {
+    const tracker = await startTracker({ pingIntervalMs: 5_000, pingTimeoutMs: 5_000 });
+    await use(tracker);
+    await tracker.close();
+  },
+});
+
+const createdDirs: string[] = [];
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'shoal-e2e-cli-'));
+  createdDirs.push(dir);
+  return dir;
+}
+
+test.afterAll(async () => {
+  await Promise.all(createdDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await removeTestFiles();
+});
+
+async function cliArgs(trackerUrl: string, ...args: string[]): Promise<string[]> {
+  return ['--tracker', trackerUrl, '--data-dir', await tempDir(), ...args];
+}
+
+async function stop(cli: CliProcess): Promise<void> {
+  cli.kill('SIGTERM');
+  expect((await cli.waitForExit()).code).toBe(0);
+}
+
+test('a browser shares and the CLI downloads', async ({ tracker, peers }) => {
+  const file = await makeRandomFile('from the browser.bin', 6 * MiB + 321);
+  const [ana] = await peers('ana');
+  await share(ana.page, file);
+
+  const outDir = await tempDir();
+  const result = await runCliToEnd(await cliArgs(tracker.url, 'get', file.name, '--out', outDir, '--json'), { timeoutMs: 120_000 });
+  expect(result.code, result.stderr).toBe(0);
+  const saved = JSON.parse(result.stdout) as { path: string; size: number };
+  expect(saved).toMatchObject({ name: file.name, size: file.size, path: path.join(outDir, file.name) });
+  expect(await sha256OfFile(saved.path)).toBe(file.sha256);
+});
+
+test('the CLI shares and a browser downloads', async ({ tracker, peers }) => {
+  const file = await makeRandomFile('from the cli.bin', 6 * MiB + 777);
+  const sharer = runCli(await cliArgs(tracker.url, '--name', 'cli-sharer', 'share', file.path));
+  try {
+    await sharer.waitForOutput(/Sharing 1 file as cli-sharer/);
+    const [ben] = await peers('ben');
+    await search(ben.page, 'cli');
+    await expect(resultRow(ben.page, file.name)).toContainText('1 peer');
+    expect(await downloadAndHash(ben.page, file.name)).toBe(file.sha256);
+  } finally {
+    await stop(sharer);
+  }
+});
+
+test('a file uploaded through POST /share is found and downloaded by a browser', async ({ tracker, peers }) => {
+  const file = await makeRandomFile('uploaded over rest.pdf', 2 * MiB + 5);
+  const serve = runCli(await cliArgs(tracker.url, '--name', 'rest-daemon', 'serve', '--api-port', '0'));
+  try {
+    const [, apiUrl] = await serve.waitForOutput(/REST API on (http:\/\/127\.0\.0\.1:\d+)/);
+    const form = new FormData();
+    form.append('files', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(file.path))]), file.name);
+    const response = await fetch(`${apiUrl}/share`, { method: 'POST', body: form });
+    expect(response.status).toBe(201);
+
+    const [cleo] = await peers('cleo');
+    await search(cleo.page, 'uploaded rest');
+    await expect(resultRow(cleo.page, file.name)).toContainText('1 peer');
+    expect(await downloadAndHash(cleo.page, file.name)).toBe(file.sha256);
+  } finally {
+    await stop(serve);
+  }
+});
