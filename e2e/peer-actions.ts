@@ -39,7 +39,11 @@ export function transferRow(page: Page, name: string) {
 /** Clicks Download on a search result; returns the pending browser download of the finished file. */
 export async function startDownload(page: Page, name: string) {
   const saved = page.waitForEvent('download', { timeout: 300_000 });
-  await resultRow(page, name).getByRole('button', { name: 'Download' }).click();
+  // Activated from the keyboard: Playwright's mouse click on this button returns only once the
+  // browser download it eventually starts has begun, which would hide the transfer's progress.
+  const button = resultRow(page, name).getByRole('button', { name: 'Download' });
+  await button.focus();
+  await page.keyboard.press('Enter');
   return saved;
 }
 

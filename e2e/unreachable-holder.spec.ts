@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { downloadAndHash, resultRow, search, share } from './peer-actions';
+import { downloadAndHash, resultRow, search, share, startDownload } from './peer-actions';
 import { makeRandomFile, sha256OfFile } from './test-files';
 import type { Page } from '@playwright/test';
 
@@ -36,8 +36,7 @@ test('a holder that cannot be reached gives a clear status, and the download goe
   await breakWebRtc(ana.page);
 
   await search(ben.page, 'lonely');
-  const saved = ben.page.waitForEvent('download', { timeout: 120_000 });
-  await resultRow(ben.page, file.name).getByRole('button', { name: 'Download' }).click();
+  const saved = await startDownload(ben.page, file.name);
   const row = ben.page.getByRole('list', { name: 'Transfers' }).getByRole('listitem').filter({ hasText: file.name });
   await expect(row).toContainText('Waiting for a peer', { timeout: 60_000 });
   await expect(row).toContainText(/could not be reached|No peer holding 'lonely\.bin'/);

@@ -4,6 +4,10 @@ import type { SearchResult } from '../../shared/protocol/tracker-messages';
 import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
 
+/** Index changes come in bursts (a peer announcing many files, several peers leaving); one refresh
+ * per burst keeps the UI current without spending the tracker's per-peer search budget. */
+const REFRESH_DEBOUNCE_MS = 300;
+
 export class Search {
   results = $state<SearchResult[]>([]);
   total = $state(0);
@@ -14,12 +18,15 @@ export class Search {
   private readonly tracker: TrackerConnection;
   private readonly alerts: Alerts;
   private latestRequest = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(tracker: TrackerConnection, alerts: Alerts) {
     this.tracker = tracker;
     this.alerts = alerts;
     tracker.onIndexChanged(() => {
-      if (this.hasSearched) void this.run(this.lastQuery, { quiet: true });
+      if (!this.hasSearched) return;
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => void this.run(this.lastQuery, { quiet: true }), REFRESH_DEBOUNCE_MS);
     });
   }
 

@@ -1,0 +1,89 @@
+/** `shoal get <content-id | name>`: downloads a file from the peers that hold it into --out. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { asShoalError, ShoalError } from '../../shared/protocol/errors';
+import type { SearchResult } from '../../shared/protocol/tracker-messages';
+import { EXIT_CODES } from '../exit-codes';
+import type { NodePeer } from '../node/node-peer';
+import { formatBytes } from '../output/format';
+import { createProgress, progressModeFor } from '../output/progress';
+import { globalOptionsOf } from './global-options';
+import { startPeer, stopAndExit } from './peer-lifetime';
+
+interface GetOptions {
+  out: string;
+  json?: boolean;
+  wait?: boolean;
+}
+
+export function registerGet(program: Command): void {
+  program
+    .command('get')
+    .description('download a file by content id or exact name')
+    .argument('<content-id|name>', 'the 64-hex content id, or the exact file name')
+    .option('--out <dir>', 'folder to save into', '.')
+    .option('--json', 'print the result as JSON')
+    .option('--wait', 'when no holder can send the file, wait for one instead of exiting')
+    .action(async (idOrName: string, options: GetOptions, command: Command) => {
+      const outDir = path.resolve(options.out);
+      const peer = await startPeer(globalOptionsOf(command), { downloadDir: outDir, seedsLibrary: false });
+      let isInterrupted = false;
+      const interrupt = (): void => {
+        // The verified chunks stay on disk: running the same command again resumes.
+        if (isInterrupted) process.exit(EXIT_CODES.failed);
+        isInterrupted = true;
+        process.stderr.write('Interrupted; run the same command again to resume.\n');
+        void stopAndExit(peer, EXIT_CODES.failed);
+      };
+      process.on('SIGINT', interrupt);
+      process.on('SIGTERM', interrupt);
+      const file = await peer.resolve(idOrName);
+      const savedPath = await downloadWithProgress(peer, file, outDir, { isJson: options.json === true, waitsForHolder: options.wait === true });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ id: file.contentId, name: file.name, size: file.size, path: savedPath })}\n`);
+      } else {
+        process.stdout.write(`Saved ${file.name} (${formatBytes(file.size)}) to ${savedPath}\n`);
+      }
+      await stopAndExit(peer, EXIT_CODES.ok);
+    });
+}
+
+/** Downloads with a progress display on stdout; returns where the file was saved. A download that
+ * stops for want of a holder fails with a message saying how to resume. */
+export async function downloadWithProgress(
+  peer: NodePeer,
+  file: SearchResult,
+  outDir: string,
+  options: { isJson: boolean; waitsForHolder: boolean },
+): Promise<string> {
+  const progress = createProgress(file.name, progressModeFor(process.stdout, options.isJson), process.stdout);
+  try {
+    return await peer.fetchInto(file, outDir, {
+      waitsForHolder: options.waitsForHolder,
+      onTransfer: (transfer) => {
+        transfer.download.onChange(({ state, progress: now }) =>
+          progress.update(
+            // Speed and peers mean nothing once done; the last bar shows just the size.
+            state === 'completed'
+              ? { bytesDone: now.totalBytes, totalBytes: now.totalBytes }
+              : {
+                  bytesDone: now.bytesDone,
+                  totalBytes: now.totalBytes,
+                  speedBytesPerSec: now.speedBytesPerSec,
+                  etaSeconds: now.etaSeconds,
+                  peers: now.activePeers,
+                },
+          ),
+        );
+      },
+    });
+  } catch (error) {
+    const reason = asShoalError(error);
+    if (reason.code !== 'NO_HOLDER') throw reason;
+    // The engine would go on waiting; this process is about to leave, so say how to go on.
+    const cause = reason.message.replace(/; the download will resume when one (appears|can)$/, '');
+    throw new ShoalError('NO_HOLDER', `${cause}; run the same command again to resume (or add --wait)`);
+  } finally {
+    progress.end();
+  }
+}

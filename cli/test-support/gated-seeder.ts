@@ -1,0 +1,79 @@
+/**
+ * A seeding Node peer for tests that serves a file from memory and can be told to stop answering
+ * after a number of chunks (the gate), so a test can catch a download half-way. It also records
+ * which chunks it served.
+ */
+import { LinkPool } from '../../shared/engine/link-pool';
+import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
+import { shareFile } from '../../shared/engine/share-file';
+import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
+import { loadOrCreateIdentity } from '../node/identity-file';
+import { announcementOf } from '../node/library';
+import { TrackerSession } from '../node/tracker-session';
+import { createWrtcTransport } from '../node/wrtc-transport';
+import { tempDir } from './temp-dir';
+
+export interface GatedSeeder {
+  record: FileRecord;
+  /** Indices of the chunks served, in order. */
+  served: number[];
+  /** Lets every held-back and later chunk through. */
+  openGate(): void;
+  stop(): Promise<void>;
+}
+
+export async function startGatedSeeder(options: {
+  trackerUrl: string;
+  name: string;
+  fileName: string;
+  bytes: Uint8Array;
+  /** Chunk reads answered before the gate closes. */
+  chunksBeforeGate: number;
+}): Promise<GatedSeeder> {
+  const memory = new MemoryChunkStore();
+  const record = await shareFile(
+    {
+      name: options.fileName,
+      size: options.bytes.byteLength,
+      mimeType: 'application/octet-stream',
+      readSlice: async (start, end) => options.bytes.subarray(start, end),
+    },
+    memory,
+  );
+  let reads = 0;
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const gatedStore: ChunkStore = {
+    putFile: (file) => memory.putFile(file),
+    getFile: (contentId) => memory.getFile(contentId),
+    listFiles: () => memory.listFiles(),
+    deleteFile: (contentId) => memory.deleteFile(contentId),
+    putChunk: (contentId, index, bytes) => memory.putChunk(contentId, index, bytes),
+    listChunkIndices: (contentId) => memory.listChunkIndices(contentId),
+    getChunk: async (contentId, index) => {
+      reads += 1;
+      if (reads > options.chunksBeforeGate) await gate;
+      return memory.getChunk(contentId, index);
+    },
+  };
+  const identity = await loadOrCreateIdentity(await tempDir());
+  const session = await TrackerSession.open({ trackerUrl: options.trackerUrl, name: options.name, identity });
+  const transport = createWrtcTransport(session.connection, { identity, myPeerId: () => session.me?.id });
+  const pool = new LinkPool(transport, gatedStore);
+  const served: number[] = [];
+  pool.onServe((event) => {
+    if (event.type === 'chunk-served') served.push(event.index);
+  });
+  await session.connection.announce([announcementOf(record)]);
+  return {
+    record,
+    served,
+    openGate,
+    stop: async () => {
+      openGate();
+      session.close();
+      pool.close();
+      transport.close();
+    },
+  };
+}
