@@ -9,9 +9,10 @@ import { test as base, expect, type Browser, type Page } from '@playwright/test'
 import { createTracker, type RunningTracker, type TrackerOptions } from '../signaling-server/app';
 import { removeTestFiles } from './test-files';
 
-/** Short heartbeats so the tests see dead peers removed in about a second. */
-const TEST_PING_INTERVAL_MS = 500;
-const TEST_PING_TIMEOUT_MS = 500;
+/** Shorter heartbeats than production so dead peers go within seconds, but not so short that a
+ * busy two-core machine (several browsers hashing and transferring) misses a pong. */
+const TEST_PING_INTERVAL_MS = 2000;
+const TEST_PING_TIMEOUT_MS = 3000;
 
 /** A fresh data directory, so registrations of one test never leak into another. */
 export function tempDataDir(): Promise<string> {

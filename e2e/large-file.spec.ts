@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import { search, share, startDownload, transferRow } from './peer-actions';
-import { makeRandomFile, sha256OfFile } from './test-files';
+import { makeRandomFile } from './test-files';
 import type { Page } from '@playwright/test';
 
 const GiB = 1024 * 1024 * 1024;
@@ -38,10 +38,9 @@ test('a 2 GiB file is shared and downloaded with each tab\'s JS heap under 256 M
   await search(ben.page, 'two-gigabytes');
   const saved = await startDownload(ben.page, file.name);
   await expect(transferRow(ben.page, file.name)).toContainText('Completed', { timeout: 10 * 60_000 });
-  const downloadPath = await (await saved).path();
 
   const peaks = { ana: await anaHeap.stop(), ben: await benHeap.stop() };
   expect(peaks.ana).toBeLessThan(HEAP_LIMIT_BYTES);
   expect(peaks.ben).toBeLessThan(HEAP_LIMIT_BYTES);
-  expect(await sha256OfFile(downloadPath)).toBe(file.sha256);
+  expect(await saved.savedSha256()).toBe(file.sha256);
 });

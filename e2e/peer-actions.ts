@@ -36,15 +36,19 @@ export function transferRow(page: Page, name: string) {
   return page.getByRole('list', { name: 'Transfers' }).getByRole('listitem').filter({ hasText: name });
 }
 
-/** Clicks Download on a search result; returns the pending browser download of the finished file. */
-export async function startDownload(page: Page, name: string) {
+/** A download that was started; the browser saves the file once every chunk is verified. */
+export interface PendingDownload {
+  /** Waits for the browser to save the finished file and returns its SHA-256. */
+  savedSha256(): Promise<string>;
+}
+
+/** Clicks Download on a search result and returns at once, while the transfer runs. */
+export async function startDownload(page: Page, name: string): Promise<PendingDownload> {
   const saved = page.waitForEvent('download', { timeout: 300_000 });
-  // Activated from the keyboard: Playwright's mouse click on this button returns only once the
-  // browser download it eventually starts has begun, which would hide the transfer's progress.
-  const button = resultRow(page, name).getByRole('button', { name: 'Download' });
-  await button.focus();
-  await page.keyboard.press('Enter');
-  return saved;
+  // Handled here so a download that is cancelled (and never saved) leaves no unhandled rejection.
+  saved.catch(() => undefined);
+  await resultRow(page, name).getByRole('button', { name: 'Download' }).click();
+  return { savedSha256: async () => sha256OfFile(await (await saved).path()) };
 }
 
 /** Percent done of a transfer, read from its progressbar. */

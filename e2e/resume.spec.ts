@@ -12,7 +12,7 @@ test('a reload mid-download resumes from the stored chunks and re-joins without 
 
   await search(ben.page, 'resumable');
   // The page is reloaded before the file is saved, so nothing waits for this first page's download.
-  void startDownload(ben.page, file.name).catch(() => undefined);
+  await startDownload(ben.page, file.name);
   await waitForPercent(ben.page, file.name, 30);
   const beforeReload = await percentDone(ben.page, file.name);
 

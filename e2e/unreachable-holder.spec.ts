@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import { downloadAndHash, resultRow, search, share, startDownload } from './peer-actions';
-import { makeRandomFile, sha256OfFile } from './test-files';
+import { makeRandomFile } from './test-files';
 import type { Page } from '@playwright/test';
 
 /** Makes a peer unreachable over WebRTC while it stays registered: its data channels never open. */
@@ -44,5 +44,5 @@ test('a holder that cannot be reached gives a clear status, and the download goe
   // A reachable holder comes online: the download resumes by itself and completes.
   await share(cleo.page, file);
   await expect(row).toContainText('Completed', { timeout: 60_000 });
-  expect(await sha256OfFile(await (await saved).path())).toBe(file.sha256);
+  expect(await saved.savedSha256()).toBe(file.sha256);
 });
