@@ -20,6 +20,7 @@ const exitCodeByErrorCode: Partial<Record<ErrorCode, number>> = {
   NAME_INVALID: EXIT_CODES.badArguments,
   NAME_TAKEN: EXIT_CODES.badArguments,
   NETWORK_KEY_INVALID: EXIT_CODES.badArguments,
+  UNAUTHORIZED: EXIT_CODES.badArguments,
   FILE_NOT_FOUND: EXIT_CODES.notFound,
   NO_HOLDER: EXIT_CODES.noHolder,
   PEER_UNREACHABLE: EXIT_CODES.noHolder,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { asShoalError, ShoalError } from '../shared/protocol/errors';
+import { registerAdmin } from './commands/admin';
 import { registerGet } from './commands/get';
 import { addGlobalOptions } from './commands/global-options';
 import { runMenu } from './commands/menu';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerGet(program);
   registerPeers(program);
   registerServe(program, packageJson.version);
+  registerAdmin(program);
   // Without a command: the menu. Extra words reach this action too, so an unknown command is caught here.
   program.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
     const [unknown] = command.args;

@@ -1,0 +1,67 @@
+/**
+ * The tracker's admin REST API as seen from the CLI: one authenticated request, its answer checked
+ * against a schema (the tracker is across a trust boundary too), its errors turned into ShoalErrors.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, ShoalError } from '../../shared/protocol/errors';
+import { TrackerUnreachableError } from '../node/tracker-unreachable-error';
+
+const registrationSchema = z.object({
+  name: z.string(),
+  fingerprint: z.string(),
+  publicKey: z.string(),
+  registeredAt: z.string(),
+  online: z.boolean(),
+  banned: z.boolean(),
+});
+export type Registration = z.infer<typeof registrationSchema>;
+
+const banSchema = z.object({ fingerprint: z.string(), publicKey: z.string().nullable(), bannedAt: z.string() });
+export type Ban = z.infer<typeof banSchema>;
+
+export const adminAnswers = {
+  registrations: z.object({ registrations: z.array(registrationSchema) }),
+  revoked: z.object({ revoked: z.object({ name: z.string(), fingerprint: z.string() }), disconnected: z.number() }),
+  banned: z.object({ ban: banSchema, disconnected: z.number() }),
+  bans: z.object({ bans: z.array(banSchema) }),
+  unbanned: z.object({ unbanned: banSchema }),
+};
+
+const errorAnswerSchema = z.object({ error: z.string(), message: z.string() });
+
+export interface AdminTarget {
+  trackerUrl: string;
+  token: string;
+}
+
+export async function adminRequest<T>(
+  target: AdminTarget,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  answerSchema: z.ZodType<T>,
+  body?: unknown,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.trackerUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new TrackerUnreachableError(`Cannot reach the tracker at ${target.trackerUrl}`);
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const failure = errorAnswerSchema.safeParse(json);
+    const code = failure.success && (ERROR_CODES as readonly string[]).includes(failure.data.error) ? failure.data.error : undefined;
+    const message = failure.success ? failure.data.message : `The tracker answered ${response.status}`;
+    throw new ShoalError((code as ShoalError['code'] | undefined) ?? (response.status === 404 ? 'FILE_NOT_FOUND' : 'BAD_REQUEST'), message);
+  }
+  const answer = answerSchema.safeParse(json);
+  if (!answer.success) throw new ShoalError('INTERNAL', 'The tracker sent an admin answer Shoal does not understand');
+  return answer.data;
+}
