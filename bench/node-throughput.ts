@@ -23,7 +23,6 @@ import { BenchFiles } from './test-data';
 
 const MiB = 1024 * 1024;
 const quick = process.argv.includes('--quick');
-const SIZE_BYTES = (quick ? 64 : 256) * MiB;
 const MESSAGE_BYTES = BLOCK_BYTES + BLOCK_HEADER_BYTES;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -148,16 +147,14 @@ async function rawNodeToBrowser(page: Page, totalBytes: number): Promise<number>
   return totalBytes / seconds;
 }
 
-async function main(): Promise<void> {
+/** The Node peer's figures, against a running tracker that serves the web app. Used by `npm run bench` too. */
+export async function benchNodePeers(trackerUrl: string, files: BenchFiles, sizeBytes: number): Promise<Figure[]> {
   installBufferedAmountLowPolyfill();
-  await buildClientIfStale(repoRoot, (message) => console.log(message));
-  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
-  const files = await BenchFiles.create();
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
   const peers: NodePeer[] = [];
   const startPeer = async (name: string): Promise<NodePeer> => {
     const peer = await NodePeer.start({
-      trackerUrl: tracker.url,
+      trackerUrl,
       name,
       dataDir: await tempDataDirFor(`bench-${name}`),
       downloadDir: await tempDataDirFor(`bench-${name}-downloads`),
@@ -168,49 +165,62 @@ async function main(): Promise<void> {
   };
   try {
     const figures: Figure[] = [];
-    const sizeMiB = SIZE_BYTES / MiB;
+    const sizeMiB = sizeBytes / MiB;
     const seeder = await startPeer('node-seeder');
 
     console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel, then a Shoal download`);
-    const rawNode = await rawNodeToNode(SIZE_BYTES);
-    const nodeFile = await files.make('node-to-node.bin', SIZE_BYTES);
+    const rawNode = await rawNodeToNode(sizeBytes);
+    const nodeFile = await files.make('node-to-node.bin', sizeBytes);
     await seeder.sharePaths([nodeFile]);
     const downloader = await startPeer('node-downloader');
     const [found] = await downloader.search('node-to-node');
     if (found === undefined) throw new Error('The shared file was not found');
     const startedMs = performance.now();
     await downloader.download(found).done;
-    const shoalNode = SIZE_BYTES / ((performance.now() - startedMs) / 1000);
+    const shoalNode = sizeBytes / ((performance.now() - startedMs) / 1000);
     figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, shoalNode, 'raw wrtc channel', rawNode));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel, then a Shoal download in Chromium`);
     const context = await browser.newContext({ acceptDownloads: true });
     const rawPage = await context.newPage();
     await rawPage.goto('about:blank');
-    const rawBrowser = await rawNodeToBrowser(rawPage, SIZE_BYTES);
-    const browserFile = await files.make('node-to-browser.bin', SIZE_BYTES);
+    const rawBrowser = await rawNodeToBrowser(rawPage, sizeBytes);
+    const browserFile = await files.make('node-to-browser.bin', sizeBytes);
     await seeder.sharePaths([browserFile]);
     const page = await context.newPage();
-    await page.goto(tracker.url);
+    await page.goto(trackerUrl);
     await join(page, 'bench-browser');
     const { totalMs } = await download(page, 'node-to-browser.bin', 1);
-    const shoalBrowser = SIZE_BYTES / (totalMs / 1000);
+    const shoalBrowser = sizeBytes / (totalMs / 1000);
     figures.push(ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, shoalBrowser, 'raw wrtc -> Chromium channel', rawBrowser));
 
-    printTable(figures);
-    console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · Chromium ${browser.version()} · ${quick ? 'quick' : 'full'} run`);
+    return figures;
   } finally {
     await Promise.all(peers.map((peer) => peer.stop().catch(() => undefined)));
     await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await buildClientIfStale(repoRoot, (message) => console.log(message));
+  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
+  const files = await BenchFiles.create();
+  try {
+    printTable(await benchNodePeers(tracker.url, files, (quick ? 64 : 256) * MiB));
+    console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · ${quick ? 'quick' : 'full'} run`);
+  } finally {
     await tracker.close();
     await files.remove();
   }
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  console.error(error);
-  process.exit(1);
+// Run as `npm run bench:node`; imported by run-bench.ts without running.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  try {
+    await main();
+    process.exit(0);
+  } catch (error) {
+    console.error(error);
+    process.exit(1);
+  }
 }

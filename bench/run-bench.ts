@@ -13,6 +13,7 @@ import { join } from './bench-actions';
 import { BenchFiles } from './test-data';
 import { machineDescription, printTable, writeResults, type Figure } from './report';
 import { benchSingleSource, benchMultiSource, benchShare, benchLargeFileMemory } from './figures';
+import { benchNodePeers } from './node-throughput';
 
 const MiB = 1024 * 1024;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
 
     step(`peak JS heap while sharing and downloading ${SIZES.largeBytes / MiB} MiB`);
     figures.push(await benchLargeFileMemory({ seeder, downloader, files, sizeBytes: SIZES.largeBytes }));
+
+    step(`Node peer: Node -> Node and Node -> browser (${SIZES.transferBytes / MiB} MiB) vs raw wrtc channels`);
+    figures.push(...(await benchNodePeers(tracker.url, files, SIZES.transferBytes)));
 
     printTable(figures);
     const chromiumVersion = seeder.browser.version();

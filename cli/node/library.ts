@@ -3,9 +3,9 @@
  * It keeps the tracker's view in step with the disk: a shared file that vanished is withdrawn,
  * one that changed is withdrawn and shared again under its new content id.
  */
+import { announcementOf } from '../../shared/engine/file-announcement';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import { asShoalError } from '../../shared/protocol/errors';
-import type { FileAnnouncement } from '../../shared/protocol/tracker-messages';
 import type { FsChunkStore, StaleFile } from './fs-chunk-store';
 import type { TrackerSession } from './tracker-session';
 
@@ -126,12 +126,3 @@ export class Library {
   }
 }
 
-export function announcementOf(record: FileRecord): FileAnnouncement {
-  return {
-    contentId: record.contentId,
-    name: record.name,
-    size: record.manifest.size,
-    mimeType: record.mimeType,
-    chunkSizeBytes: record.manifest.chunkSizeBytes,
-  };
-}

@@ -8,7 +8,7 @@ import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
 import { shareFile } from '../../shared/engine/share-file';
 import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
 import { loadOrCreateIdentity } from '../node/identity-file';
-import { announcementOf } from '../node/library';
+import { announcementOf } from '../../shared/engine/file-announcement';
 import { TrackerSession } from '../node/tracker-session';
 import { createWrtcTransport } from '../node/wrtc-transport';
 import { tempDir } from './temp-dir';

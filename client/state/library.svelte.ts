@@ -4,9 +4,9 @@
  * whenever we (re-)join the tracker.
  */
 import { chunkRange } from '../../shared/content/chunking';
+import { announcementOf } from '../../shared/engine/file-announcement';
 import { shareFile } from '../../shared/engine/share-file';
 import type { FileRecord } from '../../shared/engine/chunk-store';
-import type { FileAnnouncement } from '../../shared/protocol/tracker-messages';
 import { fileSourceOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
@@ -27,15 +27,6 @@ export interface PreparingFile {
   bytesHashed: number;
 }
 
-export function announcementOf(record: FileRecord): FileAnnouncement {
-  return {
-    contentId: record.contentId,
-    name: record.name,
-    size: record.manifest.size,
-    mimeType: record.mimeType,
-    chunkSizeBytes: record.manifest.chunkSizeBytes,
-  };
-}
 
 export async function isComplete(store: IdbChunkStore, record: FileRecord): Promise<boolean> {
   const held = await store.listChunkIndices(record.contentId);

@@ -11,7 +11,8 @@ import type { TrackerConnection } from '../../shared/tracker-client/tracker-conn
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { formatBytes } from '../format';
 import type { Alerts } from './alerts.svelte';
-import { announcementOf, isComplete, type Library } from './library.svelte';
+import { announcementOf } from '../../shared/engine/file-announcement';
+import { isComplete, type Library } from './library.svelte';
 import type { Storage } from './storage.svelte';
 
 /** Downloads the person paused, by content id, so a reload keeps them paused. */

@@ -6,6 +6,7 @@ import {
   createSwarm,
   downloadInto,
   holdersOf,
+  shareAmong,
   memorySource,
   randomBytes,
   readStoredFile,
@@ -16,21 +17,12 @@ import {
 
 const MiB = 1024 * 1024;
 
-/** The same random file shared by each of `holderIds`. */
-async function sharedBy(swarm: ReturnType<typeof createSwarm>, holderIds: string[], sizeBytes: number) {
-  const bytes = randomBytes(sizeBytes);
-  const records = await Promise.all(holderIds.map((id) => shareFile(memorySource('shared.bin', bytes), swarm.peer(id).store)));
-  const record = records[0];
-  if (record === undefined) throw new Error('need at least one holder');
-  return { bytes, record };
-}
-
 describe('Download when holders fail', () => {
   it('fetches from every holder at once, the faster one carrying more', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
     swarm.network.setConditions('ben', { bytesPerSecond: 32 * MiB });
     swarm.network.setConditions('cleo', { bytesPerSecond: 4 * MiB });
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 8 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 8 * MiB);
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
     let mostActivePeers = 0;
     download.onChange((snapshot) => (mostActivePeers = Math.max(mostActivePeers, snapshot.progress.activePeers)));
@@ -48,7 +40,7 @@ describe('Download when holders fail', () => {
 
   it('goes on with the other holder when one dies mid-transfer', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 6 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 6 * MiB);
     swarm.peer('ben').pool.onServe((event) => {
       if (event.type === 'chunk-served' && servedChunkIndices(swarm.peer('ben')).length === 2) swarm.network.killPeer('ben');
     });
@@ -63,7 +55,7 @@ describe('Download when holders fail', () => {
 
   it("rejects a lying holder's chunks, drops it, and completes from an honest one", async () => {
     const swarm = createSwarm(['ana', 'liar', 'cleo']);
-    const { bytes, record } = await sharedBy(swarm, ['liar', 'cleo'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['liar', 'cleo'], 4 * MiB);
     swarm.network.lie('liar');
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('liar', 'cleo'));
 
@@ -76,7 +68,7 @@ describe('Download when holders fail', () => {
 
   it('waits, naming the liars it dropped, when every holder lies, and completes once an honest one appears', async () => {
     const swarm = createSwarm(['ana', 'liar1', 'liar2', 'cleo']);
-    const { bytes, record } = await sharedBy(swarm, ['liar1', 'liar2', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['liar1', 'liar2', 'cleo'], MiB);
     swarm.network.lie('liar1');
     swarm.network.lie('liar2');
     const listed = [
@@ -109,7 +101,7 @@ describe('Download when holders fail', () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 200 });
     // Cleo needs ~500 ms for the file, so Ben's stuck requests time out before the end game could race them.
     swarm.network.setConditions('cleo', { bytesPerSecond: 8 * MiB });
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB);
     swarm.peer('ben').pool.onServe((event) => {
       if (event.type === 'chunk-served') swarm.network.stall('ben');
     });
@@ -124,7 +116,7 @@ describe('Download when holders fail', () => {
 
   it('times out a holder that never answers the manifest request and asks the next', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 150 });
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB);
     swarm.network.stall('ben');
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
@@ -137,7 +129,7 @@ describe('Download when holders fail', () => {
 
   it('skips a holder whose manifest does not match the content id (MANIFEST_MISMATCH)', async () => {
     const swarm = createSwarm(['ana', 'forger', 'cleo']);
-    const { bytes, record } = await sharedBy(swarm, ['cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['cleo'], MiB);
     const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
     await swarm.peer('forger').store.putFile({ ...record, manifest: forged });
     expect(await contentIdOf(forged)).not.toBe(record.contentId);
@@ -155,7 +147,7 @@ describe('Download when holders fail', () => {
 
   it('asks for the holders again when every known one has failed', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB);
     swarm.peer('ben').pool.onServe((event) => event.type === 'chunk-served' && swarm.network.killPeer('ben'));
     const answers: Holder[][] = [[{ id: 'ben', name: 'Ben' }], [{ id: 'ben', name: 'Ben' }, { id: 'cleo', name: 'Cleo' }]];
     let queries = 0;
@@ -170,7 +162,7 @@ describe('Download when holders fail', () => {
 
   it('waits naming each holder and its reason when all are gone, and retries the unreachable one after a back-off', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await sharedBy(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB);
     swarm.network.killPeer('ben');
     swarm.network.lie('cleo');
     const download = downloadInto(
@@ -199,7 +191,7 @@ describe('Download when holders fail', () => {
 
   it('fails with MANIFEST_MISMATCH when every holder describes a different file', async () => {
     const swarm = createSwarm(['ana', 'forger1', 'forger2']);
-    const { record } = await sharedBy(swarm, ['forger1'], MiB);
+    const { record } = await shareAmong(swarm, ['forger1'], MiB);
     const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
     await swarm.peer('forger1').store.putFile({ ...record, manifest: forged });
     await swarm.peer('forger2').store.putFile({ ...record, manifest: forged });

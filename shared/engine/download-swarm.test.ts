@@ -6,6 +6,7 @@ import {
   createSwarm,
   downloadInto,
   holdersOf,
+  shareAmong,
   memorySource,
   randomBytes,
   readStoredFile,
@@ -15,15 +16,6 @@ import {
 } from './test-fixtures';
 
 const MiB = 1024 * 1024;
-
-/** Random bytes shared by each of `holderIds`; the record is the same for all of them. */
-async function shareAmong(swarm: ReturnType<typeof createSwarm>, holderIds: string[], sizeBytes: number) {
-  const bytes = randomBytes(sizeBytes);
-  const records = await Promise.all(holderIds.map((id) => shareFile(memorySource('swarm.bin', bytes), swarm.peer(id).store)));
-  const record = records[0];
-  if (record === undefined) throw new Error('need at least one holder');
-  return { bytes, record };
-}
 
 /** Gives `peerId` only the chunks `keep` accepts, as a peer still downloading would have. */
 async function makePartial(
@@ -80,7 +72,7 @@ describe('Download from a swarm', () => {
   it('asks a partial seeder only for the chunks it has', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
     swarm.network.setConditions('ben', { bytesPerSecond: 8 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben'], 4 * MiB, 'swarm.bin');
     await makePartial(swarm, 'ben', 'cleo', record.contentId, (index) => index % 2 === 0);
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
@@ -98,7 +90,7 @@ describe('Download from a swarm', () => {
   it("spreads a file along a chain: cleo downloads only from ben's chunks while ben is still downloading from ana", async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
     swarm.network.setConditions('ana', { bytesPerSecond: 4 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ana'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ana'], 4 * MiB, 'swarm.bin');
     const benDownload = downloadInto(swarm.peer('ben'), record, holdersOf('ana'));
     const cleoDownload = downloadInto(swarm.peer('cleo'), record, holdersOf('ben'), { holderPollIntervalMs: 20 });
     let chunksBenServedWhileDownloading = 0;
@@ -122,7 +114,7 @@ describe('Download from a swarm', () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo', 'dave']);
     swarm.network.setConditions('cleo', { bytesPerSecond: MiB });
     swarm.network.setConditions('dave', { bytesPerSecond: MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben'], 8 * MiB); // 32 chunks
+    const { bytes, record } = await shareAmong(swarm, ['ben'], 8 * MiB, 'swarm.bin'); // 32 chunks
     const isCommon = (index: number): boolean => index < 28;
     await makePartial(swarm, 'ben', 'cleo', record.contentId, isCommon);
     await makePartial(swarm, 'ben', 'dave', record.contentId, isCommon);
@@ -145,7 +137,7 @@ describe('Download from a swarm', () => {
   it('adds a holder that appears mid-download instead of waiting for the others to fail', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
     swarm.network.setConditions('ben', { bytesPerSecond: MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB, 'swarm.bin');
     const listed: Holder[] = [{ id: 'ben', name: 'ben' }];
     const download = downloadInto(swarm.peer('ana'), record, async () => listed, { holderPollIntervalMs: 20 });
     const finished = download.start();
@@ -178,7 +170,7 @@ describe('Download from a swarm', () => {
 
   it('keeps a holder that turns out to lack a chunk it listed, and gets that chunk from another', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 2 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 2 * MiB, 'swarm.bin');
     const benStore = swarm.peer('ben').store;
     const getChunk = benStore.getChunk.bind(benStore);
     // Ben's store lists every chunk but has lost the odd ones (a partly evicted cache, say).
@@ -199,7 +191,7 @@ describe('Download from a swarm', () => {
 
   it("does not blame a seeder for its own damaged chunk: it refuses it, and another holder's copy is used", async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB, 'swarm.bin');
     await swarm.peer('ben').store.putChunk(record.contentId, 1, randomBytes(record.manifest.chunkSizeBytes));
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 

@@ -1,4 +1,5 @@
 /** Building blocks for the engine's tests and simulations: random files, hashes, waiting with a deadline. */
+import { shareFile } from './share-file';
 import { sha256Hex } from '../content/sha256';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
@@ -136,4 +137,13 @@ export function downloadInto(
     store: downloader.store,
     ...options,
   });
+}
+
+/** The same random file shared by each of `holderIds`; every holder's record is the same. */
+export async function shareAmong(swarm: ReturnType<typeof createSwarm>, holderIds: string[], sizeBytes: number, name = 'shared.bin') {
+  const bytes = randomBytes(sizeBytes);
+  const records = await Promise.all(holderIds.map((id) => shareFile(memorySource(name, bytes), swarm.peer(id).store)));
+  const record = records[0];
+  if (record === undefined) throw new Error('need at least one holder');
+  return { bytes, record };
 }

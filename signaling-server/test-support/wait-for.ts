@@ -1,15 +1,10 @@
-/** Polls a condition until it holds or a deadline passes: tests wait for outcomes, never for time. */
+/** Polls a condition until it holds or a deadline passes (see shared/test-support/wait-for.ts). */
+import { waitFor as waitForCondition } from '../../shared/test-support/wait-for';
 
-export async function waitFor<T>(
+export function waitFor<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   description: string,
   timeoutMs = 5_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  return waitForCondition(probe, description, { timeoutMs });
 }
