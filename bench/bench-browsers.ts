@@ -2,7 +2,9 @@
  * Browsers for the benchmarks: each peer runs in its own Chromium process tree, so the memory of
  * one tab's renderer can be read from the operating system without guessing which tab it is.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
 
@@ -14,18 +16,33 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
+/**
+ * A browser with an on-disk profile, as a person's everyday browser: incognito-like contexts keep
+ * IndexedDB Blobs in memory, which refuses the multi-GiB files the benchmarks move.
+ */
 export async function launchBenchBrowser(url: string): Promise<BenchBrowser> {
-  const browser = await chromium.launch({
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'shoal-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: findChromium(),
     headless: true,
+    acceptDownloads: true,
     // Precise heap figures instead of the bucketed ones pages normally get.
     args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
   });
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
+  const browser = context.browser();
+  if (!browser) throw new Error('Chromium did not expose its browser for the benchmark');
+  const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   const cdp = await browser.newBrowserCDPSession();
-  return { browser, page, cdp, close: () => browser.close() };
+  return {
+    browser,
+    page,
+    cdp,
+    close: async () => {
+      await context.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Resident memory of this browser's renderer processes, largest first (bytes). */

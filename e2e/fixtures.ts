@@ -2,10 +2,11 @@
  * Playwright fixtures: a real tracker (serving the built app) on an ephemeral port, and peers, each
  * a separate browser context (its own IndexedDB) that has joined the network under a name.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { chromium, test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './chromium-path';
 import { createTracker, type RunningTracker, type TrackerOptions } from '../signaling-server/app';
 import { removeTestFiles } from './test-files';
 
@@ -38,8 +39,34 @@ export interface Peer {
 }
 
 export async function openPeer(browser: Browser, baseUrl: string, name: string, networkKey?: string): Promise<Peer> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
+  return joinedPeer(await browser.newContext({ acceptDownloads: true }), baseUrl, name, networkKey);
+}
+
+/**
+ * A peer in a browser of its own with an on-disk profile, like a person's everyday browser. The
+ * fixtures' usual contexts are incognito-like, and Chromium keeps their IndexedDB Blobs in memory,
+ * which refuses multi-GiB files.
+ */
+export async function openPersistentPeer(baseUrl: string, name: string): Promise<Peer> {
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'shoal-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: findChromium(),
+    args: CHROMIUM_ARGS,
+    headless: true,
+    acceptDownloads: true,
+  });
+  const peer = await joinedPeer(context, baseUrl, name);
+  return {
+    ...peer,
+    close: async () => {
+      await context.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function joinedPeer(context: BrowserContext, baseUrl: string, name: string, networkKey?: string): Promise<Peer> {
+  const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(baseUrl);
   await expect(page.getByRole('status')).toContainText('Online');
   await page.getByRole('textbox', { name: 'Display name' }).fill(name);

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { openPersistentPeer, test, expect } from './fixtures';
 import { search, share, startDownload, transferRow } from './peer-actions';
 import { makeRandomFile } from './test-files';
 import type { Page } from '@playwright/test';
@@ -27,20 +27,25 @@ async function watchHeap(page: Page): Promise<{ stop(): Promise<number> }> {
   };
 }
 
-test('a 2 GiB file is shared and downloaded with each tab\'s JS heap under 256 MiB', async ({ peers }) => {
+test('a 2 GiB file is shared and downloaded with each tab\'s JS heap under 256 MiB', async ({ tracker }) => {
   test.setTimeout(15 * 60_000);
   const file = await makeRandomFile('two-gigabytes.bin', 2 * GiB);
-  const [ana, ben] = await peers('ana', 'ben');
-  const anaHeap = await watchHeap(ana.page);
-  const benHeap = await watchHeap(ben.page);
+  const ana = await openPersistentPeer(tracker.url, 'ana');
+  const ben = await openPersistentPeer(tracker.url, 'ben');
+  try {
+    const anaHeap = await watchHeap(ana.page);
+    const benHeap = await watchHeap(ben.page);
 
-  await share(ana.page, file);
-  await search(ben.page, 'two-gigabytes');
-  const saved = await startDownload(ben.page, file.name);
-  await expect(transferRow(ben.page, file.name)).toContainText('Completed', { timeout: 10 * 60_000 });
+    await share(ana.page, file);
+    await search(ben.page, 'two-gigabytes');
+    const saved = await startDownload(ben.page, file.name);
+    await expect(transferRow(ben.page, file.name)).toContainText('Completed', { timeout: 10 * 60_000 });
 
-  const peaks = { ana: await anaHeap.stop(), ben: await benHeap.stop() };
-  expect(peaks.ana).toBeLessThan(HEAP_LIMIT_BYTES);
-  expect(peaks.ben).toBeLessThan(HEAP_LIMIT_BYTES);
-  expect(await saved.savedSha256()).toBe(file.sha256);
+    const peaks = { ana: await anaHeap.stop(), ben: await benHeap.stop() };
+    expect(peaks.ana).toBeLessThan(HEAP_LIMIT_BYTES);
+    expect(peaks.ben).toBeLessThan(HEAP_LIMIT_BYTES);
+    expect(await saved.savedSha256()).toBe(file.sha256);
+  } finally {
+    await Promise.all([ana.close(), ben.close()]);
+  }
 });

@@ -83,7 +83,7 @@ export class Library {
         this.originals.set(record.contentId, file);
         await this.add(record);
       } catch (error) {
-        this.alerts.show(`Could not share '${file.name}': ${error instanceof Error ? error.message : String(error)}`);
+        this.alerts.show(`Could not share '${file.name}': ${describeFailure(error)}`);
       } finally {
         this.preparing = this.preparing.filter((entry) => entry.id !== job.id);
       }
@@ -132,4 +132,13 @@ export class Library {
 
 function sharedFileOf(record: FileRecord): SharedFile {
   return { contentId: record.contentId, name: record.name, size: record.manifest.size, mimeType: record.mimeType };
+}
+
+/** Browser storage errors are DOMExceptions whose message may be empty; their name still says what failed. */
+function describeFailure(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+    return 'the browser has no storage left for it; remove some files from My files and try again';
+  }
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
 }
