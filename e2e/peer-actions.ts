@@ -43,8 +43,8 @@ export interface PendingDownload {
 }
 
 /** Clicks Download on a search result and returns at once, while the transfer runs. */
-export async function startDownload(page: Page, name: string): Promise<PendingDownload> {
-  const saved = page.waitForEvent('download', { timeout: 300_000 });
+export async function startDownload(page: Page, name: string, timeoutMs = 300_000): Promise<PendingDownload> {
+  const saved = page.waitForEvent('download', { timeout: timeoutMs });
   // Handled here so a download that is cancelled (and never saved) leaves no unhandled rejection.
   saved.catch(() => undefined);
   await resultRow(page, name).getByRole('button', { name: 'Download' }).click();
