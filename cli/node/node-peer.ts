@@ -3,6 +3,7 @@
  * store, the wrtc transport and the engine, and offers what the CLI and the REST API do: share
  * paths, search, download, list peers, and leave cleanly (withdraw, then disconnect).
  */
+import { KnownKeysFile } from './known-keys-file';
 import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -68,7 +69,7 @@ export class NodePeer {
     const store = await FsChunkStore.open({ dataDir: options.dataDir, downloadDir: options.downloadDir });
     let session: TrackerSession;
     try {
-      session = await TrackerSession.open({ ...options, identity });
+      session = await TrackerSession.open({ ...options, identity, knownKeys: new KnownKeysFile(options.dataDir) });
     } catch (error) {
       await store.close();
       throw error;

@@ -4,6 +4,7 @@
  * owner so it re-announces its files. This is the one place that calls `join`.
  */
 import { hostname, userInfo } from 'node:os';
+import { findKeyChanges, type KnownKeyStore } from '../../shared/identity/known-keys';
 import { keyFingerprint, type PeerIdentity } from '../../shared/identity/peer-keys';
 import { asShoalError, ShoalError } from '../../shared/protocol/errors';
 import { NAME_MAX_CHARS } from '../../shared/protocol/limits';
@@ -19,8 +20,10 @@ export interface TrackerSessionOptions {
   identity: PeerIdentity;
   networkKey?: string;
   connectTimeoutMs?: number;
-  /** Messages for the person (reconnects, a lost name). */
+  /** Messages for the person (reconnects, a lost name, a peer whose key changed). */
   log?: (message: string) => void;
+  /** Keys of peers met before, to warn when a known name comes back with another key. */
+  knownKeys?: KnownKeyStore;
 }
 
 export class TrackerSession {
@@ -32,11 +35,14 @@ export class TrackerSession {
   private readonly peerWaiters = new Set<(peers: PeerSummary[]) => void>();
   private readonly joinListeners = new Set<() => Promise<void>>();
   private isClosed = false;
+  /** Peers already warned about, so a changed key is reported once, not on every peer-list push. */
+  private readonly warnedPeerIds = new Set<string>();
 
   private constructor(private readonly options: TrackerSessionOptions) {
     this.connection = new TrackerConnection(options.trackerUrl);
     this.connection.onPeers((peers) => {
       this.latestPeers = peers;
+      void this.warnAboutChangedKeys(peers);
       for (const resolve of this.peerWaiters) resolve(peers);
       this.peerWaiters.clear();
     });
@@ -56,6 +62,17 @@ export class TrackerSession {
     }
     session.connection.onConnectionChange((isConnected) => session.connectionChanged(isConnected));
     return session;
+  }
+
+  private async warnAboutChangedKeys(peers: PeerSummary[]): Promise<void> {
+    const { knownKeys, log } = this.options;
+    if (!knownKeys) return;
+    const changes = await findKeyChanges(peers, this.joined?.id, knownKeys).catch(() => []);
+    for (const { peer, warning } of changes) {
+      if (this.warnedPeerIds.has(peer.id)) continue;
+      this.warnedPeerIds.add(peer.id);
+      log?.(warning);
+    }
   }
 
   /** Who we are on the tracker (undefined while reconnecting). */

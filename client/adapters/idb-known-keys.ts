@@ -1,7 +1,8 @@
 /** The keys of peers we have met, by lowercase name, so a known name showing a new key is noticed. */
 import { createStore, get, set, type UseStore } from 'idb-keyval';
+import type { KnownKeyStore } from '../../shared/identity/known-keys';
 
-export class IdbKnownKeys {
+export class IdbKnownKeys implements KnownKeyStore {
   private readonly store: UseStore;
 
   constructor(namespace = 'shoal') {
