@@ -30,8 +30,35 @@ export function transferRow(page: Page, name: string) {
   return page.getByRole('list', { name: 'Transfers' }).getByRole('listitem').filter({ hasText: name });
 }
 
-/** Searches, clicks Download, and returns the timings: first verified chunk and completion (ms after the click). */
-export async function download(page: Page, name: string, expectedHolders: number): Promise<{ firstChunkMs: number; totalMs: number }> {
+export interface DownloadTiming {
+  /** From the click to the first verified chunk in the transfer row. */
+  firstChunkMs: number;
+  /** From the click to "Completed". */
+  totalMs: number;
+  /** Bytes the row showed at the first verified chunk. */
+  bytesAtFirstChunk: number;
+}
+
+/**
+ * Throughput once data flows: the bytes after the first verified chunk over the time after it. The
+ * raw baselines are measured the same way (connection setup is its own figure), and both reading
+ * points lag the real events by up to a progress tick, which only ever lowers Shoal's figure.
+ */
+export function steadyBytesPerSecond(timing: DownloadTiming, sizeBytes: number): number {
+  return (sizeBytes - timing.bytesAtFirstChunk) / ((timing.totalMs - timing.firstChunkMs) / 1000);
+}
+
+const UNIT_BYTES: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+
+/** "12%, 3.0 MiB of 16.0 MiB" -> the bytes done (to the precision shown). */
+function bytesDoneOf(valueText: string): number {
+  const match = /, ([\d.]+) (B|KiB|MiB|GiB|TiB) of /.exec(valueText);
+  if (!match?.[1] || !match[2]) throw new Error(`Unexpected progress text: ${valueText}`);
+  return Number(match[1]) * (UNIT_BYTES[match[2]] ?? Number.NaN);
+}
+
+/** Searches, clicks Download, and times the transfer (see DownloadTiming). */
+export async function download(page: Page, name: string, expectedHolders: number): Promise<DownloadTiming> {
   const box = page.getByRole('searchbox', { name: 'Search files' });
   await box.fill(name);
   await box.press('Enter');
@@ -42,19 +69,21 @@ export async function download(page: Page, name: string, expectedHolders: number
   await row.getByRole('button', { name: 'Download' }).click();
   const progress = transferRow(page, name).getByRole('progressbar');
   await progress.waitFor({ timeout: 60_000 });
-  await page.waitForFunction(
+  const firstProgress = await page.waitForFunction(
     (target) => {
       const bar = [...document.querySelectorAll('[role="progressbar"]')].find((el) => el.getAttribute('aria-label') === target);
-      return bar !== undefined && !bar.getAttribute('aria-valuetext')?.includes(' 0 B of');
+      const text = bar?.getAttribute('aria-valuetext');
+      return text && !text.includes(' 0 B of') ? text : false;
     },
     `Download of ${name}`,
     { timeout: LONG_MS, polling: 'raf' },
   );
   const firstChunkMs = performance.now() - clickedMs;
+  const bytesAtFirstChunk = bytesDoneOf(String(await firstProgress.jsonValue()));
   await transferRow(page, name).filter({ hasText: 'Completed' }).waitFor({ timeout: LONG_MS });
   const totalMs = performance.now() - clickedMs;
   await (await saved).delete();
-  return { firstChunkMs, totalMs };
+  return { firstChunkMs, totalMs, bytesAtFirstChunk };
 }
 
 /** Removes a file from "My files" (withdraws it and frees its storage). */

@@ -10,13 +10,16 @@ import { fileURLToPath } from 'node:url';
 import wrtc from '@roamhq/wrtc';
 import { chromium, type Page } from 'playwright-core';
 import { NodePeer } from '../cli/node/node-peer';
+import type { SearchResult } from '../shared/protocol/tracker-messages';
+import { chunkSizeFor } from '../shared/content/chunking';
 import { installBufferedAmountLowPolyfill } from '../cli/node/wrtc-buffered-amount-low';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
 import { createTracker } from '../signaling-server/app';
 import { buildClientIfStale } from '../signaling-server/client-build';
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
-import { download, join } from './bench-actions';
+import { download, join, removeShare, steadyBytesPerSecond } from './bench-actions';
+import { BENCH_ROUNDS, median } from './rounds';
 import { machineDescription, printTable, type Figure } from './report';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
@@ -75,18 +78,35 @@ async function openedChannel(channel: RawChannel): Promise<void> {
   if (channel.readyState !== 'open') await new Promise<void>((resolve) => channel.addEventListener('open', () => resolve()));
 }
 
-/** Raw wrtc -> wrtc data channel in this process: bytes per second. */
-async function rawNodeToNode(totalBytes: number): Promise<number> {
+/** Throughput after the first `markBytes` arrived, as Shoal downloads are timed (see steadyBytesPerSecond). */
+interface ReceiveTimes {
+  markAtMs: number;
+  bytesAtMark: number;
+  doneAtMs: number;
+}
+
+function steadyRate(times: ReceiveTimes, totalBytes: number): number {
+  return (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000);
+}
+
+/** Raw wrtc -> wrtc data channel in this process: bytes per second after the first `markBytes`. */
+async function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
   const sender = new wrtc.RTCPeerConnection({ iceServers: [] });
   const receiver = new wrtc.RTCPeerConnection({ iceServers: [] });
   const channel = sender.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
-  const received = new Promise<void>((resolve) => {
+  const received = new Promise<ReceiveTimes>((resolve) => {
     receiver.addEventListener('datachannel', (event) => {
       const incoming = event.channel as unknown as RawChannel;
       let bytes = 0;
+      let markAtMs = 0;
+      let bytesAtMark = 0;
       incoming.addEventListener('message', ({ data }) => {
         bytes += (data as ArrayBuffer).byteLength;
-        if (bytes >= totalBytes) resolve();
+        if (markAtMs === 0 && bytes >= markBytes) {
+          markAtMs = performance.now();
+          bytesAtMark = bytes;
+        }
+        if (bytes >= totalBytes) resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
       });
     });
   });
@@ -97,31 +117,35 @@ async function rawNodeToNode(totalBytes: number): Promise<number> {
   await iceGathered(receiver);
   await sender.setRemoteDescription(receiver.localDescription!);
   await openedChannel(channel);
-  const startedMs = performance.now();
-  await Promise.all([sendPaced(channel, totalBytes), received]);
-  const seconds = (performance.now() - startedMs) / 1000;
+  const [, times] = await Promise.all([sendPaced(channel, totalBytes), received]);
   sender.close();
   receiver.close();
-  return totalBytes / seconds;
+  return steadyRate(times, totalBytes);
 }
 
-/** Raw wrtc (here) -> Chromium data channel, signalled by hand: bytes per second. */
-async function rawNodeToBrowser(page: Page, totalBytes: number): Promise<number> {
+/** Raw wrtc (here) -> Chromium data channel, signalled by hand: bytes per second after the first `markBytes`. */
+async function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   const channel = pc.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
   await pc.setLocalDescription(await pc.createOffer());
   await iceGathered(pc);
   const offer = { type: pc.localDescription!.type, sdp: pc.localDescription!.sdp };
   const answer = await page.evaluate(
-    async ({ offer, totalBytes }) => {
+    async ({ offer, totalBytes, markBytes }) => {
       const browserPc = new RTCPeerConnection({ iceServers: [] });
-      (window as { benchReceived?: Promise<void> }).benchReceived = new Promise<void>((resolve) => {
+      (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived = new Promise<ReceiveTimes>((resolve) => {
         browserPc.addEventListener('datachannel', ({ channel: incoming }) => {
           incoming.binaryType = 'arraybuffer';
           let bytes = 0;
+          let markAtMs = 0;
+          let bytesAtMark = 0;
           incoming.onmessage = (event: MessageEvent<ArrayBuffer>) => {
             bytes += event.data.byteLength;
-            if (bytes >= totalBytes) resolve();
+            if (markAtMs === 0 && bytes >= markBytes) {
+              markAtMs = performance.now();
+              bytesAtMark = bytes;
+            }
+            if (bytes >= totalBytes) resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
           };
         });
       });
@@ -135,16 +159,29 @@ async function rawNodeToBrowser(page: Page, totalBytes: number): Promise<number>
       });
       return browserPc.localDescription!.toJSON();
     },
-    { offer, totalBytes },
+    { offer, totalBytes, markBytes },
   );
   await pc.setRemoteDescription(new wrtc.RTCSessionDescription(answer as { type: 'answer'; sdp: string }));
   await openedChannel(channel);
-  const startedMs = performance.now();
-  const received = page.evaluate(() => (window as { benchReceived?: Promise<void> }).benchReceived);
-  await Promise.all([sendPaced(channel, totalBytes), received]);
-  const seconds = (performance.now() - startedMs) / 1000;
+  const received = page.evaluate(() => (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived);
+  const [, times] = await Promise.all([sendPaced(channel, totalBytes), received]);
   pc.close();
-  return totalBytes / seconds;
+  if (times === undefined) throw new Error('The raw channel receiver was not set up');
+  return steadyRate(times, totalBytes);
+}
+
+/** A NodePeer download timed like the browser's: throughput after the first verified chunk. */
+async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Promise<number> {
+  const transfer = downloader.download(file);
+  let first: { atMs: number; bytes: number } | undefined;
+  const stop = transfer.download.onChange((snapshot) => {
+    if (first === undefined && snapshot.progress.bytesDone > 0) first = { atMs: performance.now(), bytes: snapshot.progress.bytesDone };
+  });
+  await transfer.done;
+  const doneAtMs = performance.now();
+  stop();
+  if (first === undefined) throw new Error('The download reported no progress');
+  return steadyRate({ markAtMs: first.atMs, bytesAtMark: first.bytes, doneAtMs }, file.size);
 }
 
 /** The Node peer's figures, against a running tracker that serves the web app. Used by `npm run bench` too. */
@@ -168,31 +205,40 @@ export async function benchNodePeers(trackerUrl: string, files: BenchFiles, size
     const sizeMiB = sizeBytes / MiB;
     const seeder = await startPeer('node-seeder');
 
-    console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel, then a Shoal download`);
-    const rawNode = await rawNodeToNode(sizeBytes);
-    const nodeFile = await files.make('node-to-node.bin', sizeBytes);
-    await seeder.sharePaths([nodeFile]);
-    const downloader = await startPeer('node-downloader');
-    const [found] = await downloader.search('node-to-node');
-    if (found === undefined) throw new Error('The shared file was not found');
-    const startedMs = performance.now();
-    await downloader.download(found).done;
-    const shoalNode = sizeBytes / ((performance.now() - startedMs) / 1000);
-    figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, shoalNode, 'raw wrtc channel', rawNode));
+    console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel and Shoal downloads, taking turns`);
+    const chunkBytes = chunkSizeFor(sizeBytes);
+    await seeder.sharePaths([await files.make('node-to-node.bin', sizeBytes)]);
+    const rawNode: number[] = [];
+    const shoalNode: number[] = [];
+    // Taking turns, medians of BENCH_ROUNDS runs each (see benchSingleSource).
+    for (let round = 0; round < BENCH_ROUNDS; round++) {
+      rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes));
+      const downloader = await startPeer(`node-downloader-${round}`);
+      const [found] = await downloader.search('node-to-node');
+      if (found === undefined) throw new Error('The shared file was not found');
+      shoalNode.push(await timedNodeDownload(downloader, found));
+      await downloader.stop();
+    }
+    figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, median(shoalNode), 'raw wrtc channel', median(rawNode)));
 
-    console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel, then a Shoal download in Chromium`);
+    console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
     const context = await browser.newContext({ acceptDownloads: true });
     const rawPage = await context.newPage();
     await rawPage.goto('about:blank');
-    const rawBrowser = await rawNodeToBrowser(rawPage, sizeBytes);
-    const browserFile = await files.make('node-to-browser.bin', sizeBytes);
-    await seeder.sharePaths([browserFile]);
+    await seeder.sharePaths([await files.make('node-to-browser.bin', sizeBytes)]);
     const page = await context.newPage();
     await page.goto(trackerUrl);
     await join(page, 'bench-browser');
-    const { totalMs } = await download(page, 'node-to-browser.bin', 1);
-    const shoalBrowser = sizeBytes / (totalMs / 1000);
-    figures.push(ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, shoalBrowser, 'raw wrtc -> Chromium channel', rawBrowser));
+    const rawBrowser: number[] = [];
+    const shoalBrowser: number[] = [];
+    for (let round = 0; round < BENCH_ROUNDS; round++) {
+      rawBrowser.push(await rawNodeToBrowser(rawPage, sizeBytes, chunkBytes));
+      shoalBrowser.push(steadyBytesPerSecond(await download(page, 'node-to-browser.bin', 1), sizeBytes));
+      await removeShare(page, 'node-to-browser.bin');
+    }
+    figures.push(
+      ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, median(shoalBrowser), 'raw wrtc -> Chromium channel', median(rawBrowser)),
+    );
 
     return figures;
   } finally {

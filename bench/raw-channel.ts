@@ -1,19 +1,36 @@
 /**
  * The baseline: raw RTCDataChannel throughput between two browsers, with the same message size and
  * send-buffer marks Shoal uses, signalled by hand through the benchmark (no tracker, no engine).
+ * Timed like a Shoal download: the connection and the first chunk's worth of bytes on their own,
+ * then the throughput of the bytes after that.
  */
 import type { Page } from 'playwright-core';
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
 
+interface ReceiveTimes {
+  /** Epoch ms (both pages run on this machine's clock) when `markBytes` had arrived, and the bytes by then. */
+  markAtMs: number;
+  bytesAtMark: number;
+  doneAtMs: number;
+}
+
 interface RawWindow {
   rawPc?: RTCPeerConnection;
   rawChannel?: RTCDataChannel;
-  rawReceived?: Promise<void>;
+  rawReceived?: Promise<ReceiveTimes>;
 }
 
-/** Sends `totalBytes` from `sender` to `receiver`; returns bytes per second. */
-export async function measureRawChannel(sender: Page, receiver: Page, totalBytes: number): Promise<number> {
+export interface RawChannelTiming {
+  /** Throughput after the first `markBytes`. */
+  bytesPerSecond: number;
+  /** From creating the offer to receiving the first `markBytes` (signalling by hand adds a few ms). */
+  firstChunkMs: number;
+}
+
+/** Sends `totalBytes` from `sender` to `receiver`, timing the first `markBytes` (a chunk) apart. */
+export async function measureRawChannel(sender: Page, receiver: Page, totalBytes: number, markBytes: number): Promise<RawChannelTiming> {
+  const connectStartedAtMs = Date.now();
   const offer = await sender.evaluate(async () => {
     const pc = new RTCPeerConnection({ iceServers: [] });
     const raw = window as RawWindow;
@@ -33,17 +50,23 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
     }
   });
   const answer = await receiver.evaluate(
-    async ({ offer, totalBytes }) => {
+    async ({ offer, totalBytes, markBytes }) => {
       const pc = new RTCPeerConnection({ iceServers: [] });
       const raw = window as RawWindow;
       raw.rawPc = pc;
-      raw.rawReceived = new Promise<void>((resolve) => {
+      raw.rawReceived = new Promise<ReceiveTimes>((resolve) => {
         pc.addEventListener('datachannel', ({ channel }) => {
           channel.binaryType = 'arraybuffer';
           let received = 0;
+          let markAtMs = 0;
+          let bytesAtMark = 0;
           channel.onmessage = (event: MessageEvent<ArrayBuffer>) => {
             received += event.data.byteLength;
-            if (received >= totalBytes) resolve();
+            if (markAtMs === 0 && received >= markBytes) {
+              markAtMs = Date.now();
+              bytesAtMark = received;
+            }
+            if (received >= totalBytes) resolve({ markAtMs, bytesAtMark, doneAtMs: Date.now() });
           };
         });
       });
@@ -57,7 +80,7 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
       });
       return pc.localDescription!.toJSON();
     },
-    { offer, totalBytes },
+    { offer, totalBytes, markBytes },
   );
   await sender.evaluate(async (answer) => {
     const raw = window as RawWindow;
@@ -66,7 +89,6 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
     if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve));
   }, answer);
 
-  const startedMs = performance.now();
   const received = receiver.evaluate(() => (window as RawWindow).rawReceived);
   await sender.evaluate(
     async ({ totalBytes, messageBytes, highWater, lowWater }) => {
@@ -84,8 +106,8 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
     // Same frames as Shoal's block frames: header plus one block.
     { totalBytes, messageBytes: BLOCK_BYTES + BLOCK_HEADER_BYTES, highWater: SEND_HIGH_WATER_BYTES, lowWater: SEND_LOW_WATER_BYTES },
   );
-  await received;
-  const seconds = (performance.now() - startedMs) / 1000;
+  const times = await received;
+  if (times === undefined) throw new Error('The raw channel receiver was not set up');
   await Promise.all(
     [sender, receiver].map((page) =>
       page.evaluate(() => {
@@ -93,5 +115,8 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
       }),
     ),
   );
-  return totalBytes / seconds;
+  return {
+    bytesPerSecond: (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000),
+    firstChunkMs: times.markAtMs - connectStartedAtMs,
+  };
 }

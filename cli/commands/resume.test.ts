@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkCount } from '../../shared/content/chunking';
+import { chunkCount, MIN_CHUNK_SIZE_BYTES } from '../../shared/content/chunking';
 import type { RunningTracker } from '../../signaling-server/app';
 import { runCli, runCliToEnd } from '../test-support/cli-process';
 import { startGatedSeeder } from '../test-support/gated-seeder';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('shoal get after kill -9', () => {
   it('resumes from the verified chunks: only the missing ones are fetched again', { timeout: 90_000 }, async () => {
-    const bytes = randomBytes(4 * 1024 * 1024 + 999);
+    const bytes = randomBytes(16 * MIN_CHUNK_SIZE_BYTES + 999);
     const seeder = await startGatedSeeder({ trackerUrl: tracker.url, name: 'slow-seeder', fileName: 'dataset.bin', bytes, chunksBeforeGate: 6 });
     const { record } = seeder;
     const total = chunkCount(record.manifest.size, record.manifest.chunkSizeBytes);

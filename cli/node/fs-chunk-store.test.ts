@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunkRange } from '../../shared/content/chunking';
+import { chunkRange, MIN_CHUNK_SIZE_BYTES as CHUNK } from '../../shared/content/chunking';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
 import { shareFile } from '../../shared/engine/share-file';
@@ -57,7 +57,7 @@ function staleEvents(store: FsChunkStore): StaleFile[] {
 describe('FsChunkStore: sharing in place', () => {
   it('serves chunks from the original file, with the content id the browser would compute, without copying it', async () => {
     const { dataDir, filesDir, store } = await setup();
-    const { filePath, bytes } = await writeRandomFile(filesDir, 'report.pdf', 700 * KiB + 3);
+    const { filePath, bytes } = await writeRandomFile(filesDir, 'report.pdf', 2 * CHUNK + CHUNK / 2 + 3);
     const record = await store.addFileInPlace(filePath);
 
     const reference = await referenceShare('report.pdf', bytes);
@@ -76,7 +76,7 @@ describe('FsChunkStore: sharing in place', () => {
 
   it('remembers shares across a restart and does not hash an unchanged file again', async () => {
     const { dataDir, downloadDir, filesDir, store } = await setup();
-    const { filePath } = await writeRandomFile(filesDir, 'notes.txt', 300 * KiB);
+    const { filePath } = await writeRandomFile(filesDir, 'notes.txt', CHUNK + CHUNK / 8);
     const first = await store.addFileInPlace(filePath);
 
     const reopened = await FsChunkStore.open({ dataDir, downloadDir });
@@ -90,7 +90,7 @@ describe('FsChunkStore: sharing in place', () => {
 
   it('drops a file that changed on disk instead of serving the new bytes, and reports it', async () => {
     const { filesDir, store } = await setup();
-    const { filePath, bytes } = await writeRandomFile(filesDir, 'draft.doc', 400 * KiB);
+    const { filePath, bytes } = await writeRandomFile(filesDir, 'draft.doc', CHUNK + CHUNK / 2);
     const record = await store.addFileInPlace(filePath);
     const events = staleEvents(store);
 
@@ -140,7 +140,7 @@ describe('FsChunkStore: sharing in place', () => {
 describe('FsChunkStore: downloads', () => {
   it('writes chunks into a partial file, keeps them across a restart, and renames the file when complete', async () => {
     const { dataDir, downloadDir, store } = await setup();
-    const bytes = randomBytes(900 * KiB);
+    const bytes = randomBytes(3 * CHUNK + CHUNK / 2);
     const { record, chunks } = await referenceShare('video.mp4', bytes);
 
     await store.putFile(record);
@@ -166,7 +166,7 @@ describe('FsChunkStore: downloads', () => {
 
   it('after a crash, keeps only the chunks that still verify and ignores a torn journal line', async () => {
     const { dataDir, downloadDir, store } = await setup();
-    const bytes = randomBytes(800 * KiB);
+    const bytes = randomBytes(3 * CHUNK + CHUNK / 8);
     const { record, chunks } = await referenceShare('archive.zip', bytes);
     await store.putFile(record);
     for (const index of [0, 1, 2]) await store.putChunk(record.contentId, index, (await chunks.getChunk(record.contentId, index))!);
@@ -216,7 +216,7 @@ describe('FsChunkStore: downloads', () => {
 
   it('deletes a partial download with its journal', async () => {
     const { dataDir, downloadDir, store } = await setup();
-    const { record, chunks } = await referenceShare('cancelled.bin', randomBytes(300 * KiB));
+    const { record, chunks } = await referenceShare('cancelled.bin', randomBytes(CHUNK + CHUNK / 8));
     await store.putFile(record);
     await store.putChunk(record.contentId, 0, (await chunks.getChunk(record.contentId, 0))!);
     await store.deleteFile(record.contentId);

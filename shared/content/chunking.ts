@@ -1,7 +1,10 @@
 /** How a file is cut into chunks: the size policy and the byte range of each chunk. */
 
-/** Smallest chunk: big enough that per-chunk overhead (a hash, a request, an IndexedDB write) is noise. */
-export const MIN_CHUNK_SIZE_BYTES = 256 * 1024;
+/** Smallest chunk: big enough that per-chunk overhead (a hash, a request, an IndexedDB write) is noise.
+ * Measured in Chromium: 1 MiB Blobs are written to IndexedDB at about a third of the CPU per byte that
+ * 256 KiB ones cost, and on a machine where the data channel already keeps the cores busy that is
+ * the difference between 0.6 and 0.9 of its throughput (bench/RESULTS.md). */
+export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
 
 /** At most this many chunks per file, so a manifest stays small enough for one data-channel frame
  * (1024 hex hashes are ~70 KB). Larger files get larger chunks instead. */

@@ -3,6 +3,7 @@ import { contentIdOf } from '../content/manifest';
 import type { Holder } from '../protocol/tracker-messages';
 import { shareFile } from './share-file';
 import {
+  CHUNK,
   createSwarm,
   downloadInto,
   holdersOf,
@@ -15,14 +16,12 @@ import {
   waitUntil,
 } from './test-fixtures';
 
-const MiB = 1024 * 1024;
-
 describe('Download when holders fail', () => {
   it('fetches from every holder at once, the faster one carrying more', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    swarm.network.setConditions('ben', { bytesPerSecond: 32 * MiB });
-    swarm.network.setConditions('cleo', { bytesPerSecond: 4 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 8 * MiB);
+    swarm.network.setConditions('ben', { bytesPerSecond: 128 * CHUNK });
+    swarm.network.setConditions('cleo', { bytesPerSecond: 16 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 32 * CHUNK);
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
     let mostActivePeers = 0;
     download.onChange((snapshot) => (mostActivePeers = Math.max(mostActivePeers, snapshot.progress.activePeers)));
@@ -39,8 +38,8 @@ describe('Download when holders fail', () => {
   });
 
   it('goes on with the other holder when one dies mid-transfer', async () => {
-    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 6 * MiB);
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 64 * CHUNK } });
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 24 * CHUNK);
     swarm.peer('ben').pool.onServe((event) => {
       if (event.type === 'chunk-served' && servedChunkIndices(swarm.peer('ben')).length === 2) swarm.network.killPeer('ben');
     });
@@ -55,7 +54,7 @@ describe('Download when holders fail', () => {
 
   it("rejects a lying holder's chunks, drops it, and completes from an honest one", async () => {
     const swarm = createSwarm(['ana', 'liar', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['liar', 'cleo'], 4 * MiB);
+    const { bytes, record } = await shareAmong(swarm, ['liar', 'cleo'], 16 * CHUNK);
     swarm.network.lie('liar');
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('liar', 'cleo'));
 
@@ -68,7 +67,7 @@ describe('Download when holders fail', () => {
 
   it('waits, naming the liars it dropped, when every holder lies, and completes once an honest one appears', async () => {
     const swarm = createSwarm(['ana', 'liar1', 'liar2', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['liar1', 'liar2', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['liar1', 'liar2', 'cleo'], 4 * CHUNK);
     swarm.network.lie('liar1');
     swarm.network.lie('liar2');
     const listed = [
@@ -100,8 +99,8 @@ describe('Download when holders fail', () => {
   it('times out a holder that stalls mid-transfer and fails over to another', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 200 });
     // Cleo needs ~500 ms for the file, so Ben's stuck requests time out before the end game could race them.
-    swarm.network.setConditions('cleo', { bytesPerSecond: 8 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB);
+    swarm.network.setConditions('cleo', { bytesPerSecond: 32 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 16 * CHUNK);
     swarm.peer('ben').pool.onServe((event) => {
       if (event.type === 'chunk-served') swarm.network.stall('ben');
     });
@@ -116,7 +115,7 @@ describe('Download when holders fail', () => {
 
   it('times out a holder that never answers the manifest request and asks the next', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo'], { requestTimeoutMs: 150 });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * CHUNK);
     swarm.network.stall('ben');
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
@@ -129,7 +128,7 @@ describe('Download when holders fail', () => {
 
   it('skips a holder whose manifest does not match the content id (MANIFEST_MISMATCH)', async () => {
     const swarm = createSwarm(['ana', 'forger', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['cleo'], 4 * CHUNK);
     const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
     await swarm.peer('forger').store.putFile({ ...record, manifest: forged });
     expect(await contentIdOf(forged)).not.toBe(record.contentId);
@@ -146,8 +145,8 @@ describe('Download when holders fail', () => {
   });
 
   it('asks for the holders again when every known one has failed', async () => {
-    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 16 * MiB } });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB);
+    const swarm = createSwarm(['ana', 'ben', 'cleo'], { conditions: { bytesPerSecond: 64 * CHUNK } });
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 16 * CHUNK);
     swarm.peer('ben').pool.onServe((event) => event.type === 'chunk-served' && swarm.network.killPeer('ben'));
     const answers: Holder[][] = [[{ id: 'ben', name: 'Ben' }], [{ id: 'ben', name: 'Ben' }, { id: 'cleo', name: 'Cleo' }]];
     let queries = 0;
@@ -162,7 +161,7 @@ describe('Download when holders fail', () => {
 
   it('waits naming each holder and its reason when all are gone, and retries the unreachable one after a back-off', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB);
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * CHUNK);
     swarm.network.killPeer('ben');
     swarm.network.lie('cleo');
     const download = downloadInto(
@@ -191,7 +190,7 @@ describe('Download when holders fail', () => {
 
   it('fails with MANIFEST_MISMATCH when every holder describes a different file', async () => {
     const swarm = createSwarm(['ana', 'forger1', 'forger2']);
-    const { record } = await shareAmong(swarm, ['forger1'], MiB);
+    const { record } = await shareAmong(swarm, ['forger1'], 4 * CHUNK);
     const forged = { ...record.manifest, chunkHashes: record.manifest.chunkHashes.map(() => 'f'.repeat(64)) };
     await swarm.peer('forger1').store.putFile({ ...record, manifest: forged });
     await swarm.peer('forger2').store.putFile({ ...record, manifest: forged });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from './download';
 import { shareFile } from './share-file';
 import {
+  CHUNK,
   createSwarm,
   downloadInto,
   holdersOf,
@@ -13,18 +14,16 @@ import {
   waitUntil,
 } from './test-fixtures';
 
-const MiB = 1024 * 1024;
-
 describe('Download pause, resume and waiting', () => {
   it('pauses: stops asking the holder for chunks, then resumes where it left off', async () => {
-    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 8 * MiB } });
-    const bytes = randomBytes(8 * MiB);
+    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 32 * CHUNK } });
+    const bytes = randomBytes(32 * CHUNK);
     const record = await shareFile(memorySource('movie.mkv', bytes), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'));
     const snapshots: DownloadSnapshot[] = [];
     download.onChange((snapshot) => snapshots.push(snapshot));
     const finished = download.start();
-    await waitUntil(() => download.progress.bytesDone >= MiB, 'a megabyte arrived');
+    await waitUntil(() => download.progress.bytesDone >= 4 * CHUNK, 'four chunks arrived');
 
     download.pause();
     expect(download.state).toBe('paused');
@@ -56,7 +55,7 @@ describe('Download pause, resume and waiting', () => {
 
   it('stays paused when paused before it starts, and starts on resume', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const record = await shareFile(memorySource('later.bin', randomBytes(MiB)), peer('ben').store);
+    const record = await shareFile(memorySource('later.bin', randomBytes(4 * CHUNK)), peer('ben').store);
     let holderQueries = 0;
     const download = downloadInto(peer('ana'), record, async () => {
       holderQueries += 1;
@@ -74,8 +73,8 @@ describe('Download pause, resume and waiting', () => {
   });
 
   it('waits when its only holder leaves mid-transfer, then goes on by itself when it is back', async () => {
-    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 8 * MiB } });
-    const bytes = randomBytes(4 * MiB);
+    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 32 * CHUNK } });
+    const bytes = randomBytes(16 * CHUNK);
     const record = await shareFile(memorySource('report.pdf', bytes), peer('ben').store);
     peer('ben').pool.onServe((event) => {
       if (event.type === 'chunk-served' && servedChunkIndices(peer('ben')).length === 3) network.killPeer('ben');
@@ -99,7 +98,7 @@ describe('Download pause, resume and waiting', () => {
 
   it('waits, without dropping them, while the connected peers have none of the missing chunks', async () => {
     const { peer } = createSwarm(['ana', 'ben', 'cleo']);
-    const bytes = randomBytes(2 * MiB);
+    const bytes = randomBytes(8 * CHUNK);
     const record = await shareFile(memorySource('half.bin', bytes), peer('ben').store);
     await peer('cleo').store.putFile(record);
     for (let index = 0; index < 4; index += 1) {
@@ -113,7 +112,7 @@ describe('Download pause, resume and waiting', () => {
     expect(download.waitingReason?.message).toBe(
       "No peer online has the rest of 'half.bin' yet; the download will resume when one does",
     );
-    expect(download.progress.bytesDone).toBe(MiB);
+    expect(download.progress.bytesDone).toBe(4 * CHUNK);
     expect(download.snapshot().peerFailures).toEqual([]);
 
     // Cleo gets the rest (as if from her own download) and tells ana chunk by chunk.
@@ -129,8 +128,8 @@ describe('Download pause, resume and waiting', () => {
   });
 
   it('discards what it stored when cancelled with discard', async () => {
-    const { peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 8 * MiB } });
-    const record = await shareFile(memorySource('unwanted.bin', randomBytes(8 * MiB)), peer('ben').store);
+    const { peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 32 * CHUNK } });
+    const record = await shareFile(memorySource('unwanted.bin', randomBytes(32 * CHUNK)), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'));
     const finished = download.start();
     await waitUntil(() => download.progress.bytesDone > 0, 'some bytes arrived');

@@ -3,6 +3,7 @@ import type { Holder } from '../protocol/tracker-messages';
 import type { ServeEvent } from './serve-queue';
 import { shareFile } from './share-file';
 import {
+  CHUNK,
   createSwarm,
   downloadInto,
   holdersOf,
@@ -14,8 +15,6 @@ import {
   sha256Of,
   waitUntil,
 } from './test-fixtures';
-
-const MiB = 1024 * 1024;
 
 /** Gives `peerId` only the chunks `keep` accepts, as a peer still downloading would have. */
 async function makePartial(
@@ -43,8 +42,8 @@ describe('Download from a swarm', () => {
     const ids = ['s1', 's2', 's4', 's8', 's16', 'leaver', 'liar', 'staller'];
     const swarm = createSwarm(['ana', ...ids], { requestTimeoutMs: 300 });
     const speeds: Record<string, number> = { s1: 1, s2: 2, s4: 4, s8: 8, s16: 16, leaver: 8, liar: 8, staller: 8 };
-    for (const id of ids) swarm.network.setConditions(id, { bytesPerSecond: (speeds[id] ?? 1) * MiB });
-    const { bytes, record } = await shareAmong(swarm, ids, 12 * MiB);
+    for (const id of ids) swarm.network.setConditions(id, { bytesPerSecond: (speeds[id] ?? 1) * 4 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ids, 48 * CHUNK);
     swarm.network.lie('liar');
     swarm.peer('leaver').pool.onServe((event) => event.type === 'chunk-served' && swarm.network.killPeer('leaver'));
     swarm.peer('staller').pool.onServe((event) => event.type === 'chunk-served' && swarm.network.stall('staller'));
@@ -71,8 +70,8 @@ describe('Download from a swarm', () => {
 
   it('asks a partial seeder only for the chunks it has', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    swarm.network.setConditions('ben', { bytesPerSecond: 8 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben'], 4 * MiB, 'swarm.bin');
+    swarm.network.setConditions('ben', { bytesPerSecond: 32 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ben'], 16 * CHUNK, 'swarm.bin');
     await makePartial(swarm, 'ben', 'cleo', record.contentId, (index) => index % 2 === 0);
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
@@ -89,8 +88,8 @@ describe('Download from a swarm', () => {
 
   it("spreads a file along a chain: cleo downloads only from ben's chunks while ben is still downloading from ana", async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    swarm.network.setConditions('ana', { bytesPerSecond: 4 * MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ana'], 4 * MiB, 'swarm.bin');
+    swarm.network.setConditions('ana', { bytesPerSecond: 16 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ana'], 16 * CHUNK, 'swarm.bin');
     const benDownload = downloadInto(swarm.peer('ben'), record, holdersOf('ana'));
     const cleoDownload = downloadInto(swarm.peer('cleo'), record, holdersOf('ben'), { holderPollIntervalMs: 20 });
     let chunksBenServedWhileDownloading = 0;
@@ -112,9 +111,9 @@ describe('Download from a swarm', () => {
 
   it('asks a new holder first for the chunks the fewest peers have (rarest first)', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo', 'dave']);
-    swarm.network.setConditions('cleo', { bytesPerSecond: MiB });
-    swarm.network.setConditions('dave', { bytesPerSecond: MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben'], 8 * MiB, 'swarm.bin'); // 32 chunks
+    swarm.network.setConditions('cleo', { bytesPerSecond: 4 * CHUNK });
+    swarm.network.setConditions('dave', { bytesPerSecond: 4 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ben'], 32 * CHUNK, 'swarm.bin'); // 32 chunks
     const isCommon = (index: number): boolean => index < 28;
     await makePartial(swarm, 'ben', 'cleo', record.contentId, isCommon);
     await makePartial(swarm, 'ben', 'dave', record.contentId, isCommon);
@@ -136,8 +135,8 @@ describe('Download from a swarm', () => {
 
   it('adds a holder that appears mid-download instead of waiting for the others to fail', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    swarm.network.setConditions('ben', { bytesPerSecond: MiB });
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * MiB, 'swarm.bin');
+    swarm.network.setConditions('ben', { bytesPerSecond: 4 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 16 * CHUNK, 'swarm.bin');
     const listed: Holder[] = [{ id: 'ben', name: 'ben' }];
     const download = downloadInto(swarm.peer('ana'), record, async () => listed, { holderPollIntervalMs: 20 });
     const finished = download.start();
@@ -155,9 +154,9 @@ describe('Download from a swarm', () => {
   it('gives most chunks to the fast peer when five slow ones share the file', async () => {
     const ids = ['fast', 'slow1', 'slow2', 'slow3', 'slow4', 'slow5'];
     const swarm = createSwarm(['ana', ...ids]);
-    swarm.network.setConditions('fast', { bytesPerSecond: 64 * MiB });
-    for (const id of ids.slice(1)) swarm.network.setConditions(id, { bytesPerSecond: MiB });
-    const { bytes, record } = await shareAmong(swarm, ids, 16 * MiB);
+    swarm.network.setConditions('fast', { bytesPerSecond: 256 * CHUNK });
+    for (const id of ids.slice(1)) swarm.network.setConditions(id, { bytesPerSecond: 4 * CHUNK });
+    const { bytes, record } = await shareAmong(swarm, ids, 64 * CHUNK);
     const download = downloadInto(swarm.peer('ana'), record, holdersOf(...ids));
 
     await download.start();
@@ -170,12 +169,12 @@ describe('Download from a swarm', () => {
 
   it('keeps a holder that turns out to lack a chunk it listed, and gets that chunk from another', async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 2 * MiB, 'swarm.bin');
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 8 * CHUNK, 'swarm.bin');
     const benStore = swarm.peer('ben').store;
     const getChunk = benStore.getChunk.bind(benStore);
     // Ben's store lists every chunk but has lost the odd ones (a partly evicted cache, say).
     benStore.getChunk = async (contentId, index) => (index % 2 === 1 ? undefined : getChunk(contentId, index));
-    swarm.network.setConditions('cleo', { bytesPerSecond: 4 * MiB });
+    swarm.network.setConditions('cleo', { bytesPerSecond: 16 * CHUNK });
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
     await download.start();
@@ -191,7 +190,7 @@ describe('Download from a swarm', () => {
 
   it("does not blame a seeder for its own damaged chunk: it refuses it, and another holder's copy is used", async () => {
     const swarm = createSwarm(['ana', 'ben', 'cleo']);
-    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], MiB, 'swarm.bin');
+    const { bytes, record } = await shareAmong(swarm, ['ben', 'cleo'], 4 * CHUNK, 'swarm.bin');
     await swarm.peer('ben').store.putChunk(record.contentId, 1, randomBytes(record.manifest.chunkSizeBytes));
     const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben', 'cleo'));
 
@@ -204,9 +203,9 @@ describe('Download from a swarm', () => {
   });
 
   it("serves a seeder's damaged chunk again once the repair hook re-reads it from the original", async () => {
-    const bytes = randomBytes(MiB);
+    const bytes = randomBytes(4 * CHUNK);
     const swarm = createSwarm(['ana', 'ben'], {
-      repairChunk: async (_contentId, index) => bytes.slice(index * 256 * 1024, (index + 1) * 256 * 1024),
+      repairChunk: async (_contentId, index) => bytes.slice(index * CHUNK, (index + 1) * CHUNK),
     });
     const record = await shareFile(memorySource('swarm.bin', bytes), swarm.peer('ben').store);
     await swarm.peer('ben').store.putChunk(record.contentId, 2, randomBytes(record.manifest.chunkSizeBytes));

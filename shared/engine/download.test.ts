@@ -4,6 +4,7 @@ import { ShoalError } from '../protocol/errors';
 import type { DownloadSnapshot } from './download';
 import { shareFile } from './share-file';
 import {
+  CHUNK,
   createSwarm,
   downloadInto,
   holdersOf,
@@ -15,12 +16,10 @@ import {
   waitUntil,
 } from './test-fixtures';
 
-const MiB = 1024 * 1024;
-
 describe('Download', () => {
   it('downloads a file from a single holder, byte for byte', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const bytes = randomBytes(3 * MiB + 4321);
+    const bytes = randomBytes(12 * CHUNK + 4321);
     const record = await shareFile(memorySource('holiday.mp4', bytes, 'video/mp4'), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'));
 
@@ -44,7 +43,7 @@ describe('Download', () => {
 
   it('resumes: only the chunks missing from the store are requested', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const bytes = randomBytes(4 * MiB);
+    const bytes = randomBytes(16 * CHUNK);
     const record = await shareFile(memorySource('resume.bin', bytes), peer('ben').store);
     const chunkTotal = record.manifest.chunkHashes.length;
     await peer('ana').store.putFile(record);
@@ -125,7 +124,7 @@ describe('Download', () => {
 
   it('fails with the store error when a chunk cannot be written (QUOTA_EXCEEDED)', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const record = await shareFile(memorySource('huge.iso', randomBytes(MiB)), peer('ben').store);
+    const record = await shareFile(memorySource('huge.iso', randomBytes(4 * CHUNK)), peer('ben').store);
     peer('ana').store.putChunk = async () => {
       throw new ShoalError('QUOTA_EXCEEDED', 'The browser has no room left for this file');
     };
@@ -139,8 +138,8 @@ describe('Download', () => {
   });
 
   it('is cancelled part way, keeps what it stored, and a new download resumes from there', async () => {
-    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 8 * MiB } });
-    const bytes = randomBytes(8 * MiB);
+    const { network, peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 32 * CHUNK } });
+    const bytes = randomBytes(32 * CHUNK);
     const record = await shareFile(memorySource('long.iso', bytes), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'));
     const states: string[] = [];
@@ -165,8 +164,8 @@ describe('Download', () => {
   });
 
   it('reports throttled progress with speed and ETA, ending at the total', async () => {
-    const { peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 16 * MiB } });
-    const bytes = randomBytes(6 * MiB);
+    const { peer } = createSwarm(['ana', 'ben'], { conditions: { bytesPerSecond: 64 * CHUNK } });
+    const bytes = randomBytes(24 * CHUNK);
     const record = await shareFile(memorySource('progress.bin', bytes), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'), { progressIntervalMs: 100 });
     const snapshots: DownloadSnapshot[] = [];
@@ -181,6 +180,8 @@ describe('Download', () => {
     expect(states.at(-1)).toBe('completed');
     const moving = snapshots.filter((snapshot) => snapshot.state === 'downloading' && snapshot.progress.bytesDone > 0);
     expect(moving.length).toBeGreaterThan(0);
+    // The first verified chunk is told at once, not at the next tick: it shows the download started.
+    expect(moving[0]?.progress.bytesDone).toBe(record.manifest.chunkSizeBytes);
     const isEstimating = (snapshot: DownloadSnapshot): boolean =>
       snapshot.progress.speedBytesPerSec > 0 && snapshot.progress.etaSeconds !== undefined;
     expect(moving.some(isEstimating)).toBe(true);
@@ -194,7 +195,7 @@ describe('Download', () => {
 
   it('counts chunks already stored as done from the start', async () => {
     const { peer } = createSwarm(['ana', 'ben']);
-    const record = await shareFile(memorySource('half.bin', randomBytes(MiB)), peer('ben').store);
+    const record = await shareFile(memorySource('half.bin', randomBytes(4 * CHUNK)), peer('ben').store);
     await peer('ana').store.putFile(record);
     const first = await peer('ben').store.getChunk(record.contentId, 0);
     if (first) await peer('ana').store.putChunk(record.contentId, 0, first);

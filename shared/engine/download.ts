@@ -313,9 +313,11 @@ export class Download {
   }
 
   private chunkStored(bytes: number): void {
+    const isFirstData = this.bytesDone === 0;
     this.bytesDone += bytes;
     this.speed?.record(bytes, this.now());
-    this.notifier.changed();
+    // The first bytes are news ("it started"); later ones can wait for the next progress tick.
+    this.notifier.changed(isFirstData);
   }
 
   private activePeersChanged(count: number): void {

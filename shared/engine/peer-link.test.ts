@@ -37,7 +37,7 @@ function linkedPair(options: PairOptions = {}) {
   return { network, atAna, atBen, ana, ben, benStore, served };
 }
 
-/** A file of one big chunk, which a shared file (256 KiB chunks) would not have. */
+/** A file of one big chunk, which a shared file of this size (MIN_CHUNK_SIZE_BYTES chunks) would not have. */
 async function storeOneChunkFile(store: ChunkStore, bytes: Uint8Array): Promise<{ contentId: string; manifest: Manifest }> {
   const manifest: Manifest = { size: bytes.byteLength, chunkSizeBytes: bytes.byteLength, chunkHashes: [await sha256Of(bytes)] };
   const contentId = await contentIdOf(manifest);
@@ -53,7 +53,7 @@ function codeOf(error: unknown): string | undefined {
 describe('PeerLink', () => {
   it('fetches a manifest and every chunk, several in flight, byte for byte', async () => {
     const { ana, benStore, served } = linkedPair();
-    const bytes = randomBytes(700 * 1024);
+    const bytes = randomBytes(2 * MIN_CHUNK + MIN_CHUNK / 2);
     const record = await shareFile(memorySource('photo.jpg', bytes), benStore);
 
     expect(await ana.requestManifest(record.contentId)).toEqual(record.manifest);

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { PeerWindow } from './peer-window';
-import { PEER_WINDOW_INITIAL_BYTES, PEER_WINDOW_MAX_BYTES, PEER_WINDOW_MIN_BYTES, PIPELINE_DEPTH_MAX } from './transfer-policy';
+import { MIN_CHUNK_SIZE_BYTES } from '../content/chunking';
+import {
+  PEER_WINDOW_INITIAL_BYTES,
+  PEER_WINDOW_MAX_BYTES,
+  PEER_WINDOW_MIN_BYTES,
+  PIPELINE_DEPTH_MAX,
+  PIPELINE_DEPTH_MIN,
+} from './transfer-policy';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const CHUNK = 256 * KiB;
+const CHUNK = MIN_CHUNK_SIZE_BYTES;
 
 /** Feeds the window `bytesPerSecond` in chunk-sized pieces from `fromMs` to `toMs`. */
 function feed(window: PeerWindow, bytesPerSecond: number, fromMs: number, toMs: number): void {
@@ -23,7 +30,11 @@ describe('PeerWindow', () => {
     const window = new PeerWindow(CHUNK, 0);
     feed(window, 100 * MiB, 0, 3_000);
     expect(window.limitBytes(3_000)).toBe(PEER_WINDOW_MAX_BYTES);
-    expect(window.limitChunks(3_000)).toBe(PIPELINE_DEPTH_MAX);
+    expect(window.limitChunks(3_000)).toBe(Math.min(PIPELINE_DEPTH_MAX, PEER_WINDOW_MAX_BYTES / CHUNK));
+    // Small chunks (a test file's, say) are capped in number rather than bytes.
+    const small = new PeerWindow(64 * KiB, 0);
+    feed(small, 100 * MiB, 0, 3_000);
+    expect(small.limitChunks(3_000)).toBe(PIPELINE_DEPTH_MAX);
   });
 
   it('follows throughput: a 10 MiB/s peer keeps half a second of it in flight', () => {
@@ -36,7 +47,7 @@ describe('PeerWindow', () => {
     const window = new PeerWindow(CHUNK, 0);
     feed(window, 512 * KiB, 0, 4_000);
     expect(window.limitBytes(4_000)).toBe(PEER_WINDOW_MIN_BYTES);
-    expect(window.limitChunks(4_000)).toBe(PEER_WINDOW_MIN_BYTES / CHUNK);
+    expect(window.limitChunks(4_000)).toBe(Math.max(PIPELINE_DEPTH_MIN, PEER_WINDOW_MIN_BYTES / CHUNK));
   });
 
   it('halves its ceiling when the peer times out, and regains it as chunks arrive', () => {
@@ -45,12 +56,14 @@ describe('PeerWindow', () => {
     window.shrink();
     window.shrink();
     expect(window.limitBytes(3_000)).toBe(PEER_WINDOW_MAX_BYTES / 4);
-    feed(window, 100 * MiB, 3_000, 3_010);
-    expect(window.limitBytes(3_010)).toBe(PEER_WINDOW_MAX_BYTES);
+    feed(window, 100 * MiB, 3_000, 3_030);
+    expect(window.limitBytes(3_030)).toBe(PEER_WINDOW_MAX_BYTES);
   });
 
-  it('always allows one chunk, however big', () => {
+  it('always keeps a next chunk queued behind the one being sent, however big', () => {
     const window = new PeerWindow(64 * MiB, 0);
-    expect(window.limitChunks(0)).toBe(1);
+    expect(window.limitChunks(0)).toBe(PIPELINE_DEPTH_MIN);
+    window.shrink();
+    expect(window.limitChunks(0)).toBe(PIPELINE_DEPTH_MIN);
   });
 });

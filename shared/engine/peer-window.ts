@@ -2,7 +2,7 @@
  * How many chunk requests one peer may have outstanding. The window follows the peer's measured
  * throughput (PEER_WINDOW_TARGET_MS of it), so a fast or distant peer gets enough requests to
  * cover the round trip and a slow one holds few chunks that others could fetch sooner. A timeout
- * halves it. Bounded in bytes and in chunks, and never below one chunk.
+ * halves it. Bounded in bytes and in chunks, and never below PIPELINE_DEPTH_MIN chunks.
  */
 import { SpeedMeter } from './speed-meter';
 import {
@@ -12,6 +12,7 @@ import {
   PEER_WINDOW_MIN_BYTES,
   PEER_WINDOW_TARGET_MS,
   PIPELINE_DEPTH_MAX,
+  PIPELINE_DEPTH_MIN,
 } from './transfer-policy';
 
 export class PeerWindow {
@@ -50,6 +51,6 @@ export class PeerWindow {
   /** Chunks the peer may have in flight now. */
   limitChunks(atMs: number): number {
     const chunks = Math.floor(this.limitBytes(atMs) / this.chunkSizeBytes);
-    return Math.max(1, Math.min(PIPELINE_DEPTH_MAX, chunks));
+    return Math.max(PIPELINE_DEPTH_MIN, Math.min(PIPELINE_DEPTH_MAX, chunks));
   }
 }

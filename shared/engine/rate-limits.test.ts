@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_HEADER_BYTES } from '../protocol/peer-messages';
 import { shareFile } from './share-file';
 import {
+  CHUNK,
   createSwarm,
   downloadInto,
   holdersOf,
@@ -15,7 +16,6 @@ import { RATE_LIMIT_BURST_MS } from './transfer-policy';
 import { VirtualClock } from './virtual-clock';
 
 const KiB = 1024;
-const MiB = 1024 * KiB;
 
 /** Virtual time moves only while a rate limiter waits, so bytes ÷ virtual time is the limited rate. */
 function limitedSwarm(ids: string[]) {
@@ -29,7 +29,7 @@ describe('Rate limits', () => {
     const rate = 64 * KiB;
     peer('ben').pool.setUploadLimit(rate);
     expect(peer('ben').pool.uploadLimitBytesPerSec).toBe(rate);
-    const bytes = randomBytes(2 * MiB);
+    const bytes = randomBytes(8 * CHUNK);
     const record = await shareFile(memorySource('slow.bin', bytes), peer('ben').store);
     await peer('ana').pool.linkTo('ben');
     const blockSizes: number[] = [];
@@ -54,7 +54,7 @@ describe('Rate limits', () => {
     const { clock, peer } = limitedSwarm(['ana', 'ben', 'cleo']);
     const rate = 256 * KiB;
     peer('ana').pool.setDownloadLimit(rate);
-    const bytes = randomBytes(2 * MiB);
+    const bytes = randomBytes(8 * CHUNK);
     const record = await shareFile(memorySource('capped.bin', bytes), peer('ben').store);
     await shareFile(memorySource('capped.bin', bytes), peer('cleo').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben', 'cleo'));
@@ -76,7 +76,7 @@ describe('Rate limits', () => {
     const { clock, peer } = limitedSwarm(['ana', 'ben']);
     const rate = 64 * KiB;
     peer('ben').pool.setUploadLimit(rate);
-    const bytes = randomBytes(4 * MiB);
+    const bytes = randomBytes(16 * CHUNK);
     const record = await shareFile(memorySource('lifted.bin', bytes), peer('ben').store);
     const download = downloadInto(peer('ana'), record, holdersOf('ben'));
     const startedMs = clock.now();

@@ -1,5 +1,6 @@
 /** Building blocks for the engine's tests and simulations: random files, hashes, waiting with a deadline. */
 import { shareFile } from './share-file';
+import { MIN_CHUNK_SIZE_BYTES } from '../content/chunking';
 import { sha256Hex } from '../content/sha256';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
@@ -13,6 +14,10 @@ import { readStoredChunks } from './stored-file';
 
 /** getRandomValues fills at most 64 KiB per call. */
 const RANDOM_PIECE_BYTES = 64 * 1024;
+
+/** One chunk of a small shared file. Simulations size files and speeds in chunks, so they keep their
+ * shape (how many chunks, how many per second) whatever the chunk size policy is. */
+export const CHUNK = MIN_CHUNK_SIZE_BYTES;
 
 export function randomBytes(sizeBytes: number): Uint8Array {
   const bytes = new Uint8Array(sizeBytes);

@@ -15,11 +15,16 @@ export const REQUEST_IDLE_TIMEOUT_MS = 10_000;
  * yet a slow peer holds few chunks, so the end of a download does not wait on its backlog. */
 export const PEER_WINDOW_TARGET_MS = 500;
 
-/** A new peer's window, before its speed is known: 8 chunks of 256 KiB cover a 100 ms round trip at 20 MB/s. */
-export const PEER_WINDOW_INITIAL_BYTES = 2 * 1024 * 1024;
+/** A new peer's window, before its speed is known: 4 chunks of 1 MiB cover a 100 ms round trip at 40 MB/s. */
+export const PEER_WINDOW_INITIAL_BYTES = 4 * 1024 * 1024;
 
-/** A slow peer still gets this much (and always at least one chunk), so a speed-up shows at once. */
+/** A slow peer still gets this much (and always PIPELINE_DEPTH_MIN chunks), so a speed-up shows at once. */
 export const PEER_WINDOW_MIN_BYTES = 1024 * 1024;
+
+/** Chunks in flight to one peer at least, whatever their size: while it sends one, the next request
+ * already waits in its queue, so no round trip passes idle between chunks (that gap costs a capped
+ * or distant peer a good part of its speed). Memory does not double: the peer serves one at a time. */
+export const PIPELINE_DEPTH_MIN = 2;
 
 /** At most this much in flight to one peer: 16 MiB covers a 100 ms round trip at 160 MB/s, beyond
  * what a data channel does today. Chunk buffers are allocated only when their bytes start to
@@ -30,7 +35,8 @@ export const PEER_WINDOW_MAX_BYTES = 16 * 1024 * 1024;
  * chunks, short enough to follow a peer that slows down. */
 export const PEER_SPEED_WINDOW_MS = 2_000;
 
-/** Chunks in flight to one peer at most, whatever their size: 64 × 256 KiB = PEER_WINDOW_MAX_BYTES. */
+/** Requests in flight to one peer at most, whatever the chunk size. With chunks of at least 1 MiB
+ * PEER_WINDOW_MAX_BYTES binds first; this bounds the request count under any other chunk policy. */
 export const PIPELINE_DEPTH_MAX = 64;
 
 /** Received chunks still being verified and stored, per download. Receiving goes on while the store
