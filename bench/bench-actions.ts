@@ -57,7 +57,18 @@ function bytesDoneOf(valueText: string): number {
   return Number(match[1]) * (UNIT_BYTES[match[2]] ?? Number.NaN);
 }
 
-/** Searches, clicks Download, and times the transfer (see DownloadTiming). */
+interface TransferWatch {
+  clickedAtMs: number;
+  first?: { atMs: number; text: string };
+  completedAtMs?: number;
+  completed: Promise<void>;
+}
+
+/**
+ * Searches, clicks Download, and times the transfer (see DownloadTiming). The times are taken in
+ * the page by a MutationObserver on the transfer's row, so measuring costs the measured tab nothing
+ * between progress updates (polling every frame would) and adds no round trip to the figures.
+ */
 export async function download(page: Page, name: string, expectedHolders: number): Promise<DownloadTiming> {
   const box = page.getByRole('searchbox', { name: 'Search files' });
   await box.fill(name);
@@ -65,25 +76,36 @@ export async function download(page: Page, name: string, expectedHolders: number
   const row = page.getByRole('list', { name: 'Search results' }).getByRole('listitem').filter({ hasText: name });
   await row.filter({ hasText: `${expectedHolders} ${expectedHolders === 1 ? 'peer' : 'peers'}` }).waitFor({ timeout: 60_000 });
   const saved = page.waitForEvent('download', { timeout: LONG_MS });
-  const clickedMs = performance.now();
+  await page.evaluate((fileName) => {
+    const watch = { clickedAtMs: performance.now() } as TransferWatch;
+    watch.completed = new Promise<void>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const rows = [...document.querySelectorAll('[aria-label="Transfers"] li')].filter((li) => li.textContent?.includes(fileName));
+        const text = rows[0]?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext');
+        if (watch.first === undefined && text && !text.includes(' 0 B of')) watch.first = { atMs: performance.now(), text };
+        if (rows[0]?.textContent?.includes('Completed')) {
+          watch.completedAtMs = performance.now();
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    (window as { benchWatch?: TransferWatch }).benchWatch = watch;
+  }, name);
   await row.getByRole('button', { name: 'Download' }).click();
-  const progress = transferRow(page, name).getByRole('progressbar');
-  await progress.waitFor({ timeout: 60_000 });
-  const firstProgress = await page.waitForFunction(
-    (target) => {
-      const bar = [...document.querySelectorAll('[role="progressbar"]')].find((el) => el.getAttribute('aria-label') === target);
-      const text = bar?.getAttribute('aria-valuetext');
-      return text && !text.includes(' 0 B of') ? text : false;
-    },
-    `Download of ${name}`,
-    { timeout: LONG_MS, polling: 'raf' },
-  );
-  const firstChunkMs = performance.now() - clickedMs;
-  const bytesAtFirstChunk = bytesDoneOf(String(await firstProgress.jsonValue()));
-  await transferRow(page, name).filter({ hasText: 'Completed' }).waitFor({ timeout: LONG_MS });
-  const totalMs = performance.now() - clickedMs;
+  const watch = await page.evaluate(async () => {
+    const { benchWatch } = window as { benchWatch?: TransferWatch };
+    await benchWatch?.completed;
+    return benchWatch === undefined ? undefined : { ...benchWatch, completed: undefined };
+  });
+  if (watch?.first === undefined || watch.completedAtMs === undefined) throw new Error(`The download of ${name} was not seen to finish`);
   await (await saved).delete();
-  return { firstChunkMs, totalMs, bytesAtFirstChunk };
+  return {
+    firstChunkMs: watch.first.atMs - watch.clickedAtMs,
+    totalMs: watch.completedAtMs - watch.clickedAtMs,
+    bytesAtFirstChunk: bytesDoneOf(watch.first.text),
+  };
 }
 
 /** Removes a file from "My files" (withdraws it and frees its storage). */

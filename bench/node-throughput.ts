@@ -12,7 +12,6 @@ import { chromium, type Page } from 'playwright-core';
 import { NodePeer } from '../cli/node/node-peer';
 import type { SearchResult } from '../shared/protocol/tracker-messages';
 import { chunkSizeFor } from '../shared/content/chunking';
-import { installBufferedAmountLowPolyfill } from '../cli/node/wrtc-buffered-amount-low';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
 import { createTracker } from '../signaling-server/app';
 import { buildClientIfStale } from '../signaling-server/client-build';
@@ -53,15 +52,22 @@ function ratioFigure(name: string, value: number, baselineName: string, baseline
   };
 }
 
-/** Sends `totalBytes` in Shoal-sized messages with Shoal's send-buffer marks. */
+/**
+ * Sends `totalBytes` in Shoal-sized messages with Shoal's send-buffer marks. wrtc never fires
+ * `bufferedamountlow`, so it waits for drain as Shoal's channel does there: polling every 10 ms.
+ */
 async function sendPaced(channel: RawChannel, totalBytes: number): Promise<void> {
-  channel.bufferedAmountLowThreshold = SEND_LOW_WATER_BYTES;
   const message = new Uint8Array(MESSAGE_BYTES);
+  let roomBytes = 0;
   for (let sent = 0; sent < totalBytes; sent += MESSAGE_BYTES) {
-    if (channel.bufferedAmount > SEND_HIGH_WATER_BYTES) {
-      await new Promise<void>((resolve) => channel.addEventListener('bufferedamountlow', () => resolve()));
+    if (roomBytes <= 0) {
+      if (channel.bufferedAmount > SEND_HIGH_WATER_BYTES) {
+        while (channel.bufferedAmount > SEND_LOW_WATER_BYTES) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      roomBytes = SEND_HIGH_WATER_BYTES - channel.bufferedAmount;
     }
     channel.send(message);
+    roomBytes -= MESSAGE_BYTES;
   }
 }
 
@@ -90,7 +96,7 @@ function steadyRate(times: ReceiveTimes, totalBytes: number): number {
 }
 
 /** Raw wrtc -> wrtc data channel in this process: bytes per second after the first `markBytes`. */
-async function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
+export async function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
   const sender = new wrtc.RTCPeerConnection({ iceServers: [] });
   const receiver = new wrtc.RTCPeerConnection({ iceServers: [] });
   const channel = sender.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
@@ -186,7 +192,6 @@ async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Prom
 
 /** The Node peer's figures, against a running tracker that serves the web app. Used by `npm run bench` too. */
 export async function benchNodePeers(trackerUrl: string, files: BenchFiles, sizeBytes: number): Promise<Figure[]> {
-  installBufferedAmountLowPolyfill();
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
   const peers: NodePeer[] = [];
   const startPeer = async (name: string): Promise<NodePeer> => {

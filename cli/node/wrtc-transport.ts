@@ -5,9 +5,7 @@ import SimplePeer from 'simple-peer';
 import type { SignalAuth } from '../../shared/transport/signal-signing';
 import type { SignalingChannel } from '../../shared/transport/signaling';
 import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
-import { installBufferedAmountLowPolyfill } from './wrtc-buffered-amount-low';
 
 export function createWrtcTransport(signaling: SignalingChannel, auth?: SignalAuth): SimplePeerTransport {
-  installBufferedAmountLowPolyfill();
   return new SimplePeerTransport({ SimplePeer, signaling, peerOptions: { wrtc }, ...(auth ? { auth } : {}) });
 }

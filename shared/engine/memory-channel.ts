@@ -142,7 +142,8 @@ export class MemoryChannel implements PeerChannel {
   send(frame: Frame): void {
     // A real RTCDataChannel throws InvalidStateError when sent to after closing.
     if (!this.open) throw new Error(`The channel to ${this.peerId} is closed`);
-    const shaped = this.shape(frame);
+    // Copied, as a real channel does, so a sender that reuses its buffer is caught by the tests.
+    const shaped = this.shape(typeof frame === 'string' ? frame : frame.slice());
     if (shaped !== undefined) this.outgoing.push(shaped);
   }
 

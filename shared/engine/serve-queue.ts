@@ -10,6 +10,7 @@ import { isChunkValid } from '../content/manifest';
 import type { ErrorCode } from '../protocol/errors';
 import {
   BLOCK_BYTES,
+  BLOCK_HEADER_BYTES,
   encodeBlockFrame,
   encodeControlFrame,
   type Manifest,
@@ -64,6 +65,13 @@ export class ServeQueue {
   private readonly chunkSizes = new Map<string, number>();
   private isRunning = false;
   private isStopped = false;
+  /** Bytes we may still queue before asking the channel how full it is: the high-water mark minus
+   * what it held when last asked, minus what we sent since. Asking per block is not free (see
+   * SimplePeerChannel), and this bound keeps the queue under the mark plus one block all the same. */
+  private roomBytes = 0;
+  /** Every block frame is built here: channels copy a frame on send (see PeerChannel), so one
+   * buffer serves them all, instead of a fresh 64 KiB allocation per block for the GC to collect. */
+  private readonly frameBuffer = new Uint8Array(BLOCK_HEADER_BYTES + BLOCK_BYTES);
 
   constructor(
     private readonly channel: PeerChannel,
@@ -190,9 +198,9 @@ export class ServeQueue {
     do {
       const end = Math.min(offset + this.blockBytes(), bytes.byteLength);
       if (limiter !== undefined && !limiter.tryTake(end - offset)) await limiter.take(end - offset);
-      if (!this.hasRoom() && !(await this.waitForRoom())) return false;
+      if (!(await this.waitForRoom())) return false;
       if (job.isCancelled) return false;
-      if (!this.trySend(encodeBlockFrame(job.request.requestId, offset, bytes.subarray(offset, end)))) return false;
+      if (!this.trySend(encodeBlockFrame(job.request.requestId, offset, bytes.subarray(offset, end), this.frameBuffer))) return false;
       offset = end;
     } while (offset < bytes.byteLength);
     return true;
@@ -210,15 +218,16 @@ export class ServeQueue {
     return (await this.waitForRoom()) && this.trySend(frame);
   }
 
-  private hasRoom(): boolean {
-    return this.channel.isOpen && !this.isStopped && this.channel.bufferedAmountBytes() <= this.options.highWaterBytes;
-  }
-
   /** Waits while the channel holds more than the high-water mark; false if the channel or queue is gone. */
   private async waitForRoom(): Promise<boolean> {
-    while (this.channel.isOpen && !this.isStopped && this.channel.bufferedAmountBytes() > this.options.highWaterBytes) {
+    if (this.roomBytes > 0) return this.channel.isOpen && !this.isStopped;
+    const { highWaterBytes } = this.options;
+    let queuedBytes = this.channel.bufferedAmountBytes();
+    while (this.channel.isOpen && !this.isStopped && queuedBytes > highWaterBytes) {
       await Promise.race([this.channel.waitForDrain(), this.options.whenClosed]);
+      queuedBytes = this.channel.bufferedAmountBytes();
     }
+    this.roomBytes = highWaterBytes - queuedBytes + 1; // at the mark exactly, one more block may go
     return this.channel.isOpen && !this.isStopped;
   }
 
@@ -226,6 +235,7 @@ export class ServeQueue {
     if (!this.channel.isOpen) return false;
     try {
       this.channel.send(frame);
+      this.roomBytes -= typeof frame === 'string' ? frame.length * 3 : frame.byteLength; // UTF-8: at most 3 bytes a char
       return true;
     } catch {
       return false; // closed between the check and the send

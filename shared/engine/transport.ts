@@ -10,7 +10,8 @@ export interface PeerChannel {
   /** The tracker-assigned id of the peer at the other end. */
   readonly peerId: string;
   readonly isOpen: boolean;
-  /** Queues one frame. Callers respect backpressure through `bufferedAmountBytes` and `waitForDrain`. */
+  /** Queues one frame, copying it as RTCDataChannel.send does: the caller may reuse the buffer at
+   * once. Callers respect backpressure through `bufferedAmountBytes` and `waitForDrain`. */
   send(frame: Frame): void;
   /** Bytes queued but not yet handed to the network. */
   bufferedAmountBytes(): number;

@@ -74,9 +74,11 @@ export interface BlockFrame {
   payload: Uint8Array;
 }
 
-export function encodeBlockFrame(requestId: number, offset: number, payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(BLOCK_HEADER_BYTES + payload.byteLength);
-  const view = new DataView(frame.buffer);
+export function encodeBlockFrame(requestId: number, offset: number, payload: Uint8Array, into?: Uint8Array): Uint8Array {
+  const frameBytes = BLOCK_HEADER_BYTES + payload.byteLength;
+  // A caller that sends many blocks may lend one buffer for all of them (see ServeQueue).
+  const frame = into !== undefined && into.byteLength >= frameBytes ? into.subarray(0, frameBytes) : new Uint8Array(frameBytes);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint8(0, BLOCK_FRAME_KIND);
   view.setUint32(1, requestId);
   view.setUint32(5, offset);

@@ -1,9 +1,18 @@
 /**
  * Adapts one simple-peer connection to the engine's PeerChannel. simple-peer runs with
  * objectMode so text frames stay strings and binary frames arrive as Uint8Array (Buffer).
+ *
+ * Two things here are about cost and bindings, not browsers: whether the channel is open is
+ * tracked from its events rather than read per frame (in @roamhq/wrtc each read of `readyState`
+ * or `bufferedAmount` is a ~26 µs hop to WebRTC's thread), and a wait for drain polls the buffer
+ * as well as listening for `bufferedamountlow`, which wrtc never fires (node-webrtc issue #305).
  */
 import type SimplePeer from 'simple-peer';
 import { SEND_LOW_WATER_BYTES } from '../engine/transfer-policy';
+
+/** While someone waits for drain, the buffer is also polled this often: at 100 MB/s the 1 MiB still
+ * queued at the low-water mark lasts 10 ms, so the pipe stays busy even without the event. */
+const DRAIN_POLL_INTERVAL_MS = 10;
 import type { Frame, PeerChannel } from '../engine/transport';
 
 /** The bit of RTCDataChannel we need that simple-peer keeps private (it exposes only `bufferSize`). */
@@ -18,6 +27,7 @@ export class SimplePeerChannel implements PeerChannel {
   private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly closeListeners = new Set<(reason?: Error) => void>();
   private drainWaiters: Array<() => void> = [];
+  private drainPoll: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(peerId: string, peer: SimplePeer.Instance) {
@@ -36,10 +46,12 @@ export class SimplePeerChannel implements PeerChannel {
     });
     peer.on('close', () => this.markClosed());
     peer.on('error', (error: Error) => this.markClosed(error));
+    // Made once simple-peer reports 'connect'; from then on its 'close' and 'error' tell us the rest.
+    if (!peer.connected) queueMicrotask(() => this.markClosed());
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.peer.connected;
+    return !this.closed;
   }
 
   send(frame: Frame): void {
@@ -53,6 +65,9 @@ export class SimplePeerChannel implements PeerChannel {
 
   waitForDrain(): Promise<void> {
     if (this.closed || this.peer.bufferSize <= SEND_LOW_WATER_BYTES) return Promise.resolve();
+    this.drainPoll ??= setInterval(() => {
+      if (this.closed || this.peer.bufferSize <= SEND_LOW_WATER_BYTES) this.releaseDrainWaiters();
+    }, DRAIN_POLL_INTERVAL_MS);
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
@@ -76,6 +91,8 @@ export class SimplePeerChannel implements PeerChannel {
   }
 
   private releaseDrainWaiters(): void {
+    if (this.drainPoll !== undefined) clearInterval(this.drainPoll);
+    this.drainPoll = undefined;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
