@@ -45,19 +45,21 @@ export async function launchBenchBrowser(url: string): Promise<BenchBrowser> {
   };
 }
 
-/** Resident memory of this browser's renderer processes, largest first (bytes). */
-export async function rendererRssBytes(bench: BenchBrowser): Promise<number[]> {
+/** The process id of this browser's busiest renderer (its one tab's), to sample without asking
+ * DevTools each time: the browser process answers getProcessInfo with work of its own. */
+export async function rendererPid(bench: BenchBrowser): Promise<number> {
   const info = (await bench.cdp.send('SystemInfo.getProcessInfo')) as {
     processInfo: { type: string; id: number }[];
   };
-  const sizes: number[] = [];
+  let busiest = { pid: 0, rss: -1 };
   for (const process of info.processInfo.filter((entry) => entry.type === 'renderer')) {
-    sizes.push(await rssOf(process.id));
+    const rss = await rssOf(process.id);
+    if (rss > busiest.rss) busiest = { pid: process.id, rss };
   }
-  return sizes.sort((a, b) => b - a);
+  return busiest.pid;
 }
 
-async function rssOf(pid: number): Promise<number> {
+export async function rssOf(pid: number): Promise<number> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);

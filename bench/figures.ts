@@ -1,7 +1,7 @@
 /** Each benchmark figure: what Shoal does, and the baseline it is compared with, in one run. */
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { BenchBrowser } from './bench-browsers';
-import { jsHeapUsedBytes, rendererRssBytes, samplePeak } from './bench-browsers';
+import { jsHeapUsedBytes, rendererPid, rssOf, samplePeak } from './bench-browsers';
 import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
@@ -47,7 +47,8 @@ export async function benchSingleSource(options: {
   const chunkBytes = chunkSizeFor(sizeBytes);
   const name = 'bench-single.bin';
   await shareFile(seeder.page, await files.make(name, sizeBytes), name);
-  const idleRss = (await rendererRssBytes(downloader))[0] ?? 0;
+  const downloaderPid = await rendererPid(downloader);
+  const idleRss = await rssOf(downloaderPid);
   let peakRss = 0;
   const raw: RawChannelTiming[] = [];
   const shoal: DownloadTiming[] = [];
@@ -55,7 +56,7 @@ export async function benchSingleSource(options: {
   // run of either can be a fifth off, and taking turns spreads any slow spell over both.
   for (let round = 0; round < BENCH_ROUNDS; round++) {
     raw.push(await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes));
-    const rssPeak = samplePeak(async () => (await rendererRssBytes(downloader))[0] ?? 0);
+    const rssPeak = samplePeak(() => rssOf(downloaderPid));
     shoal.push(await download(downloader.page, name, 1));
     peakRss = Math.max(peakRss, await rssPeak.stop());
     await removeShare(downloader.page, name);

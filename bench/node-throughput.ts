@@ -130,7 +130,7 @@ export async function rawNodeToNode(totalBytes: number, markBytes: number): Prom
 }
 
 /** Raw wrtc (here) -> Chromium data channel, signalled by hand: bytes per second after the first `markBytes`. */
-async function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
+export async function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   const channel = pc.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
   await pc.setLocalDescription(await pc.createOffer());

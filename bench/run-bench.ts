@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     }
     const [seeder, downloader, ...extraSeeders] = browsers as [BenchBrowser, BenchBrowser, ...BenchBrowser[]];
     const figures: Figure[] = [];
-    const step = (label: string): void => console.log(`… ${label}`);
+    const startedMs = performance.now();
+    const step = (label: string): void => console.log(`… ${((performance.now() - startedMs) / 1000).toFixed(0)} s: ${label}`);
 
     step(`single-source transfer of ${SIZES.transferBytes / MiB} MiB vs the raw data channel`);
     figures.push(...(await benchSingleSource({ seeder, downloader, files, sizeBytes: SIZES.transferBytes })));
