@@ -79,11 +79,17 @@ export async function download(page: Page, name: string, expectedHolders: number
   await page.evaluate((fileName) => {
     const watch = { clickedAtMs: performance.now() } as TransferWatch;
     watch.completed = new Promise<void>((resolve) => {
+      // A file downloaded before keeps its row (one per file), still "Completed" until this
+      // download's first update: nothing counts until the row has shown it running.
+      let hasStarted = false;
       const observer = new MutationObserver(() => {
-        const rows = [...document.querySelectorAll('[aria-label="Transfers"] li')].filter((li) => li.textContent?.includes(fileName));
-        const text = rows[0]?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext');
+        const row = [...document.querySelectorAll('[aria-label="Transfers"] li')].find((li) => li.textContent?.includes(fileName));
+        const isCompleted = row?.textContent?.includes('Completed') ?? false;
+        if (!hasStarted) hasStarted = row !== undefined && !isCompleted;
+        if (!hasStarted) return;
+        const text = row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext');
         if (watch.first === undefined && text && !text.includes(' 0 B of')) watch.first = { atMs: performance.now(), text };
-        if (rows[0]?.textContent?.includes('Completed')) {
+        if (isCompleted) {
           watch.completedAtMs = performance.now();
           observer.disconnect();
           resolve();

@@ -45,21 +45,21 @@ export async function launchBenchBrowser(url: string): Promise<BenchBrowser> {
   };
 }
 
-/** The process id of this browser's busiest renderer (its one tab's), to sample without asking
- * DevTools each time: the browser process answers getProcessInfo with work of its own. */
-export async function rendererPid(bench: BenchBrowser): Promise<number> {
+/** The process ids of this browser's renderers (its tab's among them), listed once so that sampling
+ * reads /proc only: the browser process answers DevTools' getProcessInfo with work of its own. */
+export async function rendererPids(bench: BenchBrowser): Promise<number[]> {
   const info = (await bench.cdp.send('SystemInfo.getProcessInfo')) as {
     processInfo: { type: string; id: number }[];
   };
-  let busiest = { pid: 0, rss: -1 };
-  for (const process of info.processInfo.filter((entry) => entry.type === 'renderer')) {
-    const rss = await rssOf(process.id);
-    if (rss > busiest.rss) busiest = { pid: process.id, rss };
-  }
-  return busiest.pid;
+  return info.processInfo.filter((entry) => entry.type === 'renderer').map((entry) => entry.id);
 }
 
-export async function rssOf(pid: number): Promise<number> {
+/** The largest resident memory among the processes (bytes): the tab's renderer, when it is busy. */
+export async function largestRssOf(pids: number[]): Promise<number> {
+  return Math.max(0, ...(await Promise.all(pids.map(rssOf))));
+}
+
+async function rssOf(pid: number): Promise<number> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);

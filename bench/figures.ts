@@ -1,11 +1,11 @@
 /** Each benchmark figure: what Shoal does, and the baseline it is compared with, in one run. */
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { BenchBrowser } from './bench-browsers';
-import { jsHeapUsedBytes, rendererPid, rssOf, samplePeak } from './bench-browsers';
+import { jsHeapUsedBytes, largestRssOf, rendererPids, samplePeak } from './bench-browsers';
 import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
-import { BENCH_ROUNDS, median } from './rounds';
+import { median } from './rounds';
 import type { Figure } from './report';
 import type { BenchFiles } from './test-data';
 
@@ -42,21 +42,22 @@ export async function benchSingleSource(options: {
   downloader: BenchBrowser;
   files: BenchFiles;
   sizeBytes: number;
+  rounds: number;
 }): Promise<Figure[]> {
-  const { seeder, downloader, files, sizeBytes } = options;
+  const { seeder, downloader, files, sizeBytes, rounds } = options;
   const chunkBytes = chunkSizeFor(sizeBytes);
   const name = 'bench-single.bin';
   await shareFile(seeder.page, await files.make(name, sizeBytes), name);
-  const downloaderPid = await rendererPid(downloader);
-  const idleRss = await rssOf(downloaderPid);
+  const renderers = await rendererPids(downloader);
+  const idleRss = await largestRssOf(renderers);
   let peakRss = 0;
   const raw: RawChannelTiming[] = [];
   const shoal: DownloadTiming[] = [];
   // Raw and Shoal runs take turns, and each figure is the median of its runs: on two busy cores one
-  // run of either can be a fifth off, and taking turns spreads any slow spell over both.
-  for (let round = 0; round < BENCH_ROUNDS; round++) {
+  // run of either can be a fifth off, and taking turns spreads a slow spell over both.
+  for (let round = 0; round < rounds; round++) {
     raw.push(await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes));
-    const rssPeak = samplePeak(() => rssOf(downloaderPid));
+    const rssPeak = samplePeak(() => largestRssOf(renderers));
     shoal.push(await download(downloader.page, name, 1));
     peakRss = Math.max(peakRss, await rssPeak.stop());
     await removeShare(downloader.page, name);
@@ -134,22 +135,33 @@ export async function benchMultiSource(options: {
 
 export async function benchShare(options: { seeder: BenchBrowser; files: BenchFiles; sizeBytes: number }): Promise<Figure> {
   const { seeder, files, sizeBytes } = options;
-  const idbBytesPerSec = await measureIdbWrite(seeder.page, sizeBytes, chunkSizeFor(sizeBytes));
   const name = 'bench-share.bin';
   const filePath = await files.make(name, sizeBytes);
+  const shareBytesPerSec = await timedShare(seeder, filePath, name, sizeBytes);
+  await removeShare(seeder.page, name);
+  return shareFigure(seeder, sizeBytes, shareBytesPerSec);
+}
+
+async function timedShare(seeder: BenchBrowser, filePath: string, name: string, sizeBytes: number): Promise<number> {
   const startedMs = performance.now();
   await shareFile(seeder.page, filePath, name);
-  const shareBytesPerSec = sizeBytes / ((performance.now() - startedMs) / 1000);
-  await removeShare(seeder.page, name);
+  return sizeBytes / ((performance.now() - startedMs) / 1000);
+}
+
+async function shareFigure(seeder: BenchBrowser, sizeBytes: number, shareBytesPerSec: number): Promise<Figure> {
+  const idbBytesPerSec = await measureIdbWrite(seeder.page, sizeBytes, chunkSizeFor(sizeBytes));
   return ratioFigure(`share: hash + store (${sizeBytes / MiB} MiB)`, shareBytesPerSec / MiB, 'raw IndexedDB writes', idbBytesPerSec / MiB, 'MiB/s');
 }
 
+/** Peak JS heap of both tabs while one shares a file and the other downloads it; with
+ * `alsoTimesShare` (the quick run, where both figures use the same size) that share is timed too. */
 export async function benchLargeFileMemory(options: {
   seeder: BenchBrowser;
   downloader: BenchBrowser;
   files: BenchFiles;
   sizeBytes: number;
-}): Promise<Figure> {
+  alsoTimesShare: boolean;
+}): Promise<Figure[]> {
   const { seeder, downloader, files, sizeBytes } = options;
   const seederSession = await seeder.page.context().newCDPSession(seeder.page);
   const downloaderSession = await downloader.page.context().newCDPSession(downloader.page);
@@ -161,10 +173,11 @@ export async function benchLargeFileMemory(options: {
     Math.max(await jsHeapUsedBytes(seeder.page, seederSession), await jsHeapUsedBytes(downloader.page, downloaderSession)),
   );
   const name = 'bench-large.bin';
-  await shareFile(seeder.page, await files.make(name, sizeBytes), name);
+  const shareBytesPerSec = await timedShare(seeder, await files.make(name, sizeBytes), name, sizeBytes);
   await download(downloader.page, name, 1);
   const peak = await heapPeak.stop();
   await removeShare(downloader.page, name);
   await removeShare(seeder.page, name);
-  return ceilingFigure(`peak JS heap, share + download (${sizeBytes / MiB} MiB)`, peak / MiB, 'idle app heap', idleHeap / MiB, 'MiB', 256);
+  const heap = ceilingFigure(`peak JS heap, share + download (${sizeBytes / MiB} MiB)`, peak / MiB, 'idle app heap', idleHeap / MiB, 'MiB', 256);
+  return options.alsoTimesShare ? [await shareFigure(seeder, sizeBytes, shareBytesPerSec), heap] : [heap];
 }

@@ -18,7 +18,7 @@ import { buildClientIfStale } from '../signaling-server/client-build';
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
 import { download, join, removeShare, steadyBytesPerSecond } from './bench-actions';
-import { BENCH_ROUNDS, median } from './rounds';
+import { median } from './rounds';
 import { machineDescription, printTable, type Figure } from './report';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
@@ -190,9 +190,30 @@ async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Prom
   return steadyRate({ markAtMs: first.atMs, bytesAtMark: first.bytes, doneAtMs }, file.size);
 }
 
-/** The Node peer's figures, against a running tracker that serves the web app. Used by `npm run bench` too. */
-export async function benchNodePeers(trackerUrl: string, files: BenchFiles, sizeBytes: number): Promise<Figure[]> {
+/** A page of the web app, joined to the tracker, for the Node -> browser figure. */
+async function joinedAppPage(trackerUrl: string): Promise<{ page: Page; close(): Promise<void> }> {
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await page.goto(trackerUrl);
+  await join(page, 'bench-browser');
+  return { page, close: () => browser.close() };
+}
+
+/**
+ * The Node peer's figures, against a running tracker that serves the web app. `npm run bench`
+ * passes its downloading tab as `appPage` (a page joined to the tracker); alone it opens its own.
+ */
+export async function benchNodePeers(options: {
+  trackerUrl: string;
+  files: BenchFiles;
+  sizeBytes: number;
+  rounds: number;
+  appPage?: Page;
+}): Promise<Figure[]> {
+  const { trackerUrl, files, sizeBytes, rounds } = options;
+  const ownApp = options.appPage === undefined ? await joinedAppPage(trackerUrl) : undefined;
+  const page = options.appPage ?? ownApp?.page;
+  if (page === undefined) throw new Error('No app page for the Node -> browser figure');
   const peers: NodePeer[] = [];
   const startPeer = async (name: string): Promise<NodePeer> => {
     const peer = await NodePeer.start({
@@ -215,8 +236,8 @@ export async function benchNodePeers(trackerUrl: string, files: BenchFiles, size
     await seeder.sharePaths([await files.make('node-to-node.bin', sizeBytes)]);
     const rawNode: number[] = [];
     const shoalNode: number[] = [];
-    // Taking turns, medians of BENCH_ROUNDS runs each (see benchSingleSource).
-    for (let round = 0; round < BENCH_ROUNDS; round++) {
+    // Taking turns, medians of `rounds` runs each (see benchSingleSource).
+    for (let round = 0; round < rounds; round++) {
       rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes));
       const downloader = await startPeer(`node-downloader-${round}`);
       const [found] = await downloader.search('node-to-node');
@@ -227,16 +248,12 @@ export async function benchNodePeers(trackerUrl: string, files: BenchFiles, size
     figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, median(shoalNode), 'raw wrtc channel', median(rawNode)));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
-    const context = await browser.newContext({ acceptDownloads: true });
-    const rawPage = await context.newPage();
+    const rawPage = await page.context().newPage();
     await rawPage.goto('about:blank');
     await seeder.sharePaths([await files.make('node-to-browser.bin', sizeBytes)]);
-    const page = await context.newPage();
-    await page.goto(trackerUrl);
-    await join(page, 'bench-browser');
     const rawBrowser: number[] = [];
     const shoalBrowser: number[] = [];
-    for (let round = 0; round < BENCH_ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       rawBrowser.push(await rawNodeToBrowser(rawPage, sizeBytes, chunkBytes));
       shoalBrowser.push(steadyBytesPerSecond(await download(page, 'node-to-browser.bin', 1), sizeBytes));
       await removeShare(page, 'node-to-browser.bin');
@@ -245,10 +262,11 @@ export async function benchNodePeers(trackerUrl: string, files: BenchFiles, size
       ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, median(shoalBrowser), 'raw wrtc -> Chromium channel', median(rawBrowser)),
     );
 
+    await rawPage.close();
     return figures;
   } finally {
     await Promise.all(peers.map((peer) => peer.stop().catch(() => undefined)));
-    await browser.close();
+    await ownApp?.close();
   }
 }
 
@@ -257,7 +275,7 @@ async function main(): Promise<void> {
   const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
   const files = await BenchFiles.create();
   try {
-    printTable(await benchNodePeers(tracker.url, files, (quick ? 64 : 256) * MiB));
+    printTable(await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: (quick ? 64 : 256) * MiB, rounds: quick ? 2 : 3 }));
     console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · ${quick ? 'quick' : 'full'} run`);
   } finally {
     await tracker.close();

@@ -1,7 +1,4 @@
-/** Repeated measurements: how many, and how they are summed up. */
-
-/** Runs per throughput figure. Three lets the median drop one run that a busy spell slowed down. */
-export const BENCH_ROUNDS = 3;
+/** Repeated measurements are summed up by their median. */
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');

@@ -7,8 +7,8 @@
  *
  * A chunk moves: pending -> in flight -> settling (received, being verified and stored) -> done.
  * A failed request or a bad chunk sends it back to pending. End game: once a peer has nothing
- * pending to fetch, while idle it races the peer fetching the oldest chunk it also has, so a slow
- * peer holding the last chunks does not hold up the whole file.
+ * pending to fetch, while idle it races another peer for a chunk it also has (see endGameChunkFor),
+ * so a slow peer holding the last chunks does not hold up the whole file.
  */
 export class ChunkScheduler {
   /** Chunks missing and waiting for a peer. */
@@ -179,13 +179,19 @@ export class ChunkScheduler {
     return best;
   }
 
-  /** Only an idle peer joins the end game, one chunk at a time, so duplicate transfers stay few. */
+  /**
+   * Only an idle peer joins the end game, one chunk at a time, so duplicate transfers stay few. It
+   * takes the chunk asked for last: that one most likely still waits in its peer's queue behind
+   * another, so fetching it here saves a whole chunk's time, where racing a chunk half sent saves
+   * little. A stalled peer's chunks are all taken over this way, one idle moment at a time.
+   */
   private endGameChunkFor(peerId: string, held: Set<number>): number | undefined {
     if (this.inFlightCount(peerId) > 0) return undefined;
+    let newest: number | undefined;
     for (const [index, fetching] of this.fetchers) {
-      if (fetching.size === 1 && !fetching.has(peerId) && held.has(index)) return index;
+      if (fetching.size === 1 && !fetching.has(peerId) && held.has(index)) newest = index;
     }
-    return undefined;
+    return newest;
   }
 
   private takeFrom(peerId: string, index: number): boolean {
