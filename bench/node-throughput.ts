@@ -1,43 +1,40 @@
 /**
  * `npm run bench:node [-- --quick]`: throughput of the Node peer (wrtc), each figure next to the
  * raw data-channel throughput of the same binding measured in the same run:
- *   Node -> Node: a NodePeer download from a NodePeer vs a raw wrtc data channel (both in this process);
- *   Node -> browser: Chromium downloading from a NodePeer vs a raw wrtc -> Chromium data channel.
- * Prints a table (bench/RESULTS.md is written by `npm run bench`, not here).
+ *   Node -> Node: a NodePeer here downloading from a `shoal share` process vs a raw wrtc channel
+ *     from a sender process (bench/raw-wrtc-sender.ts) to a receiver here;
+ *   Node -> browser: Chromium downloading from that `shoal share` process vs a raw channel from
+ *     the sender process to Chromium.
+ * The sending ends run in processes of their own, as peers on a server do, rather than on this
+ * process's event loop beside the tracker and Playwright. Prints a table (bench/RESULTS.md is
+ * written by `npm run bench`, not here).
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import wrtc from '@roamhq/wrtc';
 import { chromium, type Page } from 'playwright-core';
 import { NodePeer } from '../cli/node/node-peer';
-import type { SearchResult } from '../shared/protocol/tracker-messages';
-import { chunkSizeFor } from '../shared/content/chunking';
+import { runCli, type CliProcess } from '../cli/test-support/cli-process';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
 import { createTracker } from '../signaling-server/app';
 import { buildClientIfStale } from '../signaling-server/client-build';
-import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
-import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
+import { chunkSizeFor } from '../shared/content/chunking';
+import type { SearchResult } from '../shared/protocol/tracker-messages';
 import { download, join, removeShare, steadyBytesPerSecond } from './bench-actions';
-import { median } from './rounds';
+import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
 import { machineDescription, printTable, type Figure } from './report';
+import { median } from './rounds';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
 
 const MiB = 1024 * 1024;
 const quick = process.argv.includes('--quick');
-const MESSAGE_BYTES = BLOCK_BYTES + BLOCK_HEADER_BYTES;
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
 
-/** The subset of wrtc's RTCDataChannel the raw baselines use. */
-interface RawChannel {
-  readyState: string;
-  bufferedAmount: number;
-  bufferedAmountLowThreshold: number;
-  binaryType: string;
-  send(data: Uint8Array): void;
-  addEventListener(type: string, listener: (event: { data?: ArrayBuffer; channel?: RawChannel }) => void): void;
-  close(): void;
-}
+type Description = { type: 'offer' | 'answer'; sdp: string };
 
 function ratioFigure(name: string, value: number, baselineName: string, baseline: number): Figure {
   const ratio = value / baseline;
@@ -52,128 +49,108 @@ function ratioFigure(name: string, value: number, baselineName: string, baseline
   };
 }
 
-/**
- * Sends `totalBytes` in Shoal-sized messages with Shoal's send-buffer marks. wrtc never fires
- * `bufferedamountlow`, so it waits for drain as Shoal's channel does there: polling every 10 ms.
- */
-async function sendPaced(channel: RawChannel, totalBytes: number): Promise<void> {
-  const message = new Uint8Array(MESSAGE_BYTES);
-  let roomBytes = 0;
-  for (let sent = 0; sent < totalBytes; sent += MESSAGE_BYTES) {
-    if (roomBytes <= 0) {
-      if (channel.bufferedAmount > SEND_HIGH_WATER_BYTES) {
-        while (channel.bufferedAmount > SEND_LOW_WATER_BYTES) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      roomBytes = SEND_HIGH_WATER_BYTES - channel.bufferedAmount;
-    }
-    channel.send(message);
-    roomBytes -= MESSAGE_BYTES;
+/** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up. */
+async function rawFromSenderProcess(
+  totalBytes: number,
+  receive: (offer: Description) => Promise<{ answer: Description; received: Promise<ReceiveTimes> }>,
+): Promise<number> {
+  const sender = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'raw-wrtc-sender.ts'), String(totalBytes)], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => sender.once('exit', resolve));
+  try {
+    const lines = createInterface({ input: sender.stdout })[Symbol.asyncIterator]();
+    const offerLine = (await lines.next()).value as string | undefined;
+    if (offerLine === undefined) throw new Error('The raw sender printed no offer');
+    const { answer, received } = await receive(JSON.parse(offerLine) as Description);
+    sender.stdin.write(`${JSON.stringify(answer)}\n`);
+    const times = await received;
+    sender.stdin.end('done\n');
+    await exited;
+    return steadyRate(times, totalBytes);
+  } finally {
+    sender.kill();
   }
 }
 
-function iceGathered(pc: wrtc.RTCPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') resolve();
-    });
-  });
-}
-
-async function openedChannel(channel: RawChannel): Promise<void> {
-  if (channel.readyState !== 'open') await new Promise<void>((resolve) => channel.addEventListener('open', () => resolve()));
-}
-
-/** Throughput after the first `markBytes` arrived, as Shoal downloads are timed (see steadyBytesPerSecond). */
-interface ReceiveTimes {
-  markAtMs: number;
-  bytesAtMark: number;
-  doneAtMs: number;
-}
-
-function steadyRate(times: ReceiveTimes, totalBytes: number): number {
-  return (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000);
-}
-
-/** Raw wrtc -> wrtc data channel in this process: bytes per second after the first `markBytes`. */
-export async function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
-  const sender = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const receiver = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const channel = sender.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
-  const received = new Promise<ReceiveTimes>((resolve) => {
-    receiver.addEventListener('datachannel', (event) => {
-      const incoming = event.channel as unknown as RawChannel;
-      let bytes = 0;
-      let markAtMs = 0;
-      let bytesAtMark = 0;
-      incoming.addEventListener('message', ({ data }) => {
-        bytes += (data as ArrayBuffer).byteLength;
-        if (markAtMs === 0 && bytes >= markBytes) {
-          markAtMs = performance.now();
-          bytesAtMark = bytes;
-        }
-        if (bytes >= totalBytes) resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
-      });
-    });
-  });
-  await sender.setLocalDescription(await sender.createOffer());
-  await iceGathered(sender);
-  await receiver.setRemoteDescription(sender.localDescription!);
-  await receiver.setLocalDescription(await receiver.createAnswer());
-  await iceGathered(receiver);
-  await sender.setRemoteDescription(receiver.localDescription!);
-  await openedChannel(channel);
-  const [, times] = await Promise.all([sendPaced(channel, totalBytes), received]);
-  sender.close();
-  receiver.close();
-  return steadyRate(times, totalBytes);
-}
-
-/** Raw wrtc (here) -> Chromium data channel, signalled by hand: bytes per second after the first `markBytes`. */
-export async function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
-  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const channel = pc.createDataChannel('raw', { ordered: true }) as unknown as RawChannel;
-  await pc.setLocalDescription(await pc.createOffer());
-  await iceGathered(pc);
-  const offer = { type: pc.localDescription!.type, sdp: pc.localDescription!.sdp };
-  const answer = await page.evaluate(
-    async ({ offer, totalBytes, markBytes }) => {
-      const browserPc = new RTCPeerConnection({ iceServers: [] });
-      (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived = new Promise<ReceiveTimes>((resolve) => {
-        browserPc.addEventListener('datachannel', ({ channel: incoming }) => {
-          incoming.binaryType = 'arraybuffer';
-          let bytes = 0;
-          let markAtMs = 0;
-          let bytesAtMark = 0;
-          incoming.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-            bytes += event.data.byteLength;
-            if (markAtMs === 0 && bytes >= markBytes) {
-              markAtMs = performance.now();
-              bytesAtMark = bytes;
-            }
-            if (bytes >= totalBytes) resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
-          };
+/** Raw wrtc channel from the sender process to a receiver here: bytes per second after the first `markBytes`. */
+function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
+  return rawFromSenderProcess(totalBytes, async (offer) => {
+    const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+    const received = new Promise<ReceiveTimes>((resolve) => {
+      pc.addEventListener('datachannel', (event) => {
+        const incoming = event.channel as unknown as RawChannel;
+        let bytes = 0;
+        let markAtMs = 0;
+        let bytesAtMark = 0;
+        incoming.addEventListener('message', ({ data }) => {
+          bytes += (data as ArrayBuffer).byteLength;
+          if (markAtMs === 0 && bytes >= markBytes) {
+            markAtMs = performance.now();
+            bytesAtMark = bytes;
+          }
+          if (bytes >= totalBytes) {
+            resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
+            setTimeout(() => pc.close(), 100);
+          }
         });
       });
-      await browserPc.setRemoteDescription(offer as RTCSessionDescriptionInit);
-      await browserPc.setLocalDescription(await browserPc.createAnswer());
-      await new Promise<void>((resolve) => {
-        if (browserPc.iceGatheringState === 'complete') resolve();
-        browserPc.addEventListener('icegatheringstatechange', () => {
+    });
+    await pc.setRemoteDescription(new wrtc.RTCSessionDescription(offer as { type: 'offer'; sdp: string }));
+    await pc.setLocalDescription(await pc.createAnswer());
+    await iceGathered(pc);
+    const local = pc.localDescription;
+    if (local === null) throw new Error('No local answer');
+    return { answer: { type: 'answer', sdp: local.sdp }, received };
+  });
+}
+
+/** Raw wrtc channel from the sender process to Chromium, signalled by hand: bytes per second after the first `markBytes`. */
+function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
+  return rawFromSenderProcess(totalBytes, async (offer) => {
+    const answer = await page.evaluate(
+      async ({ offer, totalBytes, markBytes }) => {
+        const browserPc = new RTCPeerConnection({ iceServers: [] });
+        (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived = new Promise<ReceiveTimes>((resolve) => {
+          browserPc.addEventListener('datachannel', ({ channel: incoming }) => {
+            incoming.binaryType = 'arraybuffer';
+            let bytes = 0;
+            let markAtMs = 0;
+            let bytesAtMark = 0;
+            incoming.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+              bytes += event.data.byteLength;
+              if (markAtMs === 0 && bytes >= markBytes) {
+                markAtMs = performance.now();
+                bytesAtMark = bytes;
+              }
+              if (bytes >= totalBytes) {
+                resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
+                setTimeout(() => browserPc.close(), 100);
+              }
+            };
+          });
+        });
+        await browserPc.setRemoteDescription(offer);
+        await browserPc.setLocalDescription(await browserPc.createAnswer());
+        await new Promise<void>((resolve) => {
           if (browserPc.iceGatheringState === 'complete') resolve();
+          browserPc.addEventListener('icegatheringstatechange', () => {
+            if (browserPc.iceGatheringState === 'complete') resolve();
+          });
         });
+        return browserPc.localDescription!.toJSON() as { type: 'answer'; sdp: string };
+      },
+      { offer, totalBytes, markBytes },
+    );
+    const received = page
+      .evaluate(() => (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived)
+      .then((times) => {
+        if (times === undefined) throw new Error('The raw channel receiver was not set up');
+        return times;
       });
-      return browserPc.localDescription!.toJSON();
-    },
-    { offer, totalBytes, markBytes },
-  );
-  await pc.setRemoteDescription(new wrtc.RTCSessionDescription(answer as { type: 'answer'; sdp: string }));
-  await openedChannel(channel);
-  const received = page.evaluate(() => (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived);
-  const [, times] = await Promise.all([sendPaced(channel, totalBytes), received]);
-  pc.close();
-  if (times === undefined) throw new Error('The raw channel receiver was not set up');
-  return steadyRate(times, totalBytes);
+    return { answer, received };
+  });
 }
 
 /** A NodePeer download timed like the browser's: throughput after the first verified chunk. */
@@ -199,6 +176,16 @@ async function joinedAppPage(trackerUrl: string): Promise<{ page: Page; close():
   return { page, close: () => browser.close() };
 }
 
+/** `shoal share` in a process of its own, seeding `filePaths` until stopped. */
+async function startSeederProcess(trackerUrl: string, filePaths: string[]): Promise<CliProcess> {
+  const dataDir = await tempDataDirFor('bench-node-seeder');
+  const seeder = runCli(['--tracker', trackerUrl, '--name', 'node-seeder', '--data-dir', dataDir, 'share', ...filePaths]);
+  for (const filePath of filePaths) {
+    await seeder.waitForOutput(new RegExp(`Shared ${path.basename(filePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), { timeoutMs: 120_000 });
+  }
+  return seeder;
+}
+
 /**
  * The Node peer's figures, against a running tracker that serves the web app. `npm run bench`
  * passes its downloading tab as `appPage` (a page joined to the tracker); alone it opens its own.
@@ -214,43 +201,40 @@ export async function benchNodePeers(options: {
   const ownApp = options.appPage === undefined ? await joinedAppPage(trackerUrl) : undefined;
   const page = options.appPage ?? ownApp?.page;
   if (page === undefined) throw new Error('No app page for the Node -> browser figure');
-  const peers: NodePeer[] = [];
-  const startPeer = async (name: string): Promise<NodePeer> => {
-    const peer = await NodePeer.start({
-      trackerUrl,
-      name,
-      dataDir: await tempDataDirFor(`bench-${name}`),
-      downloadDir: await tempDataDirFor(`bench-${name}-downloads`),
-      seedsLibrary: false,
-    });
-    peers.push(peer);
-    return peer;
-  };
+  const sizeMiB = sizeBytes / MiB;
+  const chunkBytes = chunkSizeFor(sizeBytes);
+  const seeder = await startSeederProcess(trackerUrl, [
+    await files.make('node-to-node.bin', sizeBytes),
+    await files.make('node-to-browser.bin', sizeBytes),
+  ]);
   try {
     const figures: Figure[] = [];
-    const sizeMiB = sizeBytes / MiB;
-    const seeder = await startPeer('node-seeder');
-
     console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel and Shoal downloads, taking turns`);
-    const chunkBytes = chunkSizeFor(sizeBytes);
-    await seeder.sharePaths([await files.make('node-to-node.bin', sizeBytes)]);
     const rawNode: number[] = [];
     const shoalNode: number[] = [];
     // Taking turns, medians of `rounds` runs each (see benchSingleSource).
     for (let round = 0; round < rounds; round++) {
       rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes));
-      const downloader = await startPeer(`node-downloader-${round}`);
-      const [found] = await downloader.search('node-to-node');
-      if (found === undefined) throw new Error('The shared file was not found');
-      shoalNode.push(await timedNodeDownload(downloader, found));
-      await downloader.stop();
+      const downloader = await NodePeer.start({
+        trackerUrl,
+        name: `node-downloader-${round}`,
+        dataDir: await tempDataDirFor('bench-node-downloader'),
+        downloadDir: await tempDataDirFor('bench-node-downloads'),
+        seedsLibrary: false,
+      });
+      try {
+        const [found] = await downloader.search('node-to-node');
+        if (found === undefined) throw new Error('The shared file was not found');
+        shoalNode.push(await timedNodeDownload(downloader, found));
+      } finally {
+        await downloader.stop();
+      }
     }
     figures.push(ratioFigure(`Node -> Node download (${sizeMiB} MiB)`, median(shoalNode), 'raw wrtc channel', median(rawNode)));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
     const rawPage = await page.context().newPage();
     await rawPage.goto('about:blank');
-    await seeder.sharePaths([await files.make('node-to-browser.bin', sizeBytes)]);
     const rawBrowser: number[] = [];
     const shoalBrowser: number[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -258,14 +242,14 @@ export async function benchNodePeers(options: {
       shoalBrowser.push(steadyBytesPerSecond(await download(page, 'node-to-browser.bin', 1), sizeBytes));
       await removeShare(page, 'node-to-browser.bin');
     }
+    await rawPage.close();
     figures.push(
       ratioFigure(`Node -> browser download (${sizeMiB} MiB)`, median(shoalBrowser), 'raw wrtc -> Chromium channel', median(rawBrowser)),
     );
-
-    await rawPage.close();
     return figures;
   } finally {
-    await Promise.all(peers.map((peer) => peer.stop().catch(() => undefined)));
+    seeder.kill('SIGINT');
+    await seeder.waitForExit(30_000).catch(() => seeder.kill('SIGKILL'));
     await ownApp?.close();
   }
 }
@@ -275,7 +259,8 @@ async function main(): Promise<void> {
   const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
   const files = await BenchFiles.create();
   try {
-    printTable(await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: (quick ? 64 : 256) * MiB, rounds: quick ? 2 : 3 }));
+    const figures = await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: (quick ? 64 : 256) * MiB, rounds: quick ? 2 : 3 });
+    printTable(figures);
     console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · ${quick ? 'quick' : 'full'} run`);
   } finally {
     await tracker.close();
