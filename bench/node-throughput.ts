@@ -23,6 +23,7 @@ import { buildClientIfStale } from '../signaling-server/client-build';
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { SearchResult } from '../shared/protocol/tracker-messages';
 import { download, join, removeShare, steadyBytesPerSecond } from './bench-actions';
+import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
 import { machineDescription, printTable, type Figure } from './report';
 import { median } from './rounds';
@@ -109,47 +110,8 @@ function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
 /** Raw wrtc channel from the sender process to Chromium, signalled by hand: bytes per second after the first `markBytes`. */
 function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
   return rawFromSenderProcess(totalBytes, async (offer) => {
-    const answer = await page.evaluate(
-      async ({ offer, totalBytes, markBytes }) => {
-        const browserPc = new RTCPeerConnection({ iceServers: [] });
-        (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived = new Promise<ReceiveTimes>((resolve) => {
-          browserPc.addEventListener('datachannel', ({ channel: incoming }) => {
-            incoming.binaryType = 'arraybuffer';
-            let bytes = 0;
-            let markAtMs = 0;
-            let bytesAtMark = 0;
-            incoming.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-              bytes += event.data.byteLength;
-              if (markAtMs === 0 && bytes >= markBytes) {
-                markAtMs = performance.now();
-                bytesAtMark = bytes;
-              }
-              if (bytes >= totalBytes) {
-                resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
-                setTimeout(() => browserPc.close(), 100);
-              }
-            };
-          });
-        });
-        await browserPc.setRemoteDescription(offer);
-        await browserPc.setLocalDescription(await browserPc.createAnswer());
-        await new Promise<void>((resolve) => {
-          if (browserPc.iceGatheringState === 'complete') resolve();
-          browserPc.addEventListener('icegatheringstatechange', () => {
-            if (browserPc.iceGatheringState === 'complete') resolve();
-          });
-        });
-        return browserPc.localDescription!.toJSON() as { type: 'answer'; sdp: string };
-      },
-      { offer, totalBytes, markBytes },
-    );
-    const received = page
-      .evaluate(() => (window as { benchReceived?: Promise<ReceiveTimes> }).benchReceived)
-      .then((times) => {
-        if (times === undefined) throw new Error('The raw channel receiver was not set up');
-        return times;
-      });
-    return { answer, received };
+    const answer = (await answerInPage(page, offer, totalBytes, markBytes)) as Description;
+    return { answer, received: receivedIn(page) };
   });
 }
 

@@ -7,13 +7,7 @@
 import type { Page } from 'playwright-core';
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
-
-interface ReceiveTimes {
-  /** Epoch ms (both pages run on this machine's clock) when `markBytes` had arrived, and the bytes by then. */
-  markAtMs: number;
-  bytesAtMark: number;
-  doneAtMs: number;
-}
+import type { ReceiveTimes } from './raw-wrtc';
 
 interface RawWindow {
   rawPc?: RTCPeerConnection;
@@ -49,7 +43,52 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
       });
     }
   });
-  const answer = await receiver.evaluate(
+  const answer = await answerInPage(receiver, offer, totalBytes, markBytes);
+  await sender.evaluate(async (answer) => {
+    const raw = window as RawWindow;
+    await raw.rawPc!.setRemoteDescription(answer);
+    const channel = raw.rawChannel!;
+    if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve));
+  }, answer);
+
+  const received = receivedIn(receiver);
+  await sender.evaluate(
+    async ({ totalBytes, messageBytes, highWater, lowWater }) => {
+      const channel = (window as RawWindow).rawChannel!;
+      channel.bufferedAmountLowThreshold = lowWater;
+      const message = new Uint8Array(messageBytes);
+      crypto.getRandomValues(message.subarray(0, 65_536));
+      for (let sent = 0; sent < totalBytes; sent += messageBytes) {
+        if (channel.bufferedAmount > highWater) {
+          await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
+        }
+        channel.send(sent + messageBytes <= totalBytes ? message : message.subarray(0, totalBytes - sent));
+      }
+    },
+    // Same frames as Shoal's block frames: header plus one block.
+    { totalBytes, messageBytes: BLOCK_BYTES + BLOCK_HEADER_BYTES, highWater: SEND_HIGH_WATER_BYTES, lowWater: SEND_LOW_WATER_BYTES },
+  );
+  const times = await received;
+  await Promise.all(
+    [sender, receiver].map((page) =>
+      page.evaluate(() => {
+        (window as RawWindow).rawPc?.close();
+      }),
+    ),
+  );
+  return {
+    bytesPerSecond: (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000),
+    firstChunkMs: times.markAtMs - connectStartedAtMs,
+  };
+}
+
+/**
+ * The receiving end of a raw channel, in `page`: answers `offer` (candidates gathered, so the answer
+ * carries them) and counts what arrives, noting when `markBytes` and when `totalBytes` had come
+ * (epoch ms, so times from two pages on this machine compare). See `receivedIn`.
+ */
+export function answerInPage(page: Page, offer: RTCSessionDescriptionInit, totalBytes: number, markBytes: number): Promise<RTCSessionDescriptionInit> {
+  return page.evaluate(
     async ({ offer, totalBytes, markBytes }) => {
       const pc = new RTCPeerConnection({ iceServers: [] });
       const raw = window as RawWindow;
@@ -82,41 +121,16 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
     },
     { offer, totalBytes, markBytes },
   );
-  await sender.evaluate(async (answer) => {
-    const raw = window as RawWindow;
-    await raw.rawPc!.setRemoteDescription(answer);
-    const channel = raw.rawChannel!;
-    if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve));
-  }, answer);
+}
 
-  const received = receiver.evaluate(() => (window as RawWindow).rawReceived);
-  await sender.evaluate(
-    async ({ totalBytes, messageBytes, highWater, lowWater }) => {
-      const channel = (window as RawWindow).rawChannel!;
-      channel.bufferedAmountLowThreshold = lowWater;
-      const message = new Uint8Array(messageBytes);
-      crypto.getRandomValues(message.subarray(0, 65_536));
-      for (let sent = 0; sent < totalBytes; sent += messageBytes) {
-        if (channel.bufferedAmount > highWater) {
-          await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
-        }
-        channel.send(sent + messageBytes <= totalBytes ? message : message.subarray(0, totalBytes - sent));
-      }
-    },
-    // Same frames as Shoal's block frames: header plus one block.
-    { totalBytes, messageBytes: BLOCK_BYTES + BLOCK_HEADER_BYTES, highWater: SEND_HIGH_WATER_BYTES, lowWater: SEND_LOW_WATER_BYTES },
-  );
-  const times = await received;
+/** Waits until the receiver `answerInPage` set up has every byte, closes it, and returns its times. */
+export async function receivedIn(page: Page): Promise<ReceiveTimes> {
+  const times = await page.evaluate(async () => {
+    const raw = window as RawWindow;
+    const received = await raw.rawReceived;
+    raw.rawPc?.close();
+    return received;
+  });
   if (times === undefined) throw new Error('The raw channel receiver was not set up');
-  await Promise.all(
-    [sender, receiver].map((page) =>
-      page.evaluate(() => {
-        (window as RawWindow).rawPc?.close();
-      }),
-    ),
-  );
-  return {
-    bytesPerSecond: (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000),
-    firstChunkMs: times.markAtMs - connectStartedAtMs,
-  };
+  return times;
 }
