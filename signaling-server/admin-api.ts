@@ -5,7 +5,17 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NAME_MAX_CHARS, ShoalError, publicKeySchema } from '../shared/protocol';
+import {
+  NAME_MAX_CHARS,
+  ShoalError,
+  adminBanSchema,
+  bansResponseSchema,
+  banResponseSchema,
+  publicKeySchema,
+  registrationsResponseSchema,
+  revokeResponseSchema,
+  unbanResponseSchema,
+} from '../shared/protocol';
 import { isValidPublicKey, keyFingerprint } from '../shared/identity/peer-keys';
 import type { PeerEviction } from './peer-eviction';
 import { restErrorSchema, sendError } from './rest-errors';
@@ -29,42 +39,13 @@ export const fingerprintSchema = z
   .pipe(z.string().regex(/^[0-9a-f]{16}$/, 'A fingerprint is 16 hex digits, e.g. "1a2b 3c4d 5e6f 7a8b"'))
   .transform((hex) => (hex.match(/.{4}/g) ?? []).join(' '));
 
-export const adminRegistrationSchema = z.object({
-  name: z.string(),
-  fingerprint: z.string(),
-  publicKey: z.string(),
-  /** ISO 8601 time of the first join under this name. */
-  registeredAt: z.string(),
-  online: z.boolean(),
-  banned: z.boolean(),
-});
-
-export const adminBanSchema = z.object({
-  fingerprint: z.string(),
-  publicKey: z.string().nullable(),
-  bannedAt: z.string(),
-});
-
-export const registrationsResponseSchema = z.object({ registrations: z.array(adminRegistrationSchema) });
 export const registrationNameParamsSchema = z.object({ name: z.string().trim().min(1).max(NAME_MAX_CHARS) });
-export const revokeResponseSchema = z.object({
-  revoked: adminRegistrationSchema.omit({ online: true, banned: true }),
-  /** Online peers that were using the name and have been disconnected (0 or 1). */
-  disconnected: z.number().int().min(0),
-});
 
 export const banRequestSchema = z.union(
   [z.strictObject({ publicKey: publicKeySchema }), z.strictObject({ fingerprint: fingerprintSchema })],
   { error: 'Send {"publicKey": "<base64 key>"} or {"fingerprint": "1a2b 3c4d 5e6f 7a8b"}' },
 );
-export const banResponseSchema = z.object({
-  ban: adminBanSchema,
-  /** Online peers with the key that have been disconnected. */
-  disconnected: z.number().int().min(0),
-});
-export const bansResponseSchema = z.object({ bans: z.array(adminBanSchema) });
 export const fingerprintParamsSchema = z.object({ fingerprint: fingerprintSchema });
-export const unbanResponseSchema = z.object({ unbanned: adminBanSchema });
 
 export interface AdminApiOptions {
   /** SHOAL_ADMIN_TOKEN; undefined turns the admin API off. */

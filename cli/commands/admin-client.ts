@@ -3,28 +3,27 @@
  * against a schema (the tracker is across a trust boundary too), its errors turned into ShoalErrors.
  */
 import { z } from 'zod';
+import {
+  banResponseSchema,
+  bansResponseSchema,
+  registrationsResponseSchema,
+  revokeResponseSchema,
+  unbanResponseSchema,
+  type AdminBan,
+  type AdminRegistration,
+} from '../../shared/protocol/admin-messages';
 import { ERROR_CODES, ShoalError } from '../../shared/protocol/errors';
 import { TrackerUnreachableError } from '../node/tracker-unreachable-error';
 
-const registrationSchema = z.object({
-  name: z.string(),
-  fingerprint: z.string(),
-  publicKey: z.string(),
-  registeredAt: z.string(),
-  online: z.boolean(),
-  banned: z.boolean(),
-});
-export type Registration = z.infer<typeof registrationSchema>;
-
-const banSchema = z.object({ fingerprint: z.string(), publicKey: z.string().nullable(), bannedAt: z.string() });
-export type Ban = z.infer<typeof banSchema>;
+export type Registration = AdminRegistration;
+export type Ban = AdminBan;
 
 export const adminAnswers = {
-  registrations: z.object({ registrations: z.array(registrationSchema) }),
-  revoked: z.object({ revoked: z.object({ name: z.string(), fingerprint: z.string() }), disconnected: z.number() }),
-  banned: z.object({ ban: banSchema, disconnected: z.number() }),
-  bans: z.object({ bans: z.array(banSchema) }),
-  unbanned: z.object({ unbanned: banSchema }),
+  registrations: registrationsResponseSchema,
+  revoked: revokeResponseSchema,
+  banned: banResponseSchema,
+  bans: bansResponseSchema,
+  unbanned: unbanResponseSchema,
 };
 
 const errorAnswerSchema = z.object({ error: z.string(), message: z.string() });

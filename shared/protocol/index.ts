@@ -3,3 +3,4 @@ export * from './errors';
 export * from './limits';
 export * from './tracker-messages';
 export * from './peer-messages';
+export * from './admin-messages';
