@@ -15,6 +15,8 @@ test('a reload mid-download resumes from the stored chunks and re-joins without 
   await startDownload(ben.page, file.name);
   await waitForPercent(ben.page, file.name, 30);
   const beforeReload = await percentDone(ben.page, file.name);
+  // Storage use follows the download as it goes, not only when it ends.
+  await expect(ben.page.getByText(/Storage: [\d.]+ MiB used/)).toBeVisible({ timeout: 10_000 });
 
   const saved = ben.page.waitForEvent('download', { timeout: 120_000 });
   await ben.page.reload();

@@ -15,6 +15,9 @@ import { announcementOf } from '../../shared/engine/file-announcement';
 import { isComplete, type Library } from './library.svelte';
 import type { Storage } from './storage.svelte';
 
+/** While downloads run, storage use is shown at most this stale: the estimate moves chunk by chunk. */
+const STORAGE_REFRESH_INTERVAL_MS = 2_000;
+
 /** Downloads the person paused, by content id, so a reload keeps them paused. */
 const PAUSED_KEY = 'shoal.pausedDownloads';
 
@@ -52,6 +55,7 @@ export class Transfers {
   list = $state<TransferView[]>([]);
 
   private readonly downloads = new Map<string, Download>();
+  private storageRefreshedAtMs = 0;
   private readonly deps: TransfersDeps;
 
   constructor(deps: TransfersDeps) {
@@ -120,6 +124,7 @@ export class Transfers {
     let isAnnounced = false;
     download.onChange(() => {
       this.upsert(viewOf(request, download));
+      this.refreshStorageNowAndThen();
       if (!isAnnounced && download.state === 'downloading') {
         isAnnounced = true;
         void this.announcePartial(request.contentId);
@@ -165,6 +170,14 @@ export class Transfers {
         'Remove some files from My files and try again.',
     );
     return false;
+  }
+
+  /** Storage use grows with every stored chunk; the estimate is asked again at most every few seconds. */
+  private refreshStorageNowAndThen(): void {
+    const nowMs = Date.now();
+    if (nowMs - this.storageRefreshedAtMs < STORAGE_REFRESH_INTERVAL_MS) return;
+    this.storageRefreshedAtMs = nowMs;
+    void this.deps.storage.refresh();
   }
 
   private rememberPaused(contentId: string, isPaused: boolean): void {
