@@ -12,7 +12,7 @@ import type { BenchFiles } from './test-data';
 const MiB = 1024 * 1024;
 const SEEDER_CAP_KIBPS = 2048;
 
-function ratioFigure(name: string, value: number, baselineName: string, baseline: number, unit: string, minRatio?: number): Figure {
+export function ratioFigure(name: string, value: number, baselineName: string, baseline: number, unit: string, minRatio?: number): Figure {
   const ratio = value / baseline;
   return {
     name,
