@@ -18,7 +18,7 @@ export function registerServe(program: Command, version: string): void {
   program
     .command('serve')
     .description('stay online seeding, with a REST API for programs (docs at /docs)')
-    .option('--api-port <port>', 'port of the REST API (0: any free port)', String(DEFAULT_API_PORT))
+    .option('--api-port <port>', 'port of the REST API (0: a free port the system picks)', String(DEFAULT_API_PORT))
     .option('--api-host <host>', 'interface of the REST API; anything but loopback exposes your files', DEFAULT_API_HOST)
     .option('--shared-dir <dir>', 'where files uploaded through POST /share are saved (default: <data-dir>/shared)')
     .option('--out <dir>', 'where files downloaded through GET /download are saved (default: <data-dir>/downloads)')

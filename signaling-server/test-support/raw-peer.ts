@@ -68,7 +68,7 @@ export class RawPeer {
     });
   }
 
-  /** Sends one WebSocket frame exactly as given: any text or bytes, well-formed or not. */
+  /** Sends one WebSocket frame exactly as given, text or bytes, well-formed or not. */
   sendFrame(frame: string | Buffer): void {
     if (this.isOpen) this.ws.send(frame);
   }
