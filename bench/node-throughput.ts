@@ -27,7 +27,7 @@ import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
 import { ratioFigure } from './figures';
 import { machineDescription, printTable, type Figure } from './report';
-import { median } from './rounds';
+import { median, roundsFor } from './rounds';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
 
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
   const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('bench-node') });
   const files = await BenchFiles.create();
   try {
-    const figures = await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: (quick ? 64 : 256) * MiB, rounds: quick ? 2 : 3 });
+    const figures = await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: (quick ? 64 : 256) * MiB, rounds: roundsFor(quick) });
     printTable(figures);
     console.log(`\n${new Date().toISOString()} · ${machineDescription()} · Node ${process.version} · ${quick ? 'quick' : 'full'} run`);
   } finally {

@@ -1,5 +1,13 @@
 /** Repeated measurements are summed up by their median. */
 
+/** Interleaved raw and Shoal runs per throughput figure. On two busy cores a single run of either
+ * side can be a fifth off (the raw channels alone swing from 14 to 79 MiB/s between runs here), so
+ * the full run takes five and keeps the middle one; the quick run makes do with two (their mean)
+ * to stay under 3 minutes. */
+export function roundsFor(quick: boolean): number {
+  return quick ? 2 : 5;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

@@ -15,17 +15,16 @@ import { machineDescription, printTable, writeResults, type Figure } from './rep
 import { benchSingleSource, benchMultiSource, benchShare, benchLargeFileMemory } from './figures';
 import { benchNodePeers } from './node-throughput';
 import { waitForQuiet } from './quiet';
+import { roundsFor } from './rounds';
 
 const MiB = 1024 * 1024;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const quick = process.argv.includes('--quick');
 
-/** Sizes: the issue's full figures, or the quick run's smaller files. */
-/** Interleaved raw and Shoal runs per throughput figure, of which the median counts: three drop one
- * run that a busy spell slowed; the quick run makes do with two (their mean) to stay under 3 minutes. */
-const ROUNDS = quick ? 2 : 3;
+const ROUNDS = roundsFor(quick);
 
+/** Sizes: the issue's full figures, or the quick run's smaller files. */
 export const SIZES = quick
   ? { transferBytes: 64 * MiB, shareBytes: 256 * MiB, largeBytes: 256 * MiB, swarmBytes: 32 * MiB }
   : { transferBytes: 256 * MiB, shareBytes: 1024 * MiB, largeBytes: 2048 * MiB, swarmBytes: 48 * MiB };
