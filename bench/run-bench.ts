@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     figures.push(...(await benchSingleSource({ seeder, downloader, files, sizeBytes: SIZES.transferBytes, rounds: ROUNDS })));
 
     await step(`4 seeders capped at 2 MiB/s vs 1 (${SIZES.swarmBytes / MiB} MiB)`);
-    figures.push(await benchMultiSource({ seeders: [seeder, ...extraSeeders], downloader, files, sizeBytes: SIZES.swarmBytes }));
+    figures.push(await benchMultiSource({ seeders: [seeder, ...extraSeeders], downloader, files, sizeBytes: SIZES.swarmBytes, rounds: ROUNDS }));
 
     // The quick run shares the same size for both figures, so one share is timed for both.
     const alsoTimesShare = SIZES.shareBytes === SIZES.largeBytes;
