@@ -21,10 +21,15 @@ import type { Frame, PeerChannel } from '../engine/transport';
 const DRAIN_POLL_MIN_MS = 5;
 const DRAIN_POLL_MAX_MS = 40;
 
-/** The bit of RTCDataChannel we need that simple-peer keeps private (it exposes only `bufferSize`). */
-interface BufferEvents {
+/** Frames kept for a channel nobody listens to yet; the engine subscribes within a tick, so a
+ * peer that sends more before that is flooding, and the rest is dropped. */
+const UNHEARD_FRAMES_MAX = 64;
+
+/** The bits of RTCDataChannel we need that simple-peer keeps private (it exposes only `bufferSize`). */
+interface PrivateChannel {
   bufferedAmountLowThreshold: number;
   addEventListener(type: 'bufferedamountlow', listener: () => void): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
 }
 
 export class SimplePeerChannel implements PeerChannel {
@@ -32,6 +37,9 @@ export class SimplePeerChannel implements PeerChannel {
   private readonly peer: SimplePeer.Instance;
   private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly closeListeners = new Set<(reason?: Error) => void>();
+  /** Frames that came while nobody listened yet: the peer may speak the moment the channel opens,
+   * before whoever opened it has subscribed. */
+  private unheardFrames: Frame[] = [];
   private drainWaiters: Array<() => void> = [];
   private drainPoll: ReturnType<typeof setTimeout> | undefined;
   private lastDrainPoll: { queuedBytes: number; atMs: number } | undefined;
@@ -42,21 +50,35 @@ export class SimplePeerChannel implements PeerChannel {
   constructor(peerId: string, peer: SimplePeer.Instance) {
     this.peerId = peerId;
     this.peer = peer;
-    // simple-peer has no public drain event for send(); its underlying channel does.
-    const channel = (peer as unknown as { _channel: BufferEvents | null })._channel;
+    const channel = (peer as unknown as { _channel: PrivateChannel | null })._channel;
     if (channel) {
+      // simple-peer has no public drain event for send(); its underlying channel does.
       channel.bufferedAmountLowThreshold = SEND_LOW_WATER_BYTES;
       channel.addEventListener('bufferedamountlow', () => this.releaseDrainWaiters());
+      // Frames come straight from the channel rather than through simple-peer's stream: per 64 KiB
+      // frame its stream costs a Buffer wrap, a push and a next-tick (a timer in the browser bundle),
+      // several ms of a busy main thread per MiB. What the stream already holds is taken first, in
+      // order, and kept with any other frame that comes before someone listens (see onFrame).
+      for (let early = peer.read() as unknown; early !== null; early = peer.read() as unknown) this.deliver(early);
+      channel.onmessage = (event) => this.deliver(event.data);
+    } else {
+      peer.on('data', (data: unknown) => this.deliver(data));
     }
-    peer.on('data', (data: unknown) => {
-      const frame = typeof data === 'string' ? data : data instanceof Uint8Array ? data : undefined;
-      if (frame === undefined) return;
-      for (const listener of this.frameListeners) listener(frame);
-    });
     peer.on('close', () => this.markClosed());
     peer.on('error', (error: Error) => this.markClosed(error));
     // Made once simple-peer reports 'connect'; from then on its 'close' and 'error' tell us the rest.
     if (!peer.connected) queueMicrotask(() => this.markClosed());
+  }
+
+  private deliver(data: unknown): void {
+    if (this.closed) return;
+    const frame = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : undefined;
+    if (frame === undefined) return;
+    if (this.frameListeners.size === 0) {
+      if (this.unheardFrames.length < UNHEARD_FRAMES_MAX) this.unheardFrames.push(frame);
+      return;
+    }
+    for (const listener of this.frameListeners) listener(frame);
   }
 
   get isOpen(): boolean {
@@ -82,8 +104,12 @@ export class SimplePeerChannel implements PeerChannel {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** The first listener also gets, at once and in order, the frames that came before it. */
   onFrame(listener: (frame: Frame) => void): () => void {
     this.frameListeners.add(listener);
+    const unheard = this.unheardFrames;
+    this.unheardFrames = [];
+    for (const frame of unheard) listener(frame);
     return () => this.frameListeners.delete(listener);
   }
 
@@ -127,6 +153,7 @@ export class SimplePeerChannel implements PeerChannel {
   private markClosed(reason?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    this.unheardFrames = [];
     this.releaseDrainWaiters();
     for (const listener of this.closeListeners) listener(reason);
     this.closeListeners.clear();
