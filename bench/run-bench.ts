@@ -26,7 +26,7 @@ const ROUNDS = roundsFor(quick);
 
 /** Sizes: the full figures, or the quick run's smaller files. */
 export const SIZES = quick
-  ? { transferBytes: 64 * MiB, shareBytes: 256 * MiB, largeBytes: 256 * MiB, swarmBytes: 32 * MiB }
+  ? { transferBytes: 64 * MiB, shareBytes: 256 * MiB, largeBytes: 256 * MiB, swarmBytes: 16 * MiB }
   : { transferBytes: 256 * MiB, shareBytes: 1024 * MiB, largeBytes: 2048 * MiB, swarmBytes: 48 * MiB };
 
 async function main(): Promise<void> {
