@@ -3,11 +3,11 @@
  * files go both ways and arrive byte for byte.
  */
 import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { runCli, runCliToEnd, type CliProcess } from '../cli/test-support/cli-process';
 import { startTracker, test as browserTest, expect } from './fixtures';
-import { downloadAndHash, resultRow, search, share } from './peer-actions';
+import { downloadAndHash, resultRow, search, setLimit, share } from './peer-actions';
 import { makeRandomFile, removeTestFiles, sha256OfFile } from './test-files';
 
 const MiB = 1024 * 1024;
@@ -54,6 +54,44 @@ test('a browser shares and the CLI downloads', async ({ tracker, peers }) => {
   const saved = JSON.parse(result.stdout) as { path: string; size: number };
   expect(saved).toMatchObject({ name: file.name, size: file.size, path: path.join(outDir, file.name) });
   expect(await sha256OfFile(saved.path)).toBe(file.sha256);
+});
+
+/** Chunks the journals under `dataDir` list as verified and written (see cli/node/partial-download.ts). */
+async function journaledChunks(dataDir: string): Promise<number> {
+  const libraryDir = path.join(dataDir, 'library');
+  const journals = (await readdir(libraryDir).catch(() => [])).filter((name) => name.endsWith('.chunks'));
+  const texts = await Promise.all(journals.map((name) => readFile(path.join(libraryDir, name), 'utf8').catch(() => '')));
+  return texts.reduce((sum, text) => sum + text.split('\n').filter(Boolean).length, 0);
+}
+
+test('a CLI download from a browser killed half-way with kill -9 resumes from what it verified', async ({ tracker, peers }) => {
+  const file = await makeRandomFile('resumed by the cli.bin', 12 * MiB + 1234);
+  const totalChunks = 13; // 1 MiB chunks
+  const [ana] = await peers('ana');
+  await share(ana.page, file);
+  // Slow enough (about 13 s for the file) that the kill lands half-way.
+  await setLimit(ana.page, 'Upload limit', 1024);
+
+  const outDir = await tempDir();
+  const args = await cliArgs(tracker.url, 'get', file.name, '--out', outDir);
+  const dataDir = args[args.indexOf('--data-dir') + 1] as string;
+  const first = runCli(args);
+  await expect.poll(() => journaledChunks(dataDir), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+  first.kill('SIGKILL');
+  expect((await first.waitForExit()).signal).toBe('SIGKILL');
+  const keptChunks = await journaledChunks(dataDir);
+  expect(keptChunks).toBeLessThan(totalChunks);
+  expect(await readdir(outDir)).toEqual([`${file.name}.shoal-partial`]);
+
+  await setLimit(ana.page, 'Upload limit', 0);
+  const second = await runCliToEnd(args, { timeoutMs: 120_000 });
+  expect(second.code, second.stderr).toBe(0);
+  // Its first progress line already counts the chunks kept on disk: they were not fetched again.
+  const firstLine = /^[^\n]*: (\d+)%/m.exec(second.stdout);
+  expect(firstLine, second.stdout).not.toBeNull();
+  expect(Number(firstLine?.[1])).toBeGreaterThanOrEqual(Math.floor((keptChunks * 100) / totalChunks));
+  expect(await readdir(outDir)).toEqual([file.name]);
+  expect(await sha256OfFile(path.join(outDir, file.name))).toBe(file.sha256);
 });
 
 test('the CLI shares and a browser downloads', async ({ tracker, peers }) => {
