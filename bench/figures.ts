@@ -63,6 +63,8 @@ export async function benchSingleSource(options: {
     await removeShare(downloader.page, name);
   }
   await removeShare(seeder.page, name);
+  const turns = (rates: number[]) => rates.map((rate) => (rate / MiB).toFixed(2)).join(', ');
+  console.log(`  each turn, MiB/s: raw ${turns(raw.map((run) => run.bytesPerSecond))}; Shoal ${turns(shoal.map((run) => steadyBytesPerSecond(run, sizeBytes)))}`);
 
   const rawBytesPerSec = median(raw.map((run) => run.bytesPerSecond));
   const rawFirstChunkMs = median(raw.map((run) => run.firstChunkMs));

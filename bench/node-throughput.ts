@@ -43,6 +43,12 @@ function throughputFigure(name: string, bytesPerSecond: number, baselineName: st
   return ratioFigure(name, bytesPerSecond / MiB, baselineName, baselineBytesPerSecond / MiB, 'MiB/s', 0.9);
 }
 
+/** Each turn's figures, so a reader sees how far the runs spread around the medians. */
+function printTurns(raw: readonly number[], shoal: readonly number[]): void {
+  const list = (rates: readonly number[]) => rates.map((rate) => (rate / MiB).toFixed(2)).join(', ');
+  console.log(`  each turn, MiB/s: raw ${list(raw)}; Shoal ${list(shoal)}`);
+}
+
 /** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up. */
 async function rawFromSenderProcess(
   totalBytes: number,
@@ -185,6 +191,7 @@ export async function benchNodePeers(options: {
         await downloader.stop();
       }
     }
+    printTurns(rawNode, shoalNode);
     figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, median(shoalNode), 'raw wrtc channel', median(rawNode)));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
@@ -198,6 +205,7 @@ export async function benchNodePeers(options: {
       await removeShare(page, 'node-to-browser.bin');
     }
     await rawPage.close();
+    printTurns(rawBrowser, shoalBrowser);
     figures.push(
       throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, median(shoalBrowser), 'raw wrtc -> Chromium channel', median(rawBrowser)),
     );
