@@ -5,7 +5,7 @@ import { jsHeapUsedBytes, largestRssOf, rendererPids, samplePeak } from './bench
 import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
-import { median } from './rounds';
+import { median, turnsInMiBps } from './rounds';
 import type { Figure } from './report';
 import type { BenchFiles } from './test-data';
 
@@ -63,8 +63,8 @@ export async function benchSingleSource(options: {
     await removeShare(downloader.page, name);
   }
   await removeShare(seeder.page, name);
-  const turns = (rates: number[]) => rates.map((rate) => (rate / MiB).toFixed(2)).join(', ');
-  console.log(`  each turn, MiB/s: raw ${turns(raw.map((run) => run.bytesPerSecond))}; Shoal ${turns(shoal.map((run) => steadyBytesPerSecond(run, sizeBytes)))}`);
+  const shoalTurns = shoal.map((run) => steadyBytesPerSecond(run, sizeBytes));
+  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(raw.map((run) => run.bytesPerSecond))}; Shoal ${turnsInMiBps(shoalTurns)}`);
 
   const rawBytesPerSec = median(raw.map((run) => run.bytesPerSecond));
   const rawFirstChunkMs = median(raw.map((run) => run.firstChunkMs));

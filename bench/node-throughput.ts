@@ -27,7 +27,7 @@ import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
 import { ratioFigure } from './figures';
 import { machineDescription, printTable, type Figure } from './report';
-import { median, roundsFor } from './rounds';
+import { median, roundsFor, turnsInMiBps } from './rounds';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
 
@@ -43,10 +43,8 @@ function throughputFigure(name: string, bytesPerSecond: number, baselineName: st
   return ratioFigure(name, bytesPerSecond / MiB, baselineName, baselineBytesPerSecond / MiB, 'MiB/s', 0.9);
 }
 
-/** Each turn's figures, so a reader sees how far the runs spread around the medians. */
 function printTurns(raw: readonly number[], shoal: readonly number[]): void {
-  const list = (rates: readonly number[]) => rates.map((rate) => (rate / MiB).toFixed(2)).join(', ');
-  console.log(`  each turn, MiB/s: raw ${list(raw)}; Shoal ${list(shoal)}`);
+  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(raw)}; Shoal ${turnsInMiBps(shoal)}`);
 }
 
 /** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up. */

@@ -14,3 +14,8 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
+
+/** Each turn's rates in MiB/s, for the console, so a reader sees how far runs spread around a median. */
+export function turnsInMiBps(bytesPerSecond: readonly number[]): string {
+  return bytesPerSecond.map((rate) => (rate / (1024 * 1024)).toFixed(2)).join(', ');
+}
