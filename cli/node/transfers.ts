@@ -3,7 +3,8 @@
  * When one completes, its partial file is renamed to the real name and the file is announced, so
  * the downloader seeds it. A download whose process was killed resumes from its verified chunks.
  */
-import { Download, type DownloadState } from '../../shared/engine/download';
+import { Download } from '../../shared/engine/download';
+import type { DownloadState } from '../../shared/engine/download-report';
 import type { LinkSource } from '../../shared/engine/link-pool';
 import { ShoalError } from '../../shared/protocol/errors';
 import type { FsChunkStore } from './fs-chunk-store';

@@ -4,7 +4,8 @@
  * those chunks from us), resumes half-done downloads after a reload, and hands finished files to
  * the browser as ordinary downloads.
  */
-import { Download, type DownloadState } from '../../shared/engine/download';
+import { Download } from '../../shared/engine/download';
+import type { DownloadState } from '../../shared/engine/download-report';
 import type { LinkPool } from '../../shared/engine/link-pool';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DownloadSnapshot } from './download';
+import type { DownloadSnapshot } from './download-report';
 import { shareFile } from './share-file';
 import {
   CHUNK,

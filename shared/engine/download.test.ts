@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkLength } from '../content/chunking';
 import { ShoalError } from '../protocol/errors';
-import type { DownloadSnapshot } from './download';
+import type { DownloadSnapshot } from './download-report';
 import { shareFile } from './share-file';
 import {
   CHUNK,

@@ -7,15 +7,15 @@
  * write, or every holder describes a different file than the content id names.
  */
 import { chunkLength } from '../content/chunking';
-import { verifyManifest } from '../content/manifest';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
-import type { ChunkStore, FileRecord } from './chunk-store';
+import type { ChunkStore } from './chunk-store';
 import { ChunkFetcher, type FetchTuning } from './chunk-fetcher';
-import { HolderFailures, type HolderFailure } from './holder-failures';
+import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
+import { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
-import { fetchVerifiedManifest } from './manifest-fetch';
+import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { SpeedMeter } from './speed-meter';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
@@ -27,35 +27,6 @@ import {
   PROGRESS_INTERVAL_MS,
   STARVED_GRACE_MS,
 } from './transfer-policy';
-
-/**
- * connecting: getting the manifest; downloading: fetching chunks; paused: by the user;
- * waiting: no holder can send what is missing now (see `waitingReason`), it goes on by itself;
- * completed, failed, cancelled: final.
- */
-export type DownloadState = 'connecting' | 'downloading' | 'paused' | 'waiting' | 'completed' | 'failed' | 'cancelled';
-
-export interface DownloadProgress {
-  /** Bytes of verified, stored chunks: never goes back. */
-  bytesDone: number;
-  totalBytes: number;
-  /** Averaged over the last few seconds. */
-  speedBytesPerSec: number;
-  /** Undefined while nothing is arriving. */
-  etaSeconds: number | undefined;
-  /** Holders we are connected to and fetching from. */
-  activePeers: number;
-}
-
-export interface DownloadSnapshot {
-  state: DownloadState;
-  progress: DownloadProgress;
-  error: ShoalError | undefined;
-  /** While 'waiting': why, in words a person can act on (code NO_HOLDER, or the tracker's error). */
-  waitingReason: ShoalError | undefined;
-  /** Holders that failed, and why; `isDropped` marks those dropped for bad data ("ben sent corrupt data"). */
-  peerFailures: HolderFailure[];
-}
 
 export interface DownloadOptions {
   contentId: string;
@@ -199,7 +170,7 @@ export class Download {
   cancel(options: CancelOptions = {}): Promise<void> {
     if (this.finalState !== undefined) return this.settled;
     this.enterFinalState('cancelled', false);
-    this.fetcher?.stop(new ShoalError('CANCELLED', `The download of '${this.name}' was cancelled`));
+    this.fetcher?.stop(cancelledError(this.name));
     this.wake();
     if (options.discard) void this.discard().finally(() => this.markSettled());
     else this.markSettled();
@@ -265,51 +236,24 @@ export class Download {
     await this.fetcher.run();
   }
 
-  /** The stored manifest when resuming, else one fetched from a holder and recorded (first, so
-   * peers can ask us for the chunks we get). Waits, and asks again, while nobody can send it. */
-  private async prepareManifest(): Promise<{ manifest: Manifest; initialHolders: Holder[] }> {
-    const { store, contentId } = this.options;
-    const stored = await store.getFile(contentId);
-    if (stored !== undefined) {
-      const isIntact = await verifyManifest(contentId, stored.manifest).then(() => true, () => false);
-      if (isIntact) return { manifest: stored.manifest, initialHolders: [] };
-      await store.deleteFile(contentId); // a damaged record cannot be trusted, nor its chunks
-    }
-    for (;;) {
-      this.throwIfFinal();
-      await this.untilResumed();
-      let found: Awaited<ReturnType<typeof fetchVerifiedManifest>>;
-      try {
-        found = await fetchVerifiedManifest({
-          contentId,
-          fileName: this.name,
-          holders: this.options.holders,
-          pool: this.options.pool,
-          failures: this.failures,
-          isCancelled: () => this.finalState !== undefined,
-          now: this.now,
-        });
-      } catch (error) {
-        this.throwIfFinal();
-        const cause = asShoalError(error, 'NO_HOLDER');
-        this.setWaitingReason(new ShoalError(cause.code, `${cause.message}; the download will try again shortly`));
-        await this.sleep(this.pollIntervalMs);
-        continue;
-      }
-      this.throwIfFinal();
-      const { manifest, listed } = found;
-      if (manifest !== undefined) {
-        this.setWaitingReason(undefined);
-        const { mimeType } = this.options;
-        const record: FileRecord = { contentId, name: this.name, mimeType, manifest, addedAtMs: this.now() };
-        await store.putFile(record);
-        return { manifest, initialHolders: listed };
-      }
-      const mismatch = this.failures.mismatchError(this.name, listed);
-      if (mismatch !== undefined) throw mismatch;
-      this.setWaitingReason(this.failures.waitingReason(this.name));
-      await this.sleep(this.pollIntervalMs);
-    }
+  /** The stored manifest when resuming, else one fetched from a holder (see manifest-acquisition.ts). */
+  private prepareManifest(): Promise<AcquiredManifest> {
+    const { contentId, mimeType, holders, pool, store } = this.options;
+    return acquireManifest({
+      contentId,
+      fileName: this.name,
+      mimeType,
+      holders,
+      pool,
+      store,
+      failures: this.failures,
+      now: this.now,
+      retryIntervalMs: this.pollIntervalMs,
+      isCancelled: () => this.finalState !== undefined,
+      untilResumed: () => this.untilResumed(),
+      sleep: (ms) => this.sleep(ms),
+      onWaitingChanged: (reason) => this.setWaitingReason(reason),
+    });
   }
 
   private chunkStored(bytes: number): void {
@@ -366,6 +310,6 @@ export class Download {
   }
 
   private throwIfFinal(): void {
-    if (this.finalState !== undefined) throw new ShoalError('CANCELLED', `The download of '${this.name}' was cancelled`);
+    if (this.finalState !== undefined) throw cancelledError(this.name);
   }
 }

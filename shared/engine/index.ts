@@ -10,14 +10,8 @@ export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
 export { PeerLink, type PeerLinkOptions } from './peer-link';
 export { RefusedByPeerError } from './outgoing-requests';
 export type { ChunkRepairer, ServeEvent } from './serve-queue';
-export {
-  Download,
-  type CancelOptions,
-  type DownloadOptions,
-  type DownloadProgress,
-  type DownloadSnapshot,
-  type DownloadState,
-} from './download';
+export { Download, type CancelOptions, type DownloadOptions } from './download';
+export type { DownloadProgress, DownloadSnapshot, DownloadState } from './download-report';
 export type { HolderFailure } from './holder-failures';
 export { ChunkScheduler } from './chunk-scheduler';
 export { PeerWindow } from './peer-window';

@@ -1,0 +1,37 @@
+/** What a download tells its listeners: its state, its progress, and why it waits or failed. */
+import { ShoalError } from '../protocol/errors';
+import type { HolderFailure } from './holder-failures';
+
+/**
+ * connecting: getting the manifest; downloading: fetching chunks; paused: by the user;
+ * waiting: no holder can send what is missing now (see `waitingReason`), it goes on by itself;
+ * completed, failed, cancelled: final.
+ */
+export type DownloadState = 'connecting' | 'downloading' | 'paused' | 'waiting' | 'completed' | 'failed' | 'cancelled';
+
+export interface DownloadProgress {
+  /** Bytes of verified, stored chunks: never goes back. */
+  bytesDone: number;
+  totalBytes: number;
+  /** Averaged over the last few seconds. */
+  speedBytesPerSec: number;
+  /** Undefined while nothing is arriving. */
+  etaSeconds: number | undefined;
+  /** Holders we are connected to and fetching from. */
+  activePeers: number;
+}
+
+export interface DownloadSnapshot {
+  state: DownloadState;
+  progress: DownloadProgress;
+  error: ShoalError | undefined;
+  /** While 'waiting': why, in words a person can act on (code NO_HOLDER, or the tracker's error). */
+  waitingReason: ShoalError | undefined;
+  /** Holders that failed, and why; `isDropped` marks those dropped for bad data ("ben sent corrupt data"). */
+  peerFailures: HolderFailure[];
+}
+
+/** The error a cancelled download ends with, wherever the cancel caught it. */
+export function cancelledError(fileName: string): ShoalError {
+  return new ShoalError('CANCELLED', `The download of '${fileName}' was cancelled`);
+}
