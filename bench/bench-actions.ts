@@ -1,5 +1,6 @@
 /** The UI steps the benchmarks drive, through the same accessible names the e2e tests use. */
 import type { Page } from 'playwright-core';
+import type { SteadyWindow } from './machine-cpu';
 
 const LONG_MS = 30 * 60_000;
 
@@ -31,6 +32,8 @@ export function transferRow(page: Page, name: string) {
 }
 
 export interface DownloadTiming {
+  /** When Download was clicked, epoch ms (to compare with times taken elsewhere on the machine). */
+  clickedAtEpochMs: number;
   /** From the click to the first verified chunk in the transfer row. */
   firstChunkMs: number;
   /** From the click to "Completed". */
@@ -48,6 +51,15 @@ export function steadyBytesPerSecond(timing: DownloadTiming, sizeBytes: number):
   return (sizeBytes - timing.bytesAtFirstChunk) / ((timing.totalMs - timing.firstChunkMs) / 1000);
 }
 
+/** The window `steadyBytesPerSecond` times, for the machine's CPU over it. */
+export function steadyWindowOf(timing: DownloadTiming, sizeBytes: number): SteadyWindow {
+  return {
+    fromEpochMs: timing.clickedAtEpochMs + timing.firstChunkMs,
+    toEpochMs: timing.clickedAtEpochMs + timing.totalMs,
+    bytes: sizeBytes - timing.bytesAtFirstChunk,
+  };
+}
+
 const UNIT_BYTES: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
 
 /** "12%, 3.0 MiB of 16.0 MiB" -> the bytes done (to the precision shown). */
@@ -59,6 +71,7 @@ function bytesDoneOf(valueText: string): number {
 
 interface TransferWatch {
   clickedAtMs: number;
+  clickedAtEpochMs: number;
   first?: { atMs: number; text: string };
   completedAtMs?: number;
   completed: Promise<void>;
@@ -77,7 +90,7 @@ export async function download(page: Page, name: string, expectedHolders: number
   await row.filter({ hasText: `${expectedHolders} ${expectedHolders === 1 ? 'peer' : 'peers'}` }).waitFor({ timeout: 60_000 });
   const saved = page.waitForEvent('download', { timeout: LONG_MS });
   await page.evaluate((fileName) => {
-    const watch = { clickedAtMs: performance.now() } as TransferWatch;
+    const watch = { clickedAtMs: performance.now(), clickedAtEpochMs: Date.now() } as TransferWatch;
     watch.completed = new Promise<void>((resolve) => {
       // A file downloaded before keeps its row (one per file), still "Completed" until this
       // download's first update: nothing counts until the row has shown it running.
@@ -108,6 +121,7 @@ export async function download(page: Page, name: string, expectedHolders: number
   if (watch?.first === undefined || watch.completedAtMs === undefined) throw new Error(`The download of ${name} was not seen to finish`);
   await (await saved).delete();
   return {
+    clickedAtEpochMs: watch.clickedAtEpochMs,
     firstChunkMs: watch.first.atMs - watch.clickedAtMs,
     totalMs: watch.completedAtMs - watch.clickedAtMs,
     bytesAtFirstChunk: bytesDoneOf(watch.first.text),

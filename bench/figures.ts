@@ -2,10 +2,12 @@
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { BenchBrowser } from './bench-browsers';
 import { jsHeapUsedBytes, largestRssOf, rendererPids, samplePeak } from './bench-browsers';
-import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, type DownloadTiming } from './bench-actions';
+import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, steadyWindowOf, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
 import { median, turnsInMiBps } from './rounds';
+import os from 'node:os';
+import { CpuSampler, type WindowCpu } from './machine-cpu';
 import type { Figure } from './report';
 import type { BenchFiles } from './test-data';
 
@@ -22,6 +24,31 @@ export function ratioFigure(name: string, value: number, baselineName: string, b
     ratio,
     target: minRatio === undefined ? '' : `ratio >= ${minRatio}`,
     meetsTarget: minRatio === undefined ? null : ratio >= minRatio,
+  };
+}
+
+/**
+ * What each MiB moved cost the whole machine in CPU, Shoal against the raw channel, over the same
+ * steady windows its throughput figure is timed on (medians of the turns). No target: it shows why
+ * a ratio stops where it does, since where the transfer keeps the cores busy, throughput follows it.
+ * Undefined where the machine's CPU time cannot be read.
+ */
+export function cpuPerMiBFigure(label: string, shoal: ReadonlyArray<WindowCpu | undefined>, raw: ReadonlyArray<WindowCpu | undefined>): Figure | undefined {
+  const known = (turns: ReadonlyArray<WindowCpu | undefined>) => turns.filter((turn): turn is WindowCpu => turn !== undefined);
+  const shoalTurns = known(shoal);
+  const rawTurns = known(raw);
+  if (shoalTurns.length === 0 || rawTurns.length === 0) return undefined;
+  const cores = (turns: WindowCpu[]) => median(turns.map((turn) => turn.busyCores)).toFixed(2);
+  console.log(`  cores busy while data flowed (of ${os.cpus().length}): raw ${cores(rawTurns)}, Shoal ${cores(shoalTurns)}`);
+  const msPerMiB = (turns: WindowCpu[]) => median(turns.map((turn) => turn.msPerMiB));
+  return {
+    name: `machine CPU per MiB, ${label}`,
+    value: msPerMiB(shoalTurns),
+    unit: 'ms',
+    baseline: { name: 'raw channel', value: msPerMiB(rawTurns), unit: 'ms' },
+    ratio: msPerMiB(shoalTurns) / msPerMiB(rawTurns),
+    target: '',
+    meetsTarget: null,
   };
 }
 
@@ -53,16 +80,24 @@ export async function benchSingleSource(options: {
   let peakRss = 0;
   const raw: RawChannelTiming[] = [];
   const shoal: DownloadTiming[] = [];
+  const rawCpu: Array<WindowCpu | undefined> = [];
+  const shoalCpu: Array<WindowCpu | undefined> = [];
+  const cpu = CpuSampler.start();
   // Raw and Shoal runs take turns, and each figure is the median of its runs: on two busy cores one
   // run of either can be a fifth off, and taking turns spreads a slow spell over both.
   for (let round = 0; round < rounds; round++) {
-    raw.push(await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes));
+    const rawTurn = await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes);
+    raw.push(rawTurn);
+    rawCpu.push(cpu?.cpuOf(rawTurn.steadyWindow));
     const rssPeak = samplePeak(() => largestRssOf(renderers));
-    shoal.push(await download(downloader.page, name, 1));
+    const shoalTurn = await download(downloader.page, name, 1);
+    shoal.push(shoalTurn);
+    shoalCpu.push(cpu?.cpuOf(steadyWindowOf(shoalTurn, sizeBytes)));
     peakRss = Math.max(peakRss, await rssPeak.stop());
     await removeShare(downloader.page, name);
   }
   await removeShare(seeder.page, name);
+  cpu?.stop();
   const shoalTurns = shoal.map((run) => steadyBytesPerSecond(run, sizeBytes));
   console.log(`  each turn, MiB/s: raw ${turnsInMiBps(raw.map((run) => run.bytesPerSecond))}; Shoal ${turnsInMiBps(shoalTurns)}`);
 
@@ -71,6 +106,7 @@ export async function benchSingleSource(options: {
   const shoalBytesPerSec = median(shoal.map((run) => steadyBytesPerSecond(run, sizeBytes)));
   const shoalFirstChunkMs = median(shoal.map((run) => run.firstChunkMs));
   const shoalTotalMs = median(shoal.map((run) => run.totalMs));
+  const cpuFigure = cpuPerMiBFigure(`single-source (${sizeBytes / MiB} MiB)`, shoalCpu, rawCpu);
   return [
     ratioFigure(
       `single-source transfer (${sizeBytes / MiB} MiB)`,
@@ -80,6 +116,7 @@ export async function benchSingleSource(options: {
       'MiB/s',
       0.9,
     ),
+    ...(cpuFigure === undefined ? [] : [cpuFigure]),
     ceilingFigure(
       `peak renderer RSS, downloading tab (${sizeBytes / MiB} MiB)`,
       peakRss / MiB,

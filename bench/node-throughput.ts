@@ -22,10 +22,11 @@ import { createTracker } from '../signaling-server/app';
 import { buildClientIfStale } from '../signaling-server/client-build';
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { SearchResult } from '../shared/protocol/tracker-messages';
-import { download, join, removeShare, steadyBytesPerSecond } from './bench-actions';
+import { download, join, removeShare, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
 import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
-import { ratioFigure } from './figures';
+import { cpuPerMiBFigure, ratioFigure } from './figures';
+import { CpuSampler, type SteadyWindow } from './machine-cpu';
 import { machineDescription, printTable, type Figure } from './report';
 import { median, roundsFor, turnsInMiBps } from './rounds';
 import { tempDataDirFor } from './temp-dirs';
@@ -43,15 +44,38 @@ function throughputFigure(name: string, bytesPerSecond: number, baselineName: st
   return ratioFigure(name, bytesPerSecond / MiB, baselineName, baselineBytesPerSecond / MiB, 'MiB/s', 0.9);
 }
 
-function printTurns(raw: readonly number[], shoal: readonly number[]): void {
-  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(raw)}; Shoal ${turnsInMiBps(shoal)}`);
+/** Prints each turn's throughput and returns the figure for the machine's CPU over the same turns. */
+function turnsAndCpu(label: string, cpu: CpuSampler | undefined, raw: readonly Turn[], shoal: readonly Turn[]): Figure[] {
+  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(rates(raw))}; Shoal ${turnsInMiBps(rates(shoal))}`);
+  const cpuOf = (turns: readonly Turn[]) => turns.map((turn) => cpu?.cpuOf(turn.window));
+  const figure = cpuPerMiBFigure(label, cpuOf(shoal), cpuOf(raw));
+  return figure === undefined ? [] : [figure];
 }
 
-/** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up. */
+const rates = (turns: readonly Turn[]): number[] => turns.map((turn) => turn.bytesPerSecond);
+
+/** One turn: bytes per second after the first chunk, and the window that was timed. */
+interface Turn {
+  bytesPerSecond: number;
+  window: SteadyWindow;
+}
+
+/** Now, in epoch ms with performance.now()'s precision: times here compare with times taken in pages. */
+const epochNowMs = (): number => performance.timeOrigin + performance.now();
+
+function turnOf(times: ReceiveTimes, totalBytes: number): Turn {
+  return {
+    bytesPerSecond: steadyRate(times, totalBytes),
+    window: { fromEpochMs: times.markAtMs, toEpochMs: times.doneAtMs, bytes: totalBytes - times.bytesAtMark },
+  };
+}
+
+/** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up
+ * (its times in epoch ms). */
 async function rawFromSenderProcess(
   totalBytes: number,
   receive: (offer: Description) => Promise<{ answer: Description; received: Promise<ReceiveTimes> }>,
-): Promise<number> {
+): Promise<Turn> {
   const sender = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'raw-wrtc-sender.ts'), String(totalBytes)], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -66,14 +90,14 @@ async function rawFromSenderProcess(
     const times = await received;
     sender.stdin.end('done\n');
     await exited;
-    return steadyRate(times, totalBytes);
+    return turnOf(times, totalBytes);
   } finally {
     sender.kill();
   }
 }
 
-/** Raw wrtc channel from the sender process to a receiver here: bytes per second after the first `markBytes`. */
-function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
+/** Raw wrtc channel from the sender process to a receiver here, timed after the first `markBytes`. */
+function rawNodeToNode(totalBytes: number, markBytes: number): Promise<Turn> {
   return rawFromSenderProcess(totalBytes, async (offer) => {
     const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
     const received = new Promise<ReceiveTimes>((resolve) => {
@@ -85,11 +109,11 @@ function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
         incoming.addEventListener('message', ({ data }) => {
           bytes += (data as ArrayBuffer).byteLength;
           if (markAtMs === 0 && bytes >= markBytes) {
-            markAtMs = performance.now();
+            markAtMs = epochNowMs();
             bytesAtMark = bytes;
           }
           if (bytes >= totalBytes) {
-            resolve({ markAtMs, bytesAtMark, doneAtMs: performance.now() });
+            resolve({ markAtMs, bytesAtMark, doneAtMs: epochNowMs() });
             setTimeout(() => pc.close(), 100);
           }
         });
@@ -104,26 +128,26 @@ function rawNodeToNode(totalBytes: number, markBytes: number): Promise<number> {
   });
 }
 
-/** Raw wrtc channel from the sender process to Chromium, signalled by hand: bytes per second after the first `markBytes`. */
-function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<number> {
+/** Raw wrtc channel from the sender process to Chromium, signalled by hand, timed after the first `markBytes`. */
+function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<Turn> {
   return rawFromSenderProcess(totalBytes, async (offer) => {
     const answer = (await answerInPage(page, offer, totalBytes, markBytes)) as Description;
     return { answer, received: receivedIn(page) };
   });
 }
 
-/** A NodePeer download timed like the browser's: throughput after the first verified chunk. */
-async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Promise<number> {
+/** A NodePeer download timed like the browser's: after the first verified chunk. */
+async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Promise<Turn> {
   const transfer = downloader.download(file);
   let first: { atMs: number; bytes: number } | undefined;
   const stop = transfer.download.onChange((snapshot) => {
-    if (first === undefined && snapshot.progress.bytesDone > 0) first = { atMs: performance.now(), bytes: snapshot.progress.bytesDone };
+    if (first === undefined && snapshot.progress.bytesDone > 0) first = { atMs: epochNowMs(), bytes: snapshot.progress.bytesDone };
   });
   await transfer.done;
-  const doneAtMs = performance.now();
+  const doneAtMs = epochNowMs();
   stop();
   if (first === undefined) throw new Error('The download reported no progress');
-  return steadyRate({ markAtMs: first.atMs, bytesAtMark: first.bytes, doneAtMs }, file.size);
+  return turnOf({ markAtMs: first.atMs, bytesAtMark: first.bytes, doneAtMs }, file.size);
 }
 
 /** A page of the web app, joined to the tracker, for the Node -> browser figure. */
@@ -169,8 +193,9 @@ export async function benchNodePeers(options: {
   try {
     const figures: Figure[] = [];
     console.log(`… Node -> Node, ${sizeMiB} MiB: raw wrtc data channel and Shoal downloads, taking turns`);
-    const rawNode: number[] = [];
-    const shoalNode: number[] = [];
+    const cpu = CpuSampler.start();
+    const rawNode: Turn[] = [];
+    const shoalNode: Turn[] = [];
     // Taking turns, medians of `rounds` runs each (see benchSingleSource).
     for (let round = 0; round < rounds; round++) {
       rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes));
@@ -189,24 +214,26 @@ export async function benchNodePeers(options: {
         await downloader.stop();
       }
     }
-    printTurns(rawNode, shoalNode);
-    figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, median(shoalNode), 'raw wrtc channel', median(rawNode)));
+    figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, median(rates(shoalNode)), 'raw wrtc channel', median(rates(rawNode))));
+    figures.push(...turnsAndCpu(`Node -> Node (${sizeMiB} MiB)`, cpu, rawNode, shoalNode));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
     const rawPage = await page.context().newPage();
     await rawPage.goto('about:blank');
-    const rawBrowser: number[] = [];
-    const shoalBrowser: number[] = [];
+    const rawBrowser: Turn[] = [];
+    const shoalBrowser: Turn[] = [];
     for (let round = 0; round < rounds; round++) {
       rawBrowser.push(await rawNodeToBrowser(rawPage, sizeBytes, chunkBytes));
-      shoalBrowser.push(steadyBytesPerSecond(await download(page, 'node-to-browser.bin', 1), sizeBytes));
+      const timing = await download(page, 'node-to-browser.bin', 1);
+      shoalBrowser.push({ bytesPerSecond: steadyBytesPerSecond(timing, sizeBytes), window: steadyWindowOf(timing, sizeBytes) });
       await removeShare(page, 'node-to-browser.bin');
     }
     await rawPage.close();
-    printTurns(rawBrowser, shoalBrowser);
     figures.push(
-      throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, median(shoalBrowser), 'raw wrtc -> Chromium channel', median(rawBrowser)),
+      throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, median(rates(shoalBrowser)), 'raw wrtc -> Chromium channel', median(rates(rawBrowser))),
     );
+    figures.push(...turnsAndCpu(`Node -> browser (${sizeMiB} MiB)`, cpu, rawBrowser, shoalBrowser));
+    cpu?.stop();
     return figures;
   } finally {
     seeder.kill('SIGINT');

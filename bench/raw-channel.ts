@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { SEND_HIGH_WATER_BYTES, SEND_LOW_WATER_BYTES } from '../shared/engine/transfer-policy';
+import type { SteadyWindow } from './machine-cpu';
 import type { ReceiveTimes } from './raw-wrtc';
 
 interface RawWindow {
@@ -18,6 +19,8 @@ interface RawWindow {
 export interface RawChannelTiming {
   /** Throughput after the first `markBytes`. */
   bytesPerSecond: number;
+  /** The window that throughput is timed over. */
+  steadyWindow: SteadyWindow;
   /** From creating the offer to receiving the first `markBytes` (signalling by hand adds a few ms). */
   firstChunkMs: number;
 }
@@ -78,6 +81,7 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
   );
   return {
     bytesPerSecond: (totalBytes - times.bytesAtMark) / ((times.doneAtMs - times.markAtMs) / 1000),
+    steadyWindow: { fromEpochMs: times.markAtMs, toEpochMs: times.doneAtMs, bytes: totalBytes - times.bytesAtMark },
     firstChunkMs: times.markAtMs - connectStartedAtMs,
   };
 }
