@@ -1,13 +1,13 @@
 /** Each benchmark figure: what Shoal does, and the baseline it is compared with, in one run. */
+import os from 'node:os';
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { BenchBrowser } from './bench-browsers';
 import { jsHeapUsedBytes, largestRssOf, rendererPids, samplePeak } from './bench-browsers';
 import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, steadyWindowOf, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
-import { median, turnsInMiBps } from './rounds';
-import os from 'node:os';
 import { CpuSampler, type WindowCpu } from './machine-cpu';
+import { median, turnsInMiBps } from './rounds';
 import type { Figure } from './report';
 import type { BenchFiles } from './test-data';
 
@@ -103,7 +103,7 @@ export async function benchSingleSource(options: {
 
   const rawBytesPerSec = median(raw.map((run) => run.bytesPerSecond));
   const rawFirstChunkMs = median(raw.map((run) => run.firstChunkMs));
-  const shoalBytesPerSec = median(shoal.map((run) => steadyBytesPerSecond(run, sizeBytes)));
+  const shoalBytesPerSec = median(shoalTurns);
   const shoalFirstChunkMs = median(shoal.map((run) => run.firstChunkMs));
   const shoalTotalMs = median(shoal.map((run) => run.totalMs));
   const cpuFigure = cpuPerMiBFigure(`single-source (${sizeBytes / MiB} MiB)`, shoalCpu, rawCpu);
