@@ -12,6 +12,7 @@ import { chunkCount, chunkLength } from '../content/chunking';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import { decodeHaveBitfield, type Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
+import { ChunkBufferPool } from './chunk-buffer-pool';
 import type { ChunkStore } from './chunk-store';
 import { ChunkScheduler } from './chunk-scheduler';
 import { ChunkWriter, type WriteOutcome } from './chunk-writer';
@@ -74,6 +75,7 @@ export class ChunkFetcher {
   private readonly poller: HolderPoller;
   private readonly waiting: WaitingWatch;
   private readonly writer: ChunkWriter;
+  private readonly buffers: ChunkBufferPool;
   private readonly chunkTotal: number;
   private isWaitingForAllowance = false;
   private isPaused = false;
@@ -88,6 +90,7 @@ export class ChunkFetcher {
     this.scheduler = new ChunkScheduler(options.missing, options.tuning.random);
     this.chunkTotal = chunkCount(options.manifest.size, options.manifest.chunkSizeBytes);
     this.writer = new ChunkWriter(options.store, options.contentId, options.manifest);
+    this.buffers = new ChunkBufferPool(options.manifest.chunkSizeBytes);
     this.hasHolderList = options.initialHolders.length > 0;
     this.poller = new HolderPoller({
       fileName: options.fileName,
@@ -242,7 +245,7 @@ export class ChunkFetcher {
   }
 
   private fetch(peer: FetchPeer, link: PeerLink, index: number, lengthBytes: number): void {
-    link.requestChunk(this.options.contentId, index, lengthBytes).then(
+    link.requestChunk(this.options.contentId, index, lengthBytes, this.buffers).then(
       (bytes) => this.received(peer, index, bytes),
       (error: unknown) => this.requestFailed(peer, index, error),
     );
@@ -262,15 +265,21 @@ export class ChunkFetcher {
 
   private received(peer: FetchPeer, index: number, bytes: Uint8Array): void {
     const racers = this.isFinished ? undefined : this.scheduler.markReceived(peer.holder.id, index);
-    if (racers === undefined) return;
+    if (racers === undefined) return this.buffers.give(bytes); // another peer's copy came first
     peer.window.record(bytes.byteLength, this.options.now());
     for (const racer of racers) this.peers.get(racer)?.link?.cancel(this.options.contentId, index);
     const writing = this.writer.write(index, bytes, () => !this.isFinished);
     this.dispatch(); // the slot is free: ask for the next chunk while this one is checked and stored
+    // Checked and stored (the store keeps a copy) or dropped: either way the buffer is free again.
     writing.then(
-      (outcome) => this.written(peer, index, bytes.byteLength, outcome),
-      // The store failed (full disk, quota): another holder would not help.
-      (error: unknown) => this.finish(asShoalError(error, 'INTERNAL')),
+      (outcome) => {
+        this.buffers.give(bytes);
+        this.written(peer, index, bytes.byteLength, outcome);
+      },
+      (error: unknown) => {
+        this.buffers.give(bytes);
+        this.finish(asShoalError(error, 'INTERNAL')); // the store failed (full disk, quota): another holder would not help
+      },
     );
   }
 

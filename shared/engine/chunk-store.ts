@@ -19,6 +19,7 @@ export interface ChunkStore {
   listFiles(): Promise<FileRecord[]>;
   /** Removes the record and every chunk of it. */
   deleteFile(contentId: string): Promise<void>;
+  /** Stores a copy: `bytes` is reused for another chunk once this settles, so keep no reference to it. */
   putChunk(contentId: string, index: number, bytes: Uint8Array): Promise<void>;
   getChunk(contentId: string, index: number): Promise<Uint8Array | undefined>;
   /** Indices of the chunks held for a file, ascending. */

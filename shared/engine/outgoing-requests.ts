@@ -5,6 +5,7 @@
  */
 import { ShoalError, type ErrorCode } from '../protocol/errors';
 import type { BlockFrame, Manifest, PeerControl } from '../protocol/peer-messages';
+import type { ChunkBuffers } from './chunk-buffer-pool';
 
 type ManifestAnswer = Extract<PeerControl, { t: 'manifest' }>;
 type HaveAnswer = Extract<PeerControl, { t: 'have' }>;
@@ -39,9 +40,11 @@ interface ChunkWait {
   contentId: string;
   index: number;
   expectedLength: number;
-  /** Allocated to the chunk's length when its first block arrives (the peer answers one request at
-   * a time, so a deep queue of requests costs no memory); blocks are copied straight into place. */
+  /** Taken when the chunk's first block arrives (the peer answers one request at a time, so a deep
+   * queue of requests costs no memory); blocks are copied straight into place. */
   buffer: Uint8Array | undefined;
+  /** Where `buffer` comes from; it goes back there if the request fails. */
+  buffers: ChunkBuffers | undefined;
   receivedBytes: number;
   resolve: (bytes: Uint8Array) => void;
   reject: (error: ShoalError) => void;
@@ -82,7 +85,8 @@ export class OutgoingRequests {
     });
   }
 
-  requestChunk(contentId: string, index: number, expectedLength: number): Promise<Uint8Array> {
+  /** The chunk's bytes, in a buffer from `buffers` when given (whoever gets it hands it back). */
+  requestChunk(contentId: string, index: number, expectedLength: number, buffers?: ChunkBuffers): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const wait: ChunkWait = {
         kind: 'chunk',
@@ -90,6 +94,7 @@ export class OutgoingRequests {
         index,
         expectedLength,
         buffer: undefined,
+        buffers,
         receivedBytes: 0,
         resolve,
         reject,
@@ -129,7 +134,7 @@ export class OutgoingRequests {
     if (wait === undefined) return;
     this.noteProgress();
     this.settle(answer.requestId);
-    wait.reject(new RefusedByPeerError(answer.code, answer.message));
+    rejectWait(wait, new RefusedByPeerError(answer.code, answer.message));
   }
 
   handleBlock(block: BlockFrame): void {
@@ -150,7 +155,7 @@ export class OutgoingRequests {
       this.fail(block.requestId, wait, new ShoalError('CHUNK_CORRUPT', `${this.options.peerId} sent ${detail}`));
       return;
     }
-    const buffer = wait.buffer ?? (wait.buffer = new Uint8Array(wait.expectedLength));
+    const buffer = wait.buffer ?? (wait.buffer = wait.buffers?.take(wait.expectedLength) ?? new Uint8Array(wait.expectedLength));
     buffer.set(block.payload, block.offset);
     wait.receivedBytes = end;
     if (end === wait.expectedLength) {
@@ -173,7 +178,7 @@ export class OutgoingRequests {
     const waits = [...this.waits.values()];
     this.waits.clear();
     this.stopWatchdog();
-    for (const wait of waits) wait.reject(error);
+    for (const wait of waits) rejectWait(wait, error);
   }
 
   private open(wait: Wait, toMessage: (requestId: number) => PeerControl): void {
@@ -182,7 +187,7 @@ export class OutgoingRequests {
     this.waits.set(requestId, wait);
     if (!this.options.sendControl(toMessage(requestId))) {
       this.settle(requestId);
-      wait.reject(new ShoalError('PEER_UNREACHABLE', `The connection to ${this.options.peerId} is closed`));
+      rejectWait(wait, new ShoalError('PEER_UNREACHABLE', `The connection to ${this.options.peerId} is closed`));
       return;
     }
     this.startWatchdog();
@@ -192,7 +197,7 @@ export class OutgoingRequests {
   private fail(requestId: number, wait: Wait, error: ShoalError): void {
     this.settle(requestId);
     this.options.sendControl({ t: 'cancel', requestId });
-    wait.reject(error);
+    rejectWait(wait, error);
   }
 
   private settle(requestId: number): void {
@@ -231,4 +236,13 @@ export class OutgoingRequests {
     const error = new ShoalError('TIMEOUT', `${this.options.peerId} stopped answering`);
     for (const [requestId, wait] of this.waits) this.fail(requestId, wait, error);
   };
+}
+
+/** Rejects a request; a chunk's part-filled buffer goes back to where it came from. */
+function rejectWait(wait: Wait, error: ShoalError): void {
+  if (wait.kind === 'chunk' && wait.buffer !== undefined) {
+    wait.buffers?.give(wait.buffer);
+    wait.buffer = undefined;
+  }
+  wait.reject(error);
 }

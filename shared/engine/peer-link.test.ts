@@ -165,6 +165,35 @@ describe('PeerLink', () => {
     expect((await ana.requestManifest(contentId)).size).toBe(16 * 1024 * 1024);
   });
 
+  it('reassembles chunks in the buffers it is given, and gives back the buffer of a request that fails', async () => {
+    const { ana, atBen, network, benStore } = linkedPair({ conditions: { bytesPerSecond: 4 * 1024 * 1024 } });
+    const bytes = randomBytes(4 * 1024 * 1024);
+    const { contentId } = await storeOneChunkFile(benStore, bytes);
+    const taken: Uint8Array[] = [];
+    const given: Uint8Array[] = [];
+    const buffers = {
+      take: (lengthBytes: number) => {
+        const buffer = new Uint8Array(lengthBytes);
+        taken.push(buffer);
+        return buffer;
+      },
+      give: (buffer: Uint8Array) => given.push(buffer),
+    };
+    const chunk = await ana.requestChunk(contentId, 0, bytes.byteLength, buffers);
+    expect(chunk).toBe(taken[0]);
+    expect(await sha256Of(chunk)).toBe(await sha256Of(bytes));
+    expect(given).toHaveLength(0); // whoever got the chunk hands its buffer back
+
+    const failing = ana.requestChunk(contentId, 0, bytes.byteLength, buffers);
+    await waitUntil(() => taken.length === 2, 'the second answer started arriving');
+    await waitUntil(() => atBen.peakBufferedBytes > 0, 'ben is sending');
+    network.killChannelsBetween('ana', 'ben');
+    expect(codeOf(await rejectionOf(failing))).toBe('PEER_UNREACHABLE');
+    // Identity, not contents: comparing 4 MiB element by element would take the test's whole time.
+    expect(given).toHaveLength(1);
+    expect(given[0]).toBe(taken[1]);
+  });
+
   it('tells which chunks of a file it holds, and FILE_NOT_FOUND for a file it does not hold', async () => {
     const { ana, benStore } = linkedPair();
     const record = await shareFile(memorySource('partial.bin', randomBytes(MIN_CHUNK * 3)), benStore);

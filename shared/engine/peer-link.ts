@@ -13,6 +13,7 @@ import {
   type Manifest,
   type PeerControl,
 } from '../protocol/peer-messages';
+import type { ChunkBuffers } from './chunk-buffer-pool';
 import type { ChunkStore } from './chunk-store';
 import { OutgoingRequests } from './outgoing-requests';
 import type { RateLimiter } from './rate-limiter';
@@ -113,9 +114,10 @@ export class PeerLink {
    * Rejects with the peer's error, TIMEOUT, PEER_UNREACHABLE, CHUNK_CORRUPT (malformed blocks) or
    * CANCELLED. The caller verifies the bytes against the manifest.
    */
-  requestChunk(contentId: string, index: number, expectedLength: number): Promise<Uint8Array> {
+  /** The chunk's bytes, reassembled in a buffer from `buffers` when given (see OutgoingRequests). */
+  requestChunk(contentId: string, index: number, expectedLength: number, buffers?: ChunkBuffers): Promise<Uint8Array> {
     if (this.closedReason !== undefined) return Promise.reject(this.closedReason);
-    return this.requests.requestChunk(contentId, index, expectedLength);
+    return this.requests.requestChunk(contentId, index, expectedLength, buffers);
   }
 
   /** Cancels our pending requests for a file (or one chunk of it); they reject with CANCELLED. */

@@ -43,6 +43,11 @@ export const PIPELINE_DEPTH_MAX = 64;
  * writes, but if the store falls this far behind we stop asking for more rather than pile up memory. */
 export const UNWRITTEN_BYTES_MAX = 16 * 1024 * 1024;
 
+/** Free chunk buffers a download keeps for its next chunks (chunk-buffer-pool.ts). A chunk's buffer
+ * is busy while it arrives and while it is checked and stored; a handful covers that at full speed,
+ * and 8 MiB is little beside the bytes in flight. */
+export const CHUNK_BUFFERS_KEPT_BYTES = 8 * 1024 * 1024;
+
 /** Serving: wait for the channel to drain once this much is queued. Chromium closes a data channel
  * whose send buffer passes 16 MiB; 4 MiB keeps the pipe full through a 40 ms pause of our event loop
  * (a GC, an IndexedDB read) at 100 MB/s, with a wide margin below that limit. */
