@@ -6,7 +6,7 @@ import { jsHeapUsedBytes, largestRssOf, rendererPids, samplePeak } from './bench
 import { download, removeShare, setUploadLimit, shareFile, steadyBytesPerSecond, steadyWindowOf, type DownloadTiming } from './bench-actions';
 import { measureIdbWrite } from './idb-write';
 import { measureRawChannel, type RawChannelTiming } from './raw-channel';
-import { CpuSampler, type WindowCpu } from './machine-cpu';
+import { CpuSampler, type SteadyWindow, type WindowCpu } from './machine-cpu';
 import { median, turnsInMiBps } from './rounds';
 import type { Figure } from './report';
 import type { BenchFiles } from './test-data';
@@ -27,29 +27,40 @@ export function ratioFigure(name: string, value: number, baselineName: string, b
   };
 }
 
+/** One timed turn of a throughput figure: bytes per second after the first chunk, over `window`. */
+export interface Turn {
+  bytesPerSecond: number;
+  window: SteadyWindow;
+}
+
+export const ratesOf = (turns: readonly Turn[]): number[] => turns.map((turn) => turn.bytesPerSecond);
+
 /**
- * What each MiB moved cost the whole machine in CPU, Shoal against the raw channel, over the same
- * steady windows its throughput figure is timed on (medians of the turns). No target: it shows why
- * a ratio stops where it does, since where the transfer keeps the cores busy, throughput follows it.
- * Undefined where the machine's CPU time cannot be read.
+ * Prints each turn's throughput, and returns the figure for what each MiB moved cost the whole
+ * machine in CPU, Shoal against the raw channel, over the same windows the throughputs are timed
+ * on (medians of the turns). No target: it shows why a ratio stops where it does, since where the
+ * transfer keeps the cores busy, throughput follows it. Empty where CPU time cannot be read.
  */
-export function cpuPerMiBFigure(label: string, shoal: ReadonlyArray<WindowCpu | undefined>, raw: ReadonlyArray<WindowCpu | undefined>): Figure | undefined {
-  const known = (turns: ReadonlyArray<WindowCpu | undefined>) => turns.filter((turn): turn is WindowCpu => turn !== undefined);
-  const shoalTurns = known(shoal);
-  const rawTurns = known(raw);
-  if (shoalTurns.length === 0 || rawTurns.length === 0) return undefined;
+export function turnsAndCpu(label: string, cpu: CpuSampler | undefined, raw: readonly Turn[], shoal: readonly Turn[]): Figure[] {
+  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(ratesOf(raw))}; Shoal ${turnsInMiBps(ratesOf(shoal))}`);
+  const cpuOf = (turns: readonly Turn[]) => turns.flatMap((turn) => cpu?.cpuOf(turn.window) ?? []);
+  const shoalCpu = cpuOf(shoal);
+  const rawCpu = cpuOf(raw);
+  if (shoalCpu.length === 0 || rawCpu.length === 0) return [];
   const cores = (turns: WindowCpu[]) => median(turns.map((turn) => turn.busyCores)).toFixed(2);
-  console.log(`  cores busy while data flowed (of ${os.cpus().length}): raw ${cores(rawTurns)}, Shoal ${cores(shoalTurns)}`);
+  console.log(`  cores busy while data flowed (of ${os.cpus().length}): raw ${cores(rawCpu)}, Shoal ${cores(shoalCpu)}`);
   const msPerMiB = (turns: WindowCpu[]) => median(turns.map((turn) => turn.msPerMiB));
-  return {
-    name: `machine CPU per MiB, ${label}`,
-    value: msPerMiB(shoalTurns),
-    unit: 'ms',
-    baseline: { name: 'raw channel', value: msPerMiB(rawTurns), unit: 'ms' },
-    ratio: msPerMiB(shoalTurns) / msPerMiB(rawTurns),
-    target: '',
-    meetsTarget: null,
-  };
+  return [
+    {
+      name: `machine CPU per MiB, ${label}`,
+      value: msPerMiB(shoalCpu),
+      unit: 'ms',
+      baseline: { name: 'raw channel', value: msPerMiB(rawCpu), unit: 'ms' },
+      ratio: msPerMiB(shoalCpu) / msPerMiB(rawCpu),
+      target: '',
+      meetsTarget: null,
+    },
+  ];
 }
 
 function ceilingFigure(name: string, value: number, baselineName: string, baseline: number, unit: string, maxValue: number): Figure {
@@ -80,33 +91,27 @@ export async function benchSingleSource(options: {
   let peakRss = 0;
   const raw: RawChannelTiming[] = [];
   const shoal: DownloadTiming[] = [];
-  const rawCpu: Array<WindowCpu | undefined> = [];
-  const shoalCpu: Array<WindowCpu | undefined> = [];
   const cpu = CpuSampler.start();
   // Raw and Shoal runs take turns, and each figure is the median of its runs: on two busy cores one
   // run of either can be a fifth off, and taking turns spreads a slow spell over both.
   for (let round = 0; round < rounds; round++) {
-    const rawTurn = await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes);
-    raw.push(rawTurn);
-    rawCpu.push(cpu?.cpuOf(rawTurn.steadyWindow));
+    raw.push(await measureRawChannel(seeder.page, downloader.page, sizeBytes, chunkBytes));
     const rssPeak = samplePeak(() => largestRssOf(renderers));
-    const shoalTurn = await download(downloader.page, name, 1);
-    shoal.push(shoalTurn);
-    shoalCpu.push(cpu?.cpuOf(steadyWindowOf(shoalTurn, sizeBytes)));
+    shoal.push(await download(downloader.page, name, 1));
     peakRss = Math.max(peakRss, await rssPeak.stop());
     await removeShare(downloader.page, name);
   }
   await removeShare(seeder.page, name);
+  const rawTurns = raw.map((run): Turn => ({ bytesPerSecond: run.bytesPerSecond, window: run.steadyWindow }));
+  const shoalTurns = shoal.map((run): Turn => ({ bytesPerSecond: steadyBytesPerSecond(run, sizeBytes), window: steadyWindowOf(run, sizeBytes) }));
+  const cpuFigures = turnsAndCpu(`single-source (${sizeBytes / MiB} MiB)`, cpu, rawTurns, shoalTurns);
   cpu?.stop();
-  const shoalTurns = shoal.map((run) => steadyBytesPerSecond(run, sizeBytes));
-  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(raw.map((run) => run.bytesPerSecond))}; Shoal ${turnsInMiBps(shoalTurns)}`);
 
-  const rawBytesPerSec = median(raw.map((run) => run.bytesPerSecond));
+  const rawBytesPerSec = median(ratesOf(rawTurns));
   const rawFirstChunkMs = median(raw.map((run) => run.firstChunkMs));
-  const shoalBytesPerSec = median(shoalTurns);
+  const shoalBytesPerSec = median(ratesOf(shoalTurns));
   const shoalFirstChunkMs = median(shoal.map((run) => run.firstChunkMs));
   const shoalTotalMs = median(shoal.map((run) => run.totalMs));
-  const cpuFigure = cpuPerMiBFigure(`single-source (${sizeBytes / MiB} MiB)`, shoalCpu, rawCpu);
   return [
     ratioFigure(
       `single-source transfer (${sizeBytes / MiB} MiB)`,
@@ -116,7 +121,7 @@ export async function benchSingleSource(options: {
       'MiB/s',
       0.9,
     ),
-    ...(cpuFigure === undefined ? [] : [cpuFigure]),
+    ...cpuFigures,
     ceilingFigure(
       `peak renderer RSS, downloading tab (${sizeBytes / MiB} MiB)`,
       peakRss / MiB,

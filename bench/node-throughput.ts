@@ -25,10 +25,10 @@ import type { SearchResult } from '../shared/protocol/tracker-messages';
 import { download, join, removeShare, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
 import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
-import { cpuPerMiBFigure, ratioFigure } from './figures';
-import { CpuSampler, type SteadyWindow } from './machine-cpu';
+import { ratesOf, ratioFigure, turnsAndCpu, type Turn } from './figures';
+import { CpuSampler } from './machine-cpu';
 import { machineDescription, printTable, type Figure } from './report';
-import { median, roundsFor, turnsInMiBps } from './rounds';
+import { median, roundsFor } from './rounds';
 import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
 
@@ -42,22 +42,6 @@ type Description = { type: 'offer' | 'answer'; sdp: string };
 /** A throughput figure in MiB/s against the raw channel, with the issue's 0.9 target. */
 function throughputFigure(name: string, bytesPerSecond: number, baselineName: string, baselineBytesPerSecond: number): Figure {
   return ratioFigure(name, bytesPerSecond / MiB, baselineName, baselineBytesPerSecond / MiB, 'MiB/s', 0.9);
-}
-
-/** Prints each turn's throughput and returns the figure for the machine's CPU over the same turns. */
-function turnsAndCpu(label: string, cpu: CpuSampler | undefined, raw: readonly Turn[], shoal: readonly Turn[]): Figure[] {
-  console.log(`  each turn, MiB/s: raw ${turnsInMiBps(rates(raw))}; Shoal ${turnsInMiBps(rates(shoal))}`);
-  const cpuOf = (turns: readonly Turn[]) => turns.map((turn) => cpu?.cpuOf(turn.window));
-  const figure = cpuPerMiBFigure(label, cpuOf(shoal), cpuOf(raw));
-  return figure === undefined ? [] : [figure];
-}
-
-const rates = (turns: readonly Turn[]): number[] => turns.map((turn) => turn.bytesPerSecond);
-
-/** One turn: bytes per second after the first chunk, and the window that was timed. */
-interface Turn {
-  bytesPerSecond: number;
-  window: SteadyWindow;
 }
 
 /** Now, in epoch ms with performance.now()'s precision: times here compare with times taken in pages. */
@@ -214,7 +198,7 @@ export async function benchNodePeers(options: {
         await downloader.stop();
       }
     }
-    figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, median(rates(shoalNode)), 'raw wrtc channel', median(rates(rawNode))));
+    figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, median(ratesOf(shoalNode)), 'raw wrtc channel', median(ratesOf(rawNode))));
     figures.push(...turnsAndCpu(`Node -> Node (${sizeMiB} MiB)`, cpu, rawNode, shoalNode));
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
@@ -230,7 +214,7 @@ export async function benchNodePeers(options: {
     }
     await rawPage.close();
     figures.push(
-      throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, median(rates(shoalBrowser)), 'raw wrtc -> Chromium channel', median(rates(rawBrowser))),
+      throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, median(ratesOf(shoalBrowser)), 'raw wrtc -> Chromium channel', median(ratesOf(rawBrowser))),
     );
     figures.push(...turnsAndCpu(`Node -> browser (${sizeMiB} MiB)`, cpu, rawBrowser, shoalBrowser));
     cpu?.stop();
