@@ -6,6 +6,14 @@
 /** A text frame carries a JSON control message; a binary frame carries chunk bytes. */
 export type Frame = string | Uint8Array;
 
+/** How a channel reaches its peer, read from the connection's selected ICE candidate pair. */
+export interface ConnectionPath {
+  /** 'relayed' when either end of the selected pair is a TURN relay candidate. */
+  kind: 'direct' | 'relayed';
+  /** The pair's current round-trip time; undefined until measured. */
+  rttMs: number | undefined;
+}
+
 export interface PeerChannel {
   /** The tracker-assigned id of the peer at the other end. */
   readonly peerId: string;
@@ -22,6 +30,8 @@ export interface PeerChannel {
   /** Called once when the channel closes for any reason. */
   onClose(listener: (reason?: Error) => void): () => void;
   close(): void;
+  /** How the channel reaches the peer now; absent or undefined where that means nothing (in-memory channels). */
+  connectionPath?(): Promise<ConnectionPath | undefined>;
 }
 
 export interface Transport {
