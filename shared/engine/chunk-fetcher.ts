@@ -21,6 +21,7 @@ import { HolderPoller } from './holder-poller';
 import type { LinkSource } from './link-pool';
 import { RefusedByPeerError } from './outgoing-requests';
 import type { PeerLink } from './peer-link';
+import { PeerPaths, type FetchingPeer } from './peer-paths';
 import { PeerWindow } from './peer-window';
 import type { RateLimiter } from './rate-limiter';
 import { WaitingWatch, type FetchCondition } from './waiting-watch';
@@ -30,6 +31,8 @@ export interface FetchTuning {
   holderPollIntervalMs: number;
   starvedGraceMs: number;
   peersMax: number;
+  /** How often the holders' connection paths are read again (PATH_REFRESH_INTERVAL_MS). */
+  pathRefreshIntervalMs: number;
   /** Breaks rarest-first ties. */
   random: () => number;
 }
@@ -49,7 +52,8 @@ export interface ChunkFetcherOptions {
   tuning: FetchTuning;
   now: () => number;
   onChunkStored: (bytes: number) => void;
-  onActivePeersChanged: (count: number) => void;
+  /** The holders we are fetching from and how each is connected: when one comes or goes, or its path changes. */
+  onPeersChanged: (peers: FetchingPeer[]) => void;
   /** Why nothing can be fetched for now, or undefined once something can again. */
   onWaitingChanged: (reason: ShoalError | undefined) => void;
 }
@@ -80,7 +84,8 @@ export class ChunkFetcher {
   private isWaitingForAllowance = false;
   private isPaused = false;
   private isFinished = false;
-  private activePeerCount = 0;
+  /** The holders whose links are in use, with how each is connected. */
+  private readonly paths: PeerPaths;
   /** Until the first holder list is in, having no peer means nothing yet. */
   private hasHolderList: boolean;
   private resolveRun: () => void = () => {};
@@ -92,6 +97,7 @@ export class ChunkFetcher {
     this.writer = new ChunkWriter(options.store, options.contentId, options.manifest);
     this.buffers = new ChunkBufferPool(options.manifest.chunkSizeBytes);
     this.hasHolderList = options.initialHolders.length > 0;
+    this.paths = new PeerPaths(options.tuning.pathRefreshIntervalMs, () => options.onPeersChanged(this.paths.list()));
     this.poller = new HolderPoller({
       fileName: options.fileName,
       holders: options.holders,
@@ -195,7 +201,7 @@ export class ChunkFetcher {
       this.scheduler.addPeer(peerId, [...decodeHaveBitfield(bitfield, this.chunkTotal), ...early]);
       peer.link = link;
       this.options.failures.forget(peerId);
-      this.activePeersChanged();
+      this.paths.add(peerId, peer.holder.name, link);
       this.dispatch();
     } catch (error) {
       this.drop(peer, error);
@@ -314,7 +320,7 @@ export class ChunkFetcher {
     failures.record(peer.holder, reason, now());
     this.scheduler.removePeer(peer.holder.id);
     peer.link?.cancel(contentId);
-    this.activePeersChanged();
+    this.paths.remove(peer.holder.id);
     if (this.peers.size === 0) this.poller.pollNow();
     this.dispatch();
   }
@@ -347,14 +353,6 @@ export class ChunkFetcher {
     return this.options.failures.waitingReason(this.options.fileName);
   }
 
-  private activePeersChanged(): void {
-    let count = 0;
-    for (const peer of this.peers.values()) if (peer.link !== undefined) count += 1;
-    if (count === this.activePeerCount) return;
-    this.activePeerCount = count;
-    this.options.onActivePeersChanged(count);
-  }
-
   private finish(error?: ShoalError): void {
     if (this.isFinished) return;
     this.isFinished = true;
@@ -365,7 +363,7 @@ export class ChunkFetcher {
       peer.link?.cancel(this.options.contentId);
     }
     this.peers.clear();
-    this.activePeersChanged();
+    this.paths.stop();
     if (error === undefined) this.resolveRun();
     else this.rejectRun(error);
   }

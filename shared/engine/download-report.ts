@@ -1,6 +1,9 @@
 /** What a download tells its listeners: its state, its progress, and why it waits or failed. */
 import { ShoalError } from '../protocol/errors';
 import type { HolderFailure } from './holder-failures';
+import type { FetchingPeer } from './peer-paths';
+
+export type { FetchingPeer } from './peer-paths';
 
 /**
  * connecting: getting the manifest; downloading: fetching chunks; paused: by the user;
@@ -19,6 +22,10 @@ export interface DownloadProgress {
   etaSeconds: number | undefined;
   /** Holders we are connected to and fetching from. */
   activePeers: number;
+  /** Those holders (as many as `activePeers`), in the order their links opened, each with how it is
+   * connected: direct or relayed and the round trip, read when the link opens and every few seconds
+   * (PATH_REFRESH_INTERVAL_MS); `path` is undefined until known or where the transport cannot tell. */
+  peers: FetchingPeer[];
 }
 
 export interface DownloadSnapshot {

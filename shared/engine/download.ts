@@ -15,6 +15,7 @@ import { ChunkFetcher, type FetchTuning } from './chunk-fetcher';
 import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
 import { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
+import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { SpeedMeter } from './speed-meter';
 import { missingChunkIndices } from './stored-file';
@@ -23,6 +24,7 @@ import {
   HOLDER_POLL_INTERVAL_MS,
   HOLDER_RETRY_BACKOFF_MAX_MS,
   HOLDER_RETRY_BACKOFF_MS,
+  PATH_REFRESH_INTERVAL_MS,
   PEERS_PER_DOWNLOAD_MAX,
   PROGRESS_INTERVAL_MS,
   STARVED_GRACE_MS,
@@ -45,6 +47,7 @@ export interface DownloadOptions {
   holderRetryBackoffMs?: number;
   starvedGraceMs?: number;
   peersMax?: number;
+  pathRefreshIntervalMs?: number;
   random?: () => number;
 }
 
@@ -66,7 +69,7 @@ export class Download {
   private failure: ShoalError | undefined;
   private bytesDone = 0;
   private totalBytes: number;
-  private activePeers = 0;
+  private peers: FetchingPeer[] = [];
   private speed: SpeedMeter | undefined;
   private fetcher: ChunkFetcher | undefined;
   private running: Promise<void> | undefined;
@@ -119,7 +122,8 @@ export class Download {
       totalBytes: this.totalBytes,
       speedBytesPerSec: isMoving ? (this.speed?.bytesPerSecond(nowMs) ?? 0) : 0,
       etaSeconds: state === 'completed' ? 0 : isMoving ? this.speed?.etaSeconds(remainingBytes, nowMs) : undefined,
-      activePeers: this.activePeers,
+      activePeers: this.peers.length,
+      peers: this.peers.map((peer) => ({ ...peer, path: peer.path && { ...peer.path } })),
     };
   }
 
@@ -214,6 +218,7 @@ export class Download {
       holderPollIntervalMs: this.pollIntervalMs,
       starvedGraceMs: this.options.starvedGraceMs ?? STARVED_GRACE_MS,
       peersMax: this.options.peersMax ?? PEERS_PER_DOWNLOAD_MAX,
+      pathRefreshIntervalMs: this.options.pathRefreshIntervalMs ?? PATH_REFRESH_INTERVAL_MS,
       random: this.options.random ?? Math.random,
     };
     this.fetcher = new ChunkFetcher({
@@ -229,7 +234,7 @@ export class Download {
       tuning,
       now: this.now,
       onChunkStored: (bytes) => this.chunkStored(bytes),
-      onActivePeersChanged: (count) => this.activePeersChanged(count),
+      onPeersChanged: (peers) => this.peersChanged(peers),
       onWaitingChanged: (reason) => this.setWaitingReason(reason),
     });
     if (this.isPausedByUser) this.fetcher.pause();
@@ -264,9 +269,8 @@ export class Download {
     this.notifier.changed(isFirstData);
   }
 
-  private activePeersChanged(count: number): void {
-    if (count === this.activePeers) return;
-    this.activePeers = count;
+  private peersChanged(peers: FetchingPeer[]): void {
+    this.peers = peers;
     this.notifier.changed();
   }
 
@@ -280,7 +284,7 @@ export class Download {
   private enterFinalState(state: FinalState, isSettledNow = true): void {
     if (this.finalState !== undefined) return;
     this.finalState = state;
-    this.activePeers = 0;
+    this.peers = [];
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
     if (isSettledNow) this.markSettled();

@@ -3,7 +3,7 @@
  * ChunkStore, which the browser, the CLI and tests each supply.
  */
 export type { ChunkStore, FileRecord } from './chunk-store';
-export type { Frame, PeerChannel, Transport } from './transport';
+export type { ConnectionPath, Frame, PeerChannel, Transport } from './transport';
 export * from './transfer-policy';
 export { shareFile, type FileSource, type ShareFileOptions } from './share-file';
 export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
@@ -11,7 +11,7 @@ export { PeerLink, type PeerLinkOptions } from './peer-link';
 export { RefusedByPeerError } from './outgoing-requests';
 export type { ChunkRepairer, ServeEvent } from './serve-queue';
 export { Download, type CancelOptions, type DownloadOptions } from './download';
-export type { DownloadProgress, DownloadSnapshot, DownloadState } from './download-report';
+export type { DownloadProgress, DownloadSnapshot, DownloadState, FetchingPeer } from './download-report';
 export type { HolderFailure } from './holder-failures';
 export { ChunkScheduler } from './chunk-scheduler';
 export { PeerWindow } from './peer-window';

@@ -4,13 +4,15 @@
  * and ordered, and sent frames sit in a send buffer until the simulated wire takes them, so
  * `bufferedAmountBytes` grows and `waitForDrain` waits as they would on a real channel.
  */
-import type { Frame, PeerChannel } from './transport';
+import type { ConnectionPath, Frame, PeerChannel } from './transport';
 
 export interface LinkConditions {
   /** One-way delay from leaving the send buffer to reaching the other side. */
   latencyMs?: number;
   /** Wire speed; frames leave the send buffer no faster than this. Unlimited when absent. */
   bytesPerSecond?: number;
+  /** What `connectionPath()` on the sending end reports; absent: undefined, as a channel that cannot tell. */
+  path?: ConnectionPath;
 }
 
 /** What the network may do to a frame a peer sends: pass it, change it, or drop it (undefined). */
@@ -117,7 +119,7 @@ export class MemoryChannel implements PeerChannel {
   constructor(
     readonly localPeerId: string,
     readonly peerId: string,
-    conditions: () => LinkConditions,
+    private readonly conditions: () => LinkConditions,
     lowWaterBytes: number,
     private readonly shape: FrameShaper,
   ) {
@@ -149,6 +151,12 @@ export class MemoryChannel implements PeerChannel {
 
   bufferedAmountBytes(): number {
     return this.outgoing.bufferedBytes;
+  }
+
+  /** As set in the conditions (a test's choice), read anew each call as a real channel's stats are. */
+  connectionPath(): Promise<ConnectionPath | undefined> {
+    const path = this.conditions().path;
+    return Promise.resolve(path && { ...path });
   }
 
   waitForDrain(): Promise<void> {

@@ -19,7 +19,7 @@ import { OutgoingRequests } from './outgoing-requests';
 import type { RateLimiter } from './rate-limiter';
 import { ServeQueue, type ChunkRepairer, type ServeEvent } from './serve-queue';
 import { REMOTE_INTERESTS_MAX, REQUEST_IDLE_TIMEOUT_MS, SEND_HIGH_WATER_BYTES } from './transfer-policy';
-import type { Frame, PeerChannel } from './transport';
+import type { ConnectionPath, Frame, PeerChannel } from './transport';
 
 export interface PeerLinkOptions {
   /** Where the files we serve live. */
@@ -123,6 +123,17 @@ export class PeerLink {
   /** Cancels our pending requests for a file (or one chunk of it); they reject with CANCELLED. */
   cancel(contentId: string, index?: number): void {
     this.requests.cancel(contentId, index);
+  }
+
+  /** How the channel reaches the peer (direct or relayed, round trip); undefined where the transport
+   * cannot tell or the read fails. Asks the browser for stats: call it every few seconds, not per chunk. */
+  async connectionPath(): Promise<ConnectionPath | undefined> {
+    if (!this.isOpen || this.channel.connectionPath === undefined) return undefined;
+    try {
+      return await this.channel.connectionPath();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Called once when the link closes; at once (asynchronously) if it already has. */

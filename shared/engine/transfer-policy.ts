@@ -82,6 +82,10 @@ export const PROGRESS_INTERVAL_MS = 200;
  * (or came back); while waiting for any holder, too. A tracker query is cheap; 5 s feels prompt. */
 export const HOLDER_POLL_INTERVAL_MS = 5_000;
 
+/** How each holder is reached (direct or relayed, round trip) is read again this often for the
+ * transfer's report: the round trip drifts, and each read asks the browser for the connection's stats. */
+export const PATH_REFRESH_INTERVAL_MS = 5_000;
+
 /** Holders one download fetches from at once: beyond ~8 the gain in speed is small and each peer
  * costs a connection, its request window and its share of the end game's duplicate requests. */
 export const PEERS_PER_DOWNLOAD_MAX = 8;

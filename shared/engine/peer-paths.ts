@@ -1,0 +1,103 @@
+/**
+ * How each holder a download fetches from is connected (direct or through a TURN relay, and the
+ * round trip), for the transfer's report. Read once when the holder's link opens, then again every
+ * PATH_REFRESH_INTERVAL_MS because the round trip drifts; never per chunk or block, since a read
+ * asks the browser for the connection's stats.
+ */
+import type { ConnectionPath } from './transport';
+
+/** A holder the download is fetching from, and how it is reached (undefined until known, or where
+ * the transport cannot tell). */
+export interface FetchingPeer {
+  peerId: string;
+  /** The holder's name as the tracker listed it. */
+  name: string;
+  path: ConnectionPath | undefined;
+}
+
+/** Whatever can say how it reaches its peer: a PeerLink. */
+export interface PathSource {
+  connectionPath(): Promise<ConnectionPath | undefined>;
+}
+
+interface Entry {
+  peer: FetchingPeer;
+  source: PathSource;
+}
+
+export class PeerPaths {
+  private readonly entries = new Map<string, Entry>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private isStopped = false;
+
+  constructor(
+    private readonly refreshIntervalMs: number,
+    /** Called when a holder comes or goes, or its path changes. */
+    private readonly onChanged: () => void,
+  ) {}
+
+  /** A holder's link is open and in use: report it, and read its path at once. */
+  add(peerId: string, name: string, source: PathSource): void {
+    if (this.isStopped) return;
+    const entry: Entry = { peer: { peerId, name, path: undefined }, source };
+    this.entries.set(peerId, entry);
+    this.onChanged();
+    void this.read(entry);
+    this.scheduleRefresh();
+  }
+
+  remove(peerId: string): void {
+    if (!this.entries.delete(peerId)) return;
+    this.onChanged();
+    if (this.entries.size === 0) this.cancelRefresh();
+  }
+
+  /** The holders in use, in the order their links opened; each a fresh copy the caller may keep. */
+  list(): FetchingPeer[] {
+    return [...this.entries.values()].map(({ peer }) => ({ ...peer, path: peer.path && { ...peer.path } }));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forgets every holder and stops refreshing. */
+  stop(): void {
+    this.isStopped = true;
+    this.cancelRefresh();
+    const hadAny = this.entries.size > 0;
+    this.entries.clear();
+    if (hadAny) this.onChanged();
+  }
+
+  private async read(entry: Entry): Promise<void> {
+    let path: ConnectionPath | undefined;
+    try {
+      path = await entry.source.connectionPath();
+    } catch {
+      path = undefined; // a stats read that fails (the connection is closing) leaves the path unknown
+    }
+    if (this.entries.get(entry.peer.peerId) !== entry || isSamePath(entry.peer.path, path)) return;
+    entry.peer.path = path;
+    this.onChanged();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.timer !== undefined || this.isStopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.entries.size === 0) return;
+      for (const entry of this.entries.values()) void this.read(entry);
+      this.scheduleRefresh();
+    }, this.refreshIntervalMs);
+  }
+
+  private cancelRefresh(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function isSamePath(a: ConnectionPath | undefined, b: ConnectionPath | undefined): boolean {
+  return a?.kind === b?.kind && a?.rttMs === b?.rttMs;
+}
