@@ -1,0 +1,61 @@
+/**
+ * NAT homes for the lab: a host behind a router namespace that masquerades it onto the public
+ * segment, like a home router, and a way to keep two homes' public sides from reaching each other.
+ */
+import type { Interface, Lab } from './lab';
+
+/** The lab's "public internet": 198.18.0.0/15 is reserved for network tests (RFC 2544). */
+export const PUBLIC_NET = '198.18.0.0/15';
+
+export interface NatHome {
+  /** The namespace of the computer inside the home. */
+  host: string;
+  /** Its address inside the home, e.g. 10.77.1.2. */
+  hostNic: Interface;
+  router: string;
+  /** The router's public side, the address the world sees the host as. */
+  routerPublic: Interface;
+}
+
+/**
+ * A home `role` with subnet 10.77.`homeIndex`.0/24: host .2, router .1, the router plugged into
+ * `publicSwitch` at `publicCidr`. The host routes only to the public segment (no default route).
+ */
+export async function natHome(lab: Lab, role: string, homeIndex: number, publicSwitch: string, publicCidr: string): Promise<NatHome> {
+  const router = await lab.namespace(`${role}-nat`);
+  const host = await lab.namespace(role);
+  const [routerInside, hostNic] = await lab.wire(router, host, `10.77.${homeIndex}.1/24`, `10.77.${homeIndex}.2/24`);
+  const routerPublic = await lab.plug(router, publicSwitch, publicCidr);
+  await lab.route(host, PUBLIC_NET, routerInside.ip);
+  await lab.enableForwarding(router);
+  const rules: string[][] = [
+    ['-t', 'nat', '-A', 'POSTROUTING', '-o', routerPublic.iface, '-j', 'MASQUERADE'],
+    // Like a home router: replies come in, unsolicited packets from outside do not.
+    ['-A', 'FORWARD', '-i', routerPublic.iface, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
+    ['-A', 'FORWARD', '-i', routerPublic.iface, '-j', 'DROP'],
+  ];
+  for (const rule of rules) await lab.exec(router, 'iptables', rule);
+  return { host, hostNic, router, routerPublic };
+}
+
+/**
+ * Makes the two homes' public addresses unable to exchange packets (as with two NATs that map
+ * each destination to a new port, where hole punching fails), while both still reach every other
+ * public address, such as the tracker and the TURN server.
+ */
+export async function separateHomes(lab: Lab, a: NatHome, b: NatHome): Promise<void> {
+  for (const [home, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const otherIp = other.routerPublic.ip;
+    for (const rule of [
+      ['-I', 'FORWARD', '-d', otherIp, '-j', 'DROP'],
+      ['-I', 'FORWARD', '-s', otherIp, '-j', 'DROP'],
+      ['-I', 'INPUT', '-s', otherIp, '-j', 'DROP'],
+      ['-I', 'OUTPUT', '-d', otherIp, '-j', 'DROP'],
+    ]) {
+      await lab.exec(home.router, 'iptables', rule);
+    }
+  }
+}
