@@ -1,4 +1,9 @@
-/** Browser storage use, from the storage estimate, so people see what their shares cost and what is left. */
+/**
+ * Browser storage use, from the storage estimate, so people see what their shares cost and what is
+ * left. Pages over plain http:// from another machine have no navigator.storage (it is for secure
+ * pages only): use then stays unknown, the settings say it is not reported, and downloads are not
+ * refused up front.
+ */
 
 export class Storage {
   usedBytes = $state<number | undefined>(undefined);
@@ -10,14 +15,17 @@ export class Storage {
   }
 
   async refresh(): Promise<void> {
-    if (!navigator.storage?.estimate) return;
-    const estimate = await navigator.storage.estimate();
-    this.usedBytes = estimate.usage;
-    this.quotaBytes = estimate.quota;
+    // The DOM types say navigator.storage is always there; on an insecure page it is undefined.
+    const storage = navigator.storage as StorageManager | undefined;
+    if (storage?.estimate === undefined) return;
+    const estimate = await storage.estimate().catch(() => undefined);
+    this.usedBytes = estimate?.usage;
+    this.quotaBytes = estimate?.quota;
   }
 
   /** Asks the browser not to evict our data under storage pressure (it may say no; shares still work). */
   async requestPersistence(): Promise<void> {
-    if (navigator.storage?.persist) await navigator.storage.persist().catch(() => false);
+    const storage = navigator.storage as StorageManager | undefined;
+    if (storage?.persist !== undefined) await storage.persist().catch(() => false);
   }
 }
