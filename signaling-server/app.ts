@@ -19,7 +19,8 @@ import {
   REGISTRATIONS_DB_FILE,
   REST_RATE_LIMIT,
 } from './config';
-import type { BucketPolicy, RateLimitPolicy } from './config';
+import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
+import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
 import { createPeerBroadcasts } from './peer-broadcasts';
 import { createPeerEviction } from './peer-eviction';
@@ -70,6 +71,8 @@ export interface TrackerOptions {
   rateLimits?: Partial<RateLimitPolicy>;
   /** REST requests per client IP address; default in config.ts. */
   restRateLimit?: BucketPolicy;
+  /** ICE servers for peers: static ones and TURN with per-peer credentials; default none. */
+  ice?: IceConfig;
   /** Where joins, leaves and unexpected errors are reported; default silent. */
   log?: TrackerLog;
 }
@@ -136,6 +139,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     broadcasts,
     networkKey,
     rateLimits: { ...RATE_LIMITS, ...options.rateLimits },
+    iceServers: createIceServerIssuer(options.ice ?? NO_ICE_SERVERS),
     log,
   });
   registerAdminApi(app, {

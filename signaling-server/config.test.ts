@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN_MIN_CHARS, DEFAULT_HOST, DEFAULT_PORT, readEnvConfig } from './config';
+import { ADMIN_TOKEN_MIN_CHARS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TURN_TTL_SECONDS, readEnvConfig } from './config';
 
 describe('readEnvConfig', () => {
   it('uses the defaults when nothing is set', () => {
@@ -8,6 +8,7 @@ describe('readEnvConfig', () => {
       host: DEFAULT_HOST,
       dataDir: '/srv/shoal/data',
       corsOrigins: [],
+      ice: { staticServers: [] },
     });
   });
 
@@ -18,6 +19,7 @@ describe('readEnvConfig', () => {
       host: '127.0.0.1',
       dataDir: '/var/lib/shoal',
       corsOrigins: ['http://localhost:5173', 'http://x:1'],
+      ice: { staticServers: [] },
     });
     expect(readEnvConfig({ PORT: '' }, '/srv').port).toBe(DEFAULT_PORT);
   });
@@ -46,5 +48,45 @@ describe('readEnvConfig', () => {
   it('names the variable when a value makes no sense', () => {
     expect(() => readEnvConfig({ PORT: 'eighty' })).toThrow('Bad environment: PORT: PORT must be a whole number');
     expect(() => readEnvConfig({ PORT: '70000' })).toThrow('PORT must be at most 65535');
+  });
+
+  it('reads the ICE servers and the TURN relay with its secret and credential lifetime', () => {
+    const env = {
+      SHOAL_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"},{"urls":["turn:a.example.org"],"username":"u","credential":"c"}]',
+      SHOAL_TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
+      SHOAL_TURN_SECRET: 's'.repeat(32),
+      SHOAL_TURN_TTL_SECONDS: '3600',
+    };
+    expect(readEnvConfig(env, '/srv').ice).toEqual({
+      staticServers: [
+        { urls: 'stun:stun.example.org:3478' },
+        { urls: ['turn:a.example.org'], username: 'u', credential: 'c' },
+      ],
+      turn: {
+        urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+        secret: 's'.repeat(32),
+        ttlSeconds: 3600,
+      },
+    });
+    const { SHOAL_TURN_TTL_SECONDS: _unset, ...withoutTtl } = env;
+    expect(readEnvConfig(withoutTtl, '/srv').ice.turn?.ttlSeconds).toBe(DEFAULT_TURN_TTL_SECONDS);
+  });
+
+  it('stops start-up with a clear message for bad ICE and TURN settings', () => {
+    const secret = 's'.repeat(32);
+    expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: 'stun:x' })).toThrow('SHOAL_ICE_SERVERS must be a JSON array');
+    expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: '{"urls":"stun:x"}' })).toThrow('Bad environment: SHOAL_ICE_SERVERS');
+    expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: '[{"urls":"http://x"}]' })).toThrow(
+      'SHOAL_ICE_SERVERS.0.urls: An ICE server URL starts with stun:, turn: or turns:',
+    );
+    expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: '[{"url":"stun:x"}]' })).toThrow('Bad environment: SHOAL_ICE_SERVERS.0');
+    expect(() => readEnvConfig({ SHOAL_TURN_URLS: 'stun:x', SHOAL_TURN_SECRET: secret })).toThrow('SHOAL_TURN_URLS holds turn: or turns: URLs');
+    expect(() => readEnvConfig({ SHOAL_TURN_URLS: ' , ', SHOAL_TURN_SECRET: secret })).toThrow('SHOAL_TURN_URLS needs at least one');
+    expect(() => readEnvConfig({ SHOAL_TURN_URLS: 'turn:x' })).toThrow('SHOAL_TURN_URLS and SHOAL_TURN_SECRET go together');
+    expect(() => readEnvConfig({ SHOAL_TURN_SECRET: secret })).toThrow('SHOAL_TURN_URLS and SHOAL_TURN_SECRET go together');
+    expect(() => readEnvConfig({ SHOAL_TURN_URLS: 'turn:x', SHOAL_TURN_SECRET: 'short' })).toThrow('SHOAL_TURN_SECRET needs at least 16 characters');
+    expect(() => readEnvConfig({ SHOAL_TURN_TTL_SECONDS: 'a day' })).toThrow('SHOAL_TURN_TTL_SECONDS must be a whole number of seconds');
+    expect(() => readEnvConfig({ SHOAL_TURN_TTL_SECONDS: '5' })).toThrow('SHOAL_TURN_TTL_SECONDS must be at least 60');
+    expect(() => readEnvConfig({ SHOAL_TURN_TTL_SECONDS: '9999999' })).toThrow('SHOAL_TURN_TTL_SECONDS must be at most');
   });
 });

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { iceServerUrlSchema, iceServersSchema } from '../shared/protocol/ice-servers';
+import type { IceServer } from '../shared/protocol/ice-servers';
 
 /** The repository root (this file lives in `<repo>/signaling-server/`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -71,6 +73,8 @@ export interface RateLimitPolicy {
   share: BucketPolicy;
   holders: BucketPolicy;
   signal: BucketPolicy;
+  /** `ice-servers`: renewing TURN credentials. */
+  iceServers: BucketPolicy;
 }
 
 /**
@@ -98,7 +102,43 @@ export const RATE_LIMITS: RateLimitPolicy = {
   // Each WebRTC connection trickles an offer, an answer and a few dozen ICE candidates, and a
   // download may open several connections at once.
   signal: { capacity: 300, refillPerSecond: 100 },
+  // A peer renews once per credential lifetime (at least a minute); a few retries after a dropped
+  // answer fit in the burst. Each renewal is an HMAC, cheap, but there is no reason to allow more.
+  iceServers: { capacity: 5, refillPerSecond: 0.1 },
 };
+
+/**
+ * TURN credentials last a day unless the operator says otherwise: peers renew them well before
+ * (see ICE_RENEW_AT_FRACTION in shared/tracker-client), so the lifetime only bounds how long a
+ * credential copied out of a browser stays good.
+ */
+export const DEFAULT_TURN_TTL_SECONDS = 86_400;
+/** Shorter and peers would renew every few seconds; longer and a leaked credential lives on for weeks. */
+export const TURN_TTL_MIN_SECONDS = 60;
+export const TURN_TTL_MAX_SECONDS = 7 * 86_400;
+
+/**
+ * Every peer is given a username and its HMAC, so anyone can try secrets offline against one;
+ * a secret this long (`openssl rand -hex 32` makes a good one) keeps that out of reach.
+ */
+export const TURN_SECRET_MIN_CHARS = 16;
+
+/** TURN relays with coturn's shared-secret credentials (`use-auth-secret`). */
+export interface TurnConfig {
+  /** `turn:` / `turns:` URLs of the relay. */
+  urls: string[];
+  /** coturn's `static-auth-secret`; never leaves the tracker. */
+  secret: string;
+  ttlSeconds: number;
+}
+
+/** The ICE servers the tracker hands to peers. */
+export interface IceConfig {
+  /** SHOAL_ICE_SERVERS as given (STUN, or TURN with fixed credentials). */
+  staticServers: IceServer[];
+  /** SHOAL_TURN_URLS with SHOAL_TURN_SECRET: relays whose credentials are minted per peer. */
+  turn?: TurnConfig;
+}
 
 export interface EnvConfig {
   port: number;
@@ -113,7 +153,20 @@ export interface EnvConfig {
   adminToken?: string;
   /** TLS_CERT and TLS_KEY: PEM files; when both are set the tracker serves HTTPS and WSS. */
   tls?: { certPath: string; keyPath: string };
+  /** SHOAL_ICE_SERVERS, SHOAL_TURN_URLS, SHOAL_TURN_SECRET, SHOAL_TURN_TTL_SECONDS. */
+  ice: IceConfig;
 }
+
+const iceServersJsonSchema = z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'SHOAL_ICE_SERVERS must be a JSON array, e.g. [{"urls":"stun:stun.example.org:3478"}]' });
+    return z.NEVER;
+  }
+}).pipe(iceServersSchema);
+
+const turnUrlSchema = iceServerUrlSchema.regex(/^turns?:/i, 'SHOAL_TURN_URLS holds turn: or turns: URLs, e.g. turn:turn.example.org:3478');
 
 const envSchema = z.object({
   PORT: z
@@ -135,6 +188,27 @@ const envSchema = z.object({
     .optional(),
   TLS_CERT: z.string().trim().optional(),
   TLS_KEY: z.string().trim().optional(),
+  SHOAL_ICE_SERVERS: iceServersJsonSchema.default([]),
+  SHOAL_TURN_URLS: z
+    .string()
+    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+    .pipe(z.array(turnUrlSchema).min(1, 'SHOAL_TURN_URLS needs at least one turn: or turns: URL'))
+    .optional(),
+  SHOAL_TURN_SECRET: z
+    .string()
+    .min(TURN_SECRET_MIN_CHARS, `SHOAL_TURN_SECRET needs at least ${TURN_SECRET_MIN_CHARS} characters; make one with \`openssl rand -hex 32\``)
+    .optional(),
+  SHOAL_TURN_TTL_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'SHOAL_TURN_TTL_SECONDS must be a whole number of seconds')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(TURN_TTL_MIN_SECONDS, `SHOAL_TURN_TTL_SECONDS must be at least ${TURN_TTL_MIN_SECONDS}`)
+        .max(TURN_TTL_MAX_SECONDS, `SHOAL_TURN_TTL_SECONDS must be at most ${TURN_TTL_MAX_SECONDS} (a week)`),
+    )
+    .default(DEFAULT_TURN_TTL_SECONDS),
 });
 
 /** Reads the environment; throws an Error naming the bad variable when a value makes no sense. */
@@ -150,6 +224,10 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
   if ((certPath === undefined) !== (keyPath === undefined)) {
     throw new Error('Bad environment: TLS_CERT and TLS_KEY go together; set both to serve HTTPS, or neither');
   }
+  const { SHOAL_TURN_URLS: turnUrls, SHOAL_TURN_SECRET: turnSecret } = parsed.data;
+  if ((turnUrls === undefined) !== (turnSecret === undefined)) {
+    throw new Error('Bad environment: SHOAL_TURN_URLS and SHOAL_TURN_SECRET go together; set both to hand out TURN credentials, or neither');
+  }
   return {
     port: parsed.data.PORT,
     host: parsed.data.HOST,
@@ -158,6 +236,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     networkKey: parsed.data.SHOAL_NETWORK_KEY,
     adminToken: parsed.data.SHOAL_ADMIN_TOKEN,
     tls: certPath !== undefined && keyPath !== undefined ? { certPath: resolve(cwd, certPath), keyPath: resolve(cwd, keyPath) } : undefined,
+    ice: {
+      staticServers: parsed.data.SHOAL_ICE_SERVERS,
+      turn:
+        turnUrls !== undefined && turnSecret !== undefined
+          ? { urls: turnUrls, secret: turnSecret, ttlSeconds: parsed.data.SHOAL_TURN_TTL_SECONDS }
+          : undefined,
+    },
   };
 }
 

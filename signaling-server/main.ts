@@ -40,6 +40,7 @@ async function start(config: EnvConfig): Promise<RunningTracker> {
       dataDir: config.dataDir,
       networkKey: config.networkKey,
       adminToken: config.adminToken,
+      ice: config.ice,
       tls,
       log: consoleLog,
     });
@@ -49,6 +50,13 @@ async function start(config: EnvConfig): Promise<RunningTracker> {
     }
     throw error;
   }
+}
+
+/** One line on what peers are given to find each other beyond the local network. */
+function describeIce({ staticServers, turn }: EnvConfig['ice']): string {
+  const servers = `${staticServers.length} ICE server(s) from SHOAL_ICE_SERVERS`;
+  if (turn === undefined) return `${servers}; no TURN relay (peers that cannot reach each other directly cannot connect).`;
+  return `${servers}; TURN relay ${turn.urls.join(', ')} with credentials valid for ${turn.ttlSeconds} s.`;
 }
 
 function stopOnSignals(tracker: RunningTracker): void {
@@ -83,6 +91,7 @@ try {
   for (const url of urls) console.log(`  ${url}`);
   console.log(config.networkKey === undefined ? 'Open network: anyone who can reach it may join.' : 'Closed network: joining needs the network key.');
   if (config.adminToken !== undefined) console.log('Admin API on: /api/admin (Authorization: Bearer <SHOAL_ADMIN_TOKEN>).');
+  console.log(describeIce(config.ice));
   if (!tracker.isServingWebApp) console.log('(No built web app found; only the API and Socket.IO are available.)');
 } catch (error) {
   console.error(`Could not start the Shoal tracker: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ShoalError, challengeRequestSchema, joinRequestSchema } from '../shared/protocol';
+import type { IceServerIssuer } from './ice-servers';
 import { admitJoin, assertStillAdmitted } from './peer-admission';
 import type { AdmissionPolicy } from './peer-admission';
 import type { PeerBroadcasts } from './peer-broadcasts';
@@ -19,6 +20,7 @@ const NONCE_BYTES = 24;
 export interface JoinDependencies extends AdmissionPolicy {
   store: TrackerStore;
   broadcasts: PeerBroadcasts;
+  iceServers: IceServerIssuer;
 }
 
 function refuseIfJoined(socket: TrackerSocket): void {
@@ -75,7 +77,10 @@ export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): v
         await socket.join([peerRoom(peer.id), JOINED_ROOM]);
         log.info(`Peer '${peer.name}' joined (${peer.id}, key ${key.fingerprint})`);
         afterReply(() => broadcasts.pushPeers());
-        return { ok: true, peer: { id: peer.id, name: peer.name, fingerprint: key.fingerprint } };
+        // Without configured ICE servers (peers on one network) the ack carries none; peers read that as [].
+        const grant = dependencies.iceServers.grantFor(peer.id);
+        const ice = grant.iceServers.length > 0 ? grant : {};
+        return { ok: true, peer: { id: peer.id, name: peer.name, fingerprint: key.fingerprint }, ...ice };
       } finally {
         socket.data.isJoining = false;
       }

@@ -17,6 +17,7 @@ const categoryOf: Record<RequestEvent, Category> = {
   withdraw: 'share',
   holders: 'holders',
   signal: 'signal',
+  'ice-servers': 'iceServers',
 };
 
 const refusalOf: Record<Category, string> = {
@@ -25,6 +26,7 @@ const refusalOf: Record<Category, string> = {
   share: 'Too many share changes — wait a moment',
   holders: 'Too many holder lookups — wait a moment',
   signal: 'Too many signals — wait a moment',
+  iceServers: 'Too many ICE server renewals — wait a moment',
 };
 
 export class RequestLimits {

@@ -1,6 +1,8 @@
 /** Wires the tracker's request handlers onto every Socket.IO connection. Unknown events are ignored. */
 import type { RateLimitPolicy } from './config';
 import { handleFileIndex } from './file-index-handlers';
+import { handleIceServerRenewal } from './ice-server-renewal';
+import type { IceServerIssuer } from './ice-servers';
 import type { PeerBroadcasts } from './peer-broadcasts';
 import { handleChallenge, handleJoin, handleLeave } from './peer-lifecycle';
 import { RequestLimits } from './request-limits';
@@ -16,18 +18,21 @@ export interface SocketHandlerOptions {
   broadcasts: PeerBroadcasts;
   networkKey: string | undefined;
   rateLimits: RateLimitPolicy;
+  /** Mints each peer's ICE servers (TURN credentials) at join and on renewal. */
+  iceServers: IceServerIssuer;
   log: TrackerLog;
 }
 
 export function attachSocketHandlers(io: TrackerServer, options: SocketHandlerOptions): void {
-  const { store, registrations, broadcasts, networkKey, rateLimits, log } = options;
+  const { store, registrations, broadcasts, networkKey, rateLimits, iceServers, log } = options;
   io.on('connection', (socket) => {
     // Each connection gets its own budgets, dropped with the socket.
     const door: RequestDoor = { socket, limits: new RequestLimits(rateLimits), log };
     handleChallenge(door);
-    handleJoin(door, { store, broadcasts, registrations, networkKey });
+    handleJoin(door, { store, broadcasts, registrations, networkKey, iceServers });
     handleLeave(socket, store, broadcasts, log);
     handleFileIndex(door, store, broadcasts);
     handleSignalRelay(io, door, store);
+    handleIceServerRenewal(door, iceServers);
   });
 }

@@ -2,5 +2,6 @@
 export * from './errors';
 export * from './limits';
 export * from './tracker-messages';
+export * from './ice-servers';
 export * from './peer-messages';
 export * from './admin-messages';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { errorBodySchema } from './errors';
+import { iceServerGrantSchema } from './ice-servers';
 import {
   ANNOUNCE_MAX_FILES,
   FILE_NAME_MAX_CHARS,
@@ -139,11 +140,19 @@ export type ChallengeAck = z.infer<typeof challengeAckSchema>;
 export const joinedPeerSchema = holderSchema.extend({ fingerprint: z.string() });
 export type JoinedPeer = z.infer<typeof joinedPeerSchema>;
 
+/** A join's answer carries the ICE servers to connect with; TURN entries hold credentials that expire. */
 export const joinAckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), peer: joinedPeerSchema }),
+  iceServerGrantSchema.extend({ ok: z.literal(true), peer: joinedPeerSchema }),
   failureSchema,
 ]);
-export type JoinAck = z.infer<typeof joinAckSchema>;
+export type JoinAck = z.input<typeof joinAckSchema>;
+
+/** Fresh ICE servers, asked for before the TURN credentials from the join run out. */
+export const iceServersAckSchema = z.discriminatedUnion('ok', [
+  iceServerGrantSchema.extend({ ok: z.literal(true) }),
+  failureSchema,
+]);
+export type IceServersAck = z.input<typeof iceServersAckSchema>;
 
 export const okAckSchema = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), failureSchema]);
 export type OkAck = z.infer<typeof okAckSchema>;
@@ -193,6 +202,8 @@ export const TRACKER_EVENTS = {
   /** Who holds one content id right now (a download re-asks this to fail over). */
   holders: 'holders',
   signal: 'signal',
+  /** Renews the ICE servers (TURN credentials) a joined peer was given. */
+  iceServers: 'ice-servers',
   /** Pushed: the full online peer list after any join or leave. */
   peers: 'peers',
   /** Pushed: the file index changed (announce, withdraw, a peer left); clients refresh their search. */
@@ -210,6 +221,7 @@ export interface ClientToServerEvents {
   search: (request: unknown, ack: (response: SearchAck) => void) => void;
   holders: (request: unknown, ack: (response: HoldersAck) => void) => void;
   signal: (request: unknown, ack: (response: OkAck) => void) => void;
+  'ice-servers': (request: unknown, ack: (response: IceServersAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
