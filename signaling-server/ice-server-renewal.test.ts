@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { joinAckSchema, iceServersAckSchema } from '../shared/protocol';
+import { TrackerConnection } from '../shared/tracker-client/tracker-connection';
 import { newIdentity } from './test-support/identities';
 import { emitRawWithAck, requestJoin, useTracker } from './test-support/tracker-harness';
 import { waitFor } from './test-support/wait-for';
@@ -76,5 +77,31 @@ describe('a tracker without ICE servers', () => {
   it('answers joins and renewals with an empty list that never expires', async () => {
     const ana = await harness.join('Ana');
     expect(iceServersAckSchema.parse(await emitRawWithAck(ana.socket, 'ice-servers', {}))).toEqual({ ok: true, iceServers: [] });
+  });
+});
+
+describe('TrackerConnection', () => {
+  const harness = useTracker({ ice: { staticServers: [stun], turn: { urls: turnUrls, secret, ttlSeconds: 600 } } });
+
+  it('keeps the servers from its join for the transport, and renews them with a later expiry', async () => {
+    const connection = new TrackerConnection(harness.url);
+    try {
+      const connected = new Promise<void>((resolve) => connection.onConnectionChange((isConnected) => isConnected && resolve()));
+      expect(connection.iceServers).toEqual([]);
+      connection.connect();
+      await connected;
+      const me = await connection.join({ name: 'Ana', identity: await newIdentity() });
+      expect(Object.keys(me).sort()).toEqual(['fingerprint', 'id', 'name']);
+      const joinedExpiry = connection.iceServersExpireAt ?? 0;
+      expectValidTurnEntry(connection.iceServers[1], me.id, joinedExpiry);
+      const askedInSecond = Math.floor(Date.now() / 1000);
+      await waitFor(() => Math.floor(Date.now() / 1000) > askedInSecond, 'the next second');
+      const renewed = await connection.renewIceServers();
+      expect(connection.iceServers).toEqual(renewed.iceServers);
+      expect(connection.iceServersExpireAt).toBeGreaterThan(joinedExpiry);
+      expectValidTurnEntry(connection.iceServers[1], me.id, connection.iceServersExpireAt ?? 0);
+    } finally {
+      connection.disconnect();
+    }
   });
 });

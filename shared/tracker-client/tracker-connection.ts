@@ -6,10 +6,12 @@ import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import { ShoalError, type ErrorBody } from '../protocol/errors';
 import type { PeerIdentity } from '../identity/peer-keys';
+import type { IceServer, IceServerGrant } from '../protocol/ice-servers';
 import { joinChallengeText } from '../identity/signed-texts';
 import {
   challengeAckSchema,
   holdersAckSchema,
+  iceServersAckSchema,
   joinAckSchema,
   okAckSchema,
   peersPushSchema,
@@ -28,12 +30,13 @@ import {
   removedPushSchema,
 } from '../protocol/tracker-messages';
 import type { SignalingChannel } from '../transport/signaling';
+import { IceServerLease } from './ice-server-lease';
 
 /** A tracker that does not acknowledge within this time is treated as unreachable. */
 const ACK_TIMEOUT_MS = 10_000;
 
 type TrackerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-type AckEvent = 'challenge' | 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal';
+type AckEvent = 'challenge' | 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal' | 'ice-servers';
 
 export interface JoinOptions {
   name: string;
@@ -50,6 +53,8 @@ export interface SearchPage {
 export class TrackerConnection implements SignalingChannel {
   private readonly socket: TrackerSocket;
   private readonly signalListeners = new Set<(push: SignalPush) => void>();
+  /** The ICE servers from the last join, renewed before their TURN credentials expire. */
+  private readonly iceLease = new IceServerLease(() => this.requestIceServers());
 
   constructor(url?: string) {
     const options = { transports: ['websocket'], reconnectionDelayMax: 2000, autoConnect: false };
@@ -57,6 +62,8 @@ export class TrackerConnection implements SignalingChannel {
     // A tracker that disconnects us on purpose (revoked, banned) is still there: reconnect so the
     // person sees the join form again; Socket.IO only reconnects by itself after network failures.
     this.socket.on('disconnect', (reason) => {
+      // Renewing needs a joined connection; the next join brings a fresh grant.
+      this.iceLease.stop();
       if (reason === 'io server disconnect') this.socket.connect();
     });
     this.socket.on('signal', (raw: unknown) => {
@@ -75,6 +82,7 @@ export class TrackerConnection implements SignalingChannel {
   }
 
   disconnect(): void {
+    this.iceLease.stop();
     this.socket.disconnect();
   }
 
@@ -100,7 +108,31 @@ export class TrackerConnection implements SignalingChannel {
     // The tracker verifies the trimmed name, so sign exactly that.
     const signature = await identity.sign(joinChallengeText(nonce, name.trim()));
     const request = { name, publicKey: identity.publicKey, signature, ...(networkKey ? { networkKey } : {}) };
-    return (await this.request('join', request, joinAckSchema)).peer;
+    const { peer, iceServers, iceServersExpireAt } = await this.request('join', request, joinAckSchema);
+    this.iceLease.replace({ iceServers, iceServersExpireAt });
+    return peer;
+  }
+
+  /** The ICE servers (STUN, TURN with current credentials) the tracker gave us; [] before joining. */
+  get iceServers(): IceServer[] {
+    return this.iceLease.current;
+  }
+
+  /** When the TURN credentials in `iceServers` run out (epoch ms); undefined when nothing expires. */
+  get iceServersExpireAt(): number | undefined {
+    return this.iceLease.expireAtMs;
+  }
+
+  /** Gets fresh ICE servers (new TURN credentials) now; this also happens by itself before they expire. */
+  async renewIceServers(): Promise<IceServerGrant> {
+    const grant = await this.requestIceServers();
+    this.iceLease.replace(grant);
+    return grant;
+  }
+
+  private async requestIceServers(): Promise<IceServerGrant> {
+    const { iceServers, iceServersExpireAt } = await this.request('ice-servers', {}, iceServersAckSchema);
+    return { iceServers, iceServersExpireAt };
   }
 
   /** The tracker disconnects us on purpose (name revoked, key banned) and says why first. */
