@@ -31,3 +31,34 @@ export function urlsToOpen(
     .map((address) => httpUrl(address.address, port, scheme));
   return [httpUrl(host, port, scheme), ...new Set(lanAddresses)];
 }
+
+/**
+ * What `npm start` prints about where to open Shoal: on this machine, and from other machines (one
+ * URL per LAN address), with a word on plain HTTP when other machines would use it.
+ */
+export function startupLines(
+  host: string,
+  port: number,
+  scheme: UrlScheme,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): string[] {
+  const [local, ...lan] = urlsToOpen(host, port, interfaces, scheme);
+  if (!isAnyAddress(host)) {
+    const lines = ['Shoal tracker is running. Open:', `  ${local}`];
+    if (scheme === 'http' && !isLoopbackAddress(host)) lines.push(PLAIN_HTTP_NOTE);
+    return lines;
+  }
+  const lines = ['Shoal tracker is running. Open:', `  on this machine:      ${local}`];
+  if (lan.length === 0) lines.push('  from other machines:  (no network address found)');
+  lan.forEach((url, index) => lines.push(`  ${index === 0 ? 'from other machines:' : '                    '}  ${url}`));
+  if (scheme === 'http' && lan.length > 0) lines.push(PLAIN_HTTP_NOTE);
+  return lines;
+}
+
+const PLAIN_HTTP_NOTE =
+  'Plain HTTP: the link from other machines is not encrypted; fine on a trusted home or office network ' +
+  '(README: "Plain HTTP on a LAN" says how to get HTTPS).';
+
+function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
+}

@@ -8,7 +8,7 @@ import type { RunningTracker, TrackerOptions } from './app';
 import { buildClientIfStale } from './client-build';
 import { REPO_ROOT, SHUTDOWN_GRACE_MS, prepareDataDir, readEnvConfig } from './config';
 import type { EnvConfig } from './config';
-import { urlsToOpen } from './listen-urls';
+import { startupLines } from './listen-urls';
 import type { TrackerLog } from './socket-types';
 
 const consoleLog: TrackerLog = {
@@ -86,9 +86,7 @@ try {
   const config = readEnvConfig();
   const tracker = await start(config);
   stopOnSignals(tracker);
-  const urls = urlsToOpen(tracker.host, tracker.port, undefined, tracker.isTls ? 'https' : 'http');
-  console.log(urls.length > 1 ? 'Shoal tracker is running. Open one of:' : 'Shoal tracker is running. Open:');
-  for (const url of urls) console.log(`  ${url}`);
+  for (const line of startupLines(tracker.host, tracker.port, tracker.isTls ? 'https' : 'http')) console.log(line);
   console.log(config.networkKey === undefined ? 'Open network: anyone who can reach it may join.' : 'Closed network: joining needs the network key.');
   if (config.adminToken !== undefined) console.log('Admin API on: /api/admin (Authorization: Bearer <SHOAL_ADMIN_TOKEN>).');
   console.log(describeIce(config.ice));
