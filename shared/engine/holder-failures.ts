@@ -7,6 +7,7 @@
 import { asShoalError, ShoalError, type ErrorCode } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';
 import { HOLDER_RETRY_BACKOFF_MAX_MS, HOLDER_RETRY_BACKOFF_MS } from './transfer-policy';
+import { PeerUnreachableError } from './transport';
 
 export interface HolderFailure {
   peerId: string;
@@ -20,6 +21,8 @@ export interface HolderFailure {
 interface FailureEntry extends HolderFailure {
   failureCount: number;
   retryAtMs: number;
+  /** Set when the transport said why no path reached the holder; the message then names it. */
+  isUnreachableWithReason: boolean;
 }
 
 export interface RetryBackoff {
@@ -41,12 +44,23 @@ export class HolderFailures {
   record(holder: Holder, error: unknown, nowMs: number): void {
     const previous = this.byPeer.get(holder.id);
     if (previous?.isDropped) return;
-    const { code, message } = asShoalError(error, 'PEER_UNREACHABLE');
+    const { code, message: errorMessage } = asShoalError(error, 'PEER_UNREACHABLE');
+    const isUnreachableWithReason = error instanceof PeerUnreachableError;
+    const message = isUnreachableWithReason ? `Could not reach ${holder.name}: ${error.why}` : errorMessage;
     const failureCount = (previous?.failureCount ?? 0) + 1;
     const delayMs = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (failureCount - 1));
     const isDropped = BAD_DATA_CODES.has(code);
     const retryAtMs = nowMs + delayMs;
-    this.byPeer.set(holder.id, { peerId: holder.id, name: holder.name, code, message, isDropped, failureCount, retryAtMs });
+    this.byPeer.set(holder.id, {
+      peerId: holder.id,
+      name: holder.name,
+      code,
+      message,
+      isDropped,
+      failureCount,
+      retryAtMs,
+      isUnreachableWithReason,
+    });
   }
 
   /** The holder works again: its passing failure is forgotten (a drop for bad data is not). */
@@ -81,7 +95,9 @@ export class HolderFailures {
       const message = `No peer holding '${fileName}' is online; the download will resume when one appears`;
       return new ShoalError('NO_HOLDER', message);
     }
-    const reasons = failures.map((failure) => `${failure.name} ${describe(failure)}`).join('; ');
+    const reasons = [...this.byPeer.values()]
+      .map((failure) => (failure.isUnreachableWithReason ? failure.message : `${failure.name} ${describe(failure)}`))
+      .join('; ');
     return new ShoalError(
       'NO_HOLDER',
       `No peer holding '${fileName}' can send it now (${reasons}); the download will resume when one can`,

@@ -2,6 +2,7 @@
  * The engine's view of the network: reliable, ordered, message-framed channels to other peers.
  * The browser supplies simple-peer data channels, Node supplies wrtc, tests supply in-memory pairs.
  */
+import { ShoalError } from '../protocol/errors';
 
 /** A text frame carries a JSON control message; a binary frame carries chunk bytes. */
 export type Frame = string | Uint8Array;
@@ -34,8 +35,22 @@ export interface PeerChannel {
   connectionPath?(): Promise<ConnectionPath | undefined>;
 }
 
+/**
+ * connect() found no way to the peer. `why` is for a person ("no direct path and no relay
+ * configured"); the engine, which knows the peer's name, shows "Could not reach <name>: <why>".
+ */
+export class PeerUnreachableError extends ShoalError {
+  readonly why: string;
+
+  constructor(why: string) {
+    super('PEER_UNREACHABLE', `Could not reach the peer: ${why}`);
+    this.why = why;
+  }
+}
+
 export interface Transport {
-  /** Opens a channel to a peer (signalling through the tracker); rejects with a ShoalError on failure. */
+  /** Opens a channel to a peer (signalling through the tracker); rejects with a ShoalError on failure
+   * (a PeerUnreachableError when no network path works). */
   connect(peerId: string, options?: { timeoutMs?: number }): Promise<PeerChannel>;
   /** Channels that other peers opened to us. */
   onIncoming(listener: (channel: PeerChannel) => void): () => void;
