@@ -10,7 +10,9 @@
  */
 import type SimplePeer from 'simple-peer';
 import { SEND_LOW_WATER_BYTES } from '../engine/transfer-policy';
-import type { Frame, PeerChannel } from '../engine/transport';
+import type { ConnectionPath, Frame, PeerChannel } from '../engine/transport';
+import { connectionPathFrom } from './connection-path';
+import { peerConnectionOf } from './peer-connection-access';
 
 /**
  * While someone waits for drain the buffer is also polled, first after the shortest pause, then
@@ -127,6 +129,18 @@ export class SimplePeerChannel implements PeerChannel {
   close(): void {
     this.peer.destroy();
     this.markClosed();
+  }
+
+  /** Direct or through a TURN relay, and the round-trip time, from the connection's ICE stats. */
+  async connectionPath(): Promise<ConnectionPath | undefined> {
+    const connection = this.closed ? undefined : peerConnectionOf(this.peer);
+    if (connection === undefined) return undefined;
+    try {
+      return connectionPathFrom(await connection.getStats());
+    } catch {
+      // The connection closed while the stats were being gathered.
+      return undefined;
+    }
   }
 
   private pollDrain(): void {

@@ -2,13 +2,17 @@
  * The engine's Transport over simple-peer, signalling through the tracker. It is written against
  * the simple-peer constructor it is given, so the browser passes simple-peer's browser bundle and
  * Node passes simple-peer with a native WebRTC binding (`wrtc` option). With `auth`, offers and
- * answers are signed and checked (signal-signing.ts).
+ * answers are signed and checked (signal-signing.ts). Each new connection uses the ICE servers
+ * current at that moment (TURN credentials are renewed while we run); a connection that finds no
+ * path fails with a PeerUnreachableError that says why (ice-diagnosis.ts).
  */
 import type SimplePeer from 'simple-peer';
 import { ShoalError } from '../protocol/errors';
 import type { SignalData, SignalPush } from '../protocol/tracker-messages';
 import { CONNECT_TIMEOUT_MS } from '../engine/transfer-policy';
-import type { PeerChannel, Transport } from '../engine/transport';
+import { PeerUnreachableError, type PeerChannel, type Transport } from '../engine/transport';
+import type { IceServer } from '../protocol/ice-servers';
+import { IceDiagnosis } from './ice-diagnosis';
 import type { SignalingChannel } from './signaling';
 import { SimplePeerChannel } from './simple-peer-channel';
 import { isSignalAuthentic, signSignal, type SignalAuth } from './signal-signing';
@@ -20,7 +24,9 @@ export interface SimplePeerTransportOptions {
   signaling: SignalingChannel;
   /** Sign our offers/answers and refuse peers whose signatures do not check out. */
   auth?: SignalAuth;
-  /** Extra simple-peer options (ICE servers, `wrtc` in Node). */
+  /** The ICE servers (STUN, TURN) for the next connection; read afresh for each. Default none. */
+  iceServers?: () => IceServer[];
+  /** Extra simple-peer options (`wrtc` in Node; `config` for tests, e.g. a relay-only policy). */
   peerOptions?: Partial<SimplePeer.Options>;
 }
 
@@ -28,6 +34,10 @@ interface Connection {
   peerId: string;
   peerName: string;
   peer: SimplePeer.Instance;
+  /** What ICE showed of the paths to the peer, to word a failure. */
+  diagnosis: IceDiagnosis;
+  /** Whether the peer has sent us anything for this connection (its answer, candidates). */
+  hasHeardFromPeer: boolean;
   /** Signals are signed and verified asynchronously; these chains keep them in order. */
   outgoing: Promise<void>;
   incoming: Promise<void>;
@@ -50,7 +60,7 @@ export class SimplePeerTransport implements Transport {
   connect(peerId: string, options: { timeoutMs?: number } = {}): Promise<PeerChannel> {
     const connectionId = `${Date.now().toString(36)}-${(this.nextConnectionNumber++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const connection = this.createConnection(peerId, peerId, connectionId, true);
-    const { peer } = connection;
+    const { peer, diagnosis } = connection;
     const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
     return new Promise<PeerChannel>((resolve, reject) => {
       const fail = (error: ShoalError): void => {
@@ -60,18 +70,19 @@ export class SimplePeerTransport implements Transport {
         reject(error);
       };
       connection.fail = fail;
+      // A peer that never answered may be busy or gone; one that answered but has no path between
+      // us is a network problem, worded by what ICE showed.
       const timer = setTimeout(
-        () => fail(new ShoalError('PEER_UNREACHABLE', 'The peer did not answer the connection in time')),
+        () => fail(new PeerUnreachableError(connection.hasHeardFromPeer ? diagnosis.why() : 'it did not answer in time')),
         timeoutMs,
       );
+      diagnosis.watch(peer, () => fail(new PeerUnreachableError(diagnosis.why())));
       peer.once('connect', () => {
         clearTimeout(timer);
         resolve(new SimplePeerChannel(peerId, peer));
       });
-      peer.once('error', (error: Error) =>
-        fail(new ShoalError('PEER_UNREACHABLE', `Could not connect to the peer: ${error.message}`)),
-      );
-      peer.once('close', () => fail(new ShoalError('PEER_UNREACHABLE', 'The connection closed before it opened')));
+      peer.once('error', (error: Error & { code?: string }) => fail(new PeerUnreachableError(whyFailed(error, diagnosis))));
+      peer.once('close', () => fail(new PeerUnreachableError('the connection closed before it opened')));
     });
   }
 
@@ -87,14 +98,18 @@ export class SimplePeerTransport implements Transport {
   }
 
   private createConnection(peerId: string, peerName: string, connectionId: string, initiator: boolean): Connection {
-    const peer = new this.options.SimplePeer({
-      initiator,
-      trickle: true,
-      objectMode: true,
-      config: { iceServers: [] },
-      ...this.options.peerOptions,
-    });
-    const connection: Connection = { peerId, peerName, peer, outgoing: Promise.resolve(), incoming: Promise.resolve() };
+    const { config: extraConfig, ...peerOptions } = this.options.peerOptions ?? {};
+    const config: RTCConfiguration = { ...extraConfig, iceServers: this.options.iceServers?.() ?? extraConfig?.iceServers ?? [] };
+    const peer = new this.options.SimplePeer({ initiator, trickle: true, objectMode: true, config, ...peerOptions });
+    const connection: Connection = {
+      peerId,
+      peerName,
+      peer,
+      diagnosis: new IceDiagnosis(config),
+      hasHeardFromPeer: false,
+      outgoing: Promise.resolve(),
+      incoming: Promise.resolve(),
+    };
     this.connections.set(connectionId, connection);
     peer.once('close', () => this.connections.delete(connectionId));
     peer.on('signal', (data: SignalData) => {
@@ -125,6 +140,7 @@ export class SimplePeerTransport implements Transport {
       this.acceptWhenOpen(connection);
     }
     const target = connection;
+    target.hasHeardFromPeer = true;
     target.incoming = target.incoming.then(() => this.applySignal(target, push));
   }
 
@@ -163,4 +179,11 @@ export class SimplePeerTransport implements Transport {
   private session(connectionId: string, fromPeerId: string, toPeerId: string) {
     return { connectionId, fromPeerId, toPeerId };
   }
+}
+
+/** simple-peer's error codes for ICE (and the whole connection) giving up: no path worked. */
+const NO_PATH_ERROR_CODES = new Set(['ERR_ICE_CONNECTION_FAILURE', 'ERR_CONNECTION_FAILURE']);
+
+function whyFailed(error: Error & { code?: string }, diagnosis: IceDiagnosis): string {
+  return error.code !== undefined && NO_PATH_ERROR_CODES.has(error.code) ? diagnosis.why() : `the connection failed (${error.message})`;
 }
