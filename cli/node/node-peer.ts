@@ -74,11 +74,12 @@ export class NodePeer {
       await store.close();
       throw error;
     }
-    const transport = createWrtcTransport(session.connection, {
-      identity,
-      myPeerId: () => session.me?.id,
-      onRejected: ({ reason }) => options.log?.(reason),
-    });
+    const transport = createWrtcTransport(
+      session.connection,
+      { identity, myPeerId: () => session.me?.id, onRejected: ({ reason }) => options.log?.(reason) },
+      // STUN and TURN from our join; the tracker connection renews the TURN credentials.
+      () => session.connection.iceServers,
+    );
     const peer = new NodePeer(options, store, session, transport, new LinkPool(transport, store));
     await peer.library.start();
     if (options.seedsLibrary) await peer.transfers.resumeInterrupted();

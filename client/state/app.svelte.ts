@@ -42,6 +42,8 @@ export class ShoalApp {
     const transport = new SimplePeerTransport({
       SimplePeer,
       signaling: this.tracker,
+      // STUN and TURN from our join; TURN credentials are renewed in the tracker connection.
+      iceServers: () => this.tracker.iceServers,
       auth: {
         identity,
         myPeerId: () => this.connection.me?.id,
