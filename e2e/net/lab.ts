@@ -3,17 +3,19 @@
  * (needs root, iproute2 and iptables; no Playwright dependency). Everything it creates is named
  * `<prefix><run id>-<role>` and lives inside namespaces: links are veth pairs created straight
  * into their namespaces and a "switch" is a bridge in a namespace of its own, so nothing touches
- * the root namespace and no namespace gets a route out of the lab.
+ * the root namespace and no namespace gets a route out of the lab (default routes point at lab
+ * namespaces that route nowhere further).
  *
  *   await removeLeftovers('shl-');              // what a crashed earlier run left behind
  *   const lab = new Lab('shl-');
  *   try {
- *     const lan = await lab.switch('lan');      // namespace holding bridge br0
+ *     const lan = await lab.switch('lan', '192.168.77.1/24');  // namespace holding bridge br0 (at .1)
  *     const a = await lab.namespace('a');       // lo up, IPv6 off
  *     const nic = await lab.plug(a, lan, '192.168.77.2/24');  // { ns, iface, ip, cidr, far: { ns, iface } }
  *     const b = await lab.namespace('b');
  *     await lab.wire(a, b, '10.77.9.1/24', '10.77.9.2/24');  // a direct cable
  *     await lab.route(b, '198.18.0.0/15', '10.77.9.1');
+ *     await lab.defaultRoute(a, '192.168.77.1');          // Chromium needs one; it leads nowhere
  *     await lab.exec(a, 'ping', ['-c', '1', '192.168.77.3']);
  *     const server = lab.spawn(a, 'node', ['server.js']); // stopped by cleanup()
  *     await lab.setLinkUp(nic.far.ns, nic.far.iface, false); // pull the cable at the switch
@@ -114,11 +116,16 @@ export class Lab {
     return ns;
   }
 
-  /** A namespace holding one bridge; plug() attaches other namespaces to it. */
-  async switch(role: string): Promise<string> {
+  /**
+   * A namespace holding one bridge; plug() attaches other namespaces to it. With `gatewayCidr`
+   * the bridge itself takes that address, to serve as the segment's default gateway (see
+   * defaultRoute): the switch forwards nothing and has no routes, so that gateway leads nowhere.
+   */
+  async switch(role: string, gatewayCidr?: string): Promise<string> {
     const ns = await this.namespace(role);
     // No multicast snooping: with no querier on the segment it could hold back mDNS announcements.
     await execIn(ns, 'ip', ['link', 'add', BRIDGE, 'type', 'bridge', 'mcast_snooping', '0']);
+    if (gatewayCidr !== undefined) await execIn(ns, 'ip', ['addr', 'add', gatewayCidr, 'dev', BRIDGE]);
     await execIn(ns, 'ip', ['link', 'set', BRIDGE, 'up']);
     return ns;
   }
@@ -147,9 +154,19 @@ export class Lab {
     ];
   }
 
-  /** A route to `destination` (a lab subnet; never `default` out of the lab) through `via`. */
+  /** A route to `destination` (a lab subnet) through `via`. */
   async route(ns: string, destination: string, via: string): Promise<void> {
     await execIn(ns, 'ip', ['route', 'replace', destination, 'via', via]);
+  }
+
+  /**
+   * A default route through `via`, which must be a lab address whose namespace has no route out
+   * (a NAT router of the lab, or a switch's gateway address): packets for the outside world die
+   * there. Needed because Chromium gathers ICE host candidates only from the interface its
+   * default route uses (probed by connecting a UDP socket); without one it offers no candidates at all.
+   */
+  async defaultRoute(ns: string, via: string): Promise<void> {
+    await execIn(ns, 'ip', ['route', 'replace', 'default', 'via', via]);
   }
 
   /** Lets a namespace forward packets between its interfaces (routers). */

@@ -19,14 +19,16 @@ export interface NatHome {
 
 /**
  * A home `role` with subnet 10.77.`homeIndex`.0/24: host .2, router .1, the router plugged into
- * `publicSwitch` at `publicCidr`. The host routes only to the public segment (no default route).
+ * `publicSwitch` at `publicCidr`. The host's default route is the router, whose own routes end at the public segment.
  */
 export async function natHome(lab: Lab, role: string, homeIndex: number, publicSwitch: string, publicCidr: string): Promise<NatHome> {
   const router = await lab.namespace(`${role}-nat`);
   const host = await lab.namespace(role);
   const [routerInside, hostNic] = await lab.wire(router, host, `10.77.${homeIndex}.1/24`, `10.77.${homeIndex}.2/24`);
   const routerPublic = await lab.plug(router, publicSwitch, publicCidr);
-  await lab.route(host, PUBLIC_NET, routerInside.ip);
+  // The router is the way to everything, as at home; it has no default route itself, so
+  // nothing leaves the lab (and Chromium needs a default route to offer candidates).
+  await lab.defaultRoute(host, routerInside.ip);
   await lab.enableForwarding(router);
   const rules: string[][] = [
     ['-t', 'nat', '-A', 'POSTROUTING', '-o', routerPublic.iface, '-j', 'MASQUERADE'],

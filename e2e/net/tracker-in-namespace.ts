@@ -21,16 +21,28 @@ export interface TrackerEnv {
   SHOAL_TURN_TTL_SECONDS?: string;
 }
 
+export interface TrackerStartOptions {
+  env?: TrackerEnv;
+  port?: number;
+  /** Listen on every interface (HOST=0.0.0.0), so the machine's own browser can use localhost. */
+  isListeningOnAll?: boolean;
+}
+
 /**
- * Starts the tracker in `ns` on ip:port and waits for it to print its URL. The web app must be
- * built already (`npm run test:e2e` runs `vite build` first); otherwise main.ts builds it, which
- * the generous deadline allows for.
+ * Starts the tracker in `ns`, reached at ip:port, and waits for it to print that URL. The web app
+ * must be built already (`npm run test:e2e` runs `vite build` first); otherwise main.ts builds it,
+ * which the generous deadline allows for.
  */
-export async function startTrackerIn(lab: Lab, ns: string, ip: string, env: TrackerEnv = {}, port = 8080): Promise<NamespaceTracker> {
+export async function startTrackerIn(
+  lab: Lab,
+  ns: string,
+  ip: string,
+  { env = {}, port = 8080, isListeningOnAll = false }: TrackerStartOptions = {},
+): Promise<NamespaceTracker> {
   const dataDir = await lab.tempDir('tracker');
   const tracker = lab.spawn(ns, process.execPath, ['--import', 'tsx', 'signaling-server/main.ts'], {
     cwd: REPO_ROOT,
-    env: { HOST: ip, PORT: String(port), DATA_DIR: dataDir, ...env },
+    env: { HOST: isListeningOnAll ? '0.0.0.0' : ip, PORT: String(port), DATA_DIR: dataDir, ...env },
   });
   const url = `http://${ip}:${port}`;
   await tracker.waitForOutput(new RegExp(`${url.replaceAll('.', '\\.')}\\b`), 120_000);

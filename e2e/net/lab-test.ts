@@ -1,0 +1,70 @@
+/**
+ * Playwright fixtures for the network specs: a fresh lab per test (leftovers of a killed run
+ * removed first), browsers and CLI peers that run inside its namespaces, all stopped and deleted
+ * when the test ends, passed or not.
+ */
+import { chromium, type Browser } from '@playwright/test';
+import { SHOAL_BIN } from '../../cli/test-support/cli-process';
+import { CHROMIUM_ARGS, findChromium } from '../chromium-path';
+import { test as base, openPeer, expect, type Peer } from '../fixtures';
+import { Lab, removeLeftovers, TEST_PREFIX } from './lab';
+import type { NamespaceProcess } from './namespace-process';
+
+/**
+ * Chromium normally hides a peer's own addresses behind random mDNS names (.local) in its ICE
+ * candidates. The shared CHROMIUM_ARGS turn that off. In these specs that stands for:
+ * on a LAN, what a real browser achieves by resolving those names with mDNS on the segment;
+ * behind NATs it changes nothing, since the private addresses are unreachable either way and
+ * the paths tested are STUN (server-reflexive) and TURN (relayed) candidates.
+ */
+export const LAB_CHROMIUM_ARGS = CHROMIUM_ARGS;
+
+export interface NetLab {
+  lab: Lab;
+  /** A headless Chromium whose network is that of `ns`. */
+  browserIn(ns: string): Promise<Browser>;
+  /** A browser in `ns` with one context that opened `url` and joined as `name`. */
+  peerIn(ns: string, url: string, name: string): Promise<Peer>;
+  /** `shoal ARGS` run inside `ns` with a data dir of its own. */
+  cliIn(ns: string, trackerUrl: string, name: string, args: string[]): Promise<NamespaceProcess>;
+}
+
+/** Why the lab cannot run here, or undefined when it can. */
+function missingLabReason(): string | undefined {
+  if (process.platform !== 'linux') return 'network namespaces need Linux';
+  if (process.getuid?.() !== 0) return 'network namespaces need root (CI runs as root)';
+  return undefined;
+}
+
+export const test = base.extend<{ net: NetLab }>({
+  net: async ({}, use, testInfo) => {
+    const reason = missingLabReason();
+    testInfo.skip(reason !== undefined, reason);
+    await removeLeftovers(TEST_PREFIX);
+    const lab = new Lab(TEST_PREFIX);
+    const browsers: Browser[] = [];
+    const browserIn = async (ns: string): Promise<Browser> => {
+      const browser = await chromium.launch({
+        executablePath: await lab.chromiumWrapper(ns, findChromium()),
+        args: LAB_CHROMIUM_ARGS,
+        headless: true,
+      });
+      browsers.push(browser);
+      return browser;
+    };
+    try {
+      await use({
+        lab,
+        browserIn,
+        peerIn: async (ns, url, name) => openPeer(await browserIn(ns), url, name),
+        cliIn: async (ns, trackerUrl, name, args) =>
+          lab.spawn(ns, process.execPath, [SHOAL_BIN, '--tracker', trackerUrl, '--name', name, '--data-dir', await lab.tempDir(`cli-${name}`), ...args]),
+      });
+    } finally {
+      await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
+      await lab.cleanup();
+    }
+  },
+});
+
+export { expect };
