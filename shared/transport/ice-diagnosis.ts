@@ -7,7 +7,7 @@ import type SimplePeer from 'simple-peer';
 import { hasRelayServer } from '../protocol/ice-servers';
 import { peerConnectionOf } from './peer-connection-access';
 
-/** The answer a TURN server gives to credentials it does not accept (RFC 8656), as Chromium reports it. */
+/** The answer a TURN server gives to credentials it does not accept (RFC 8656), as icecandidateerror reports it. */
 const TURN_UNAUTHORIZED = 401;
 
 export class IceDiagnosis {
@@ -46,11 +46,10 @@ export class IceDiagnosis {
   why(): string {
     if (!this.hasRelay) return 'no direct path and no relay configured';
     if (this.isRelayRefused) return 'no direct path, and the relay refused the credentials (expired or wrong)';
-    const direct = this.isRelayOnly ? 'direct paths are turned off' : 'no direct path';
     if (!this.hasRelayCandidate && this.isGatheringComplete) {
-      return `${direct}, and the relay gave no address (it refused the credentials or could not be reached)`;
+      return 'no direct path, and the relay gave no address (it could not be reached or refused us)';
     }
-    if (!this.hasRelayCandidate) return `${direct}, and the relay did not answer in time`;
-    return `${direct}, and the relay could not connect us either`;
+    if (!this.hasRelayCandidate) return 'no direct path, and the relay did not answer in time';
+    return 'no direct path, and the relay could not connect us either';
   }
 }

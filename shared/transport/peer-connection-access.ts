@@ -11,7 +11,7 @@ export interface PeerConnectionView {
   readonly iceGatheringState: RTCIceGatheringState;
   getStats(): Promise<StatsReportLike>;
   addEventListener(type: 'icegatheringstatechange', listener: () => void): void;
-  /** Chromium fires it when a STUN or TURN server answers with an error (401: credentials refused); wrtc never does. */
+  /** Fired when a STUN or TURN server answers with an error (401: credentials refused), by Chromium and wrtc alike. */
   addEventListener(type: 'icecandidateerror', listener: (event: { errorCode?: number }) => void): void;
 }
 
