@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { downloadAndHash, resultRow, search, share } from './peer-actions';
+import { downloadAndHash, resultRow, search, share, transferRow } from './peer-actions';
 import { makeRandomFile } from './test-files';
 
 const MiB = 1024 * 1024;
@@ -21,6 +21,8 @@ test('a file shared by one browser is found and downloaded byte for byte by anot
   await expect(resultRow(ben.page, large.name)).toHaveCount(0);
 
   expect(await downloadAndHash(ben.page, small.name)).toBe(small.sha256);
+  // Two tabs of one machine reach each other straight, and the row says so with the round trip.
+  await expect(transferRow(ben.page, small.name)).toContainText(/From ana \(direct, \d+ ms\)/);
 
   await search(ben.page, 'video');
   expect(await downloadAndHash(ben.page, large.name)).toBe(large.sha256);

@@ -5,6 +5,13 @@ import { fileViewSchema, fileView, peerViewSchema, peerView } from '../output/vi
 import { apiErrorSchema } from './api-errors';
 import type { ApiApp, ApiContext } from './api-context';
 
+const connectionViewSchema = z.object({
+  peerId: z.string(),
+  name: z.string(),
+  path: z.enum(['direct', 'relayed']).nullable().describe('direct, or through a TURN relay; null until known'),
+  rttMs: z.number().nullable().describe('round-trip time of the connection; null until measured'),
+});
+
 const transferViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -14,6 +21,7 @@ const transferViewSchema = z.object({
   speedBytesPerSec: z.number().min(0),
   etaSeconds: z.number().nullable().describe('null while unknown'),
   peers: z.number().int().min(0).describe('holders being fetched from right now'),
+  connections: z.array(connectionViewSchema).describe('those holders (the last ones, once it ended) and how each is connected'),
   error: z.string().nullable().describe('why it failed'),
   waitingReason: z.string().nullable().describe('while waiting: why no holder can send it now'),
   path: z.string().nullable().describe('where the file was saved, once completed'),
@@ -58,6 +66,12 @@ export function registerSearchRoutes(app: ApiApp, { peer }: ApiContext): void {
         speedBytesPerSec: transfer.speedBytesPerSec,
         etaSeconds: transfer.etaSeconds ?? null,
         peers: transfer.peers,
+        connections: transfer.connections.map(({ peerId, name, path }) => ({
+          peerId,
+          name,
+          path: path?.kind ?? null,
+          rttMs: path?.rttMs === undefined ? null : Math.round(path.rttMs),
+        })),
         error: transfer.error ?? null,
         waitingReason: transfer.waitingReason ?? null,
         path: transfer.path ?? null,

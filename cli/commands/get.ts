@@ -1,6 +1,7 @@
 /** `shoal get <content-id | name>`: downloads a file from the peers that hold it into --out. */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { describeFetchingPeers } from '../../shared/engine/connection-description';
 import { asShoalError, ShoalError } from '../../shared/protocol/errors';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
 import { EXIT_CODES } from '../exit-codes';
@@ -61,20 +62,24 @@ export async function downloadWithProgress(
     return await peer.fetchInto(file, outDir, {
       waitsForHolder: options.waitsForHolder,
       onTransfer: (transfer) => {
-        transfer.download.onChange(({ state, progress: now }) =>
+        // The last holders known, so the final line still says how the file came.
+        let connections: string | undefined;
+        transfer.download.onChange(({ state, progress: now }) => {
+          connections = describeFetchingPeers(now.peers) ?? (state === 'completed' ? connections : undefined);
           progress.update(
-            // Speed and peers mean nothing once done; the last bar shows just the size.
+            // Speed and ETA mean nothing once done; the last bar shows the size and who sent it.
             state === 'completed'
-              ? { bytesDone: now.totalBytes, totalBytes: now.totalBytes }
+              ? { bytesDone: now.totalBytes, totalBytes: now.totalBytes, connections }
               : {
                   bytesDone: now.bytesDone,
                   totalBytes: now.totalBytes,
                   speedBytesPerSec: now.speedBytesPerSec,
                   etaSeconds: now.etaSeconds,
                   peers: now.activePeers,
+                  connections,
                 },
-          ),
-        );
+          );
+        });
       },
     });
   } catch (error) {

@@ -4,7 +4,7 @@
  * the downloader seeds it. A download whose process was killed resumes from its verified chunks.
  */
 import { Download } from '../../shared/engine/download';
-import type { DownloadState } from '../../shared/engine/download-report';
+import type { DownloadState, FetchingPeer } from '../../shared/engine/download-report';
 import type { LinkSource } from '../../shared/engine/link-pool';
 import { ShoalError } from '../../shared/protocol/errors';
 import type { FsChunkStore } from './fs-chunk-store';
@@ -28,6 +28,8 @@ export interface TransferView {
   etaSeconds: number | undefined;
   /** Holders we are fetching from right now. */
   peers: number;
+  /** Those holders and how each is connected; once completed, the last ones known. */
+  connections: FetchingPeer[];
   error: string | undefined;
   /** While waiting: why no holder can send the file now. */
   waitingReason: string | undefined;
@@ -39,6 +41,7 @@ export class Transfer {
   /** Resolves with the path of the finished file; rejects with the reason it failed. */
   readonly done: Promise<string>;
   private finishedPath: string | undefined;
+  private lastConnections: FetchingPeer[] = [];
 
   constructor(
     readonly request: DownloadRequest,
@@ -82,6 +85,7 @@ export class Transfer {
 
   view(): TransferView {
     const { progress } = this.download;
+    if (progress.peers.length > 0 || this.download.state !== 'completed') this.lastConnections = progress.peers;
     return {
       contentId: this.request.contentId,
       name: this.request.name,
@@ -91,6 +95,7 @@ export class Transfer {
       speedBytesPerSec: progress.speedBytesPerSec,
       etaSeconds: progress.etaSeconds,
       peers: progress.activePeers,
+      connections: this.lastConnections,
       error: this.download.error?.message,
       waitingReason: this.download.waitingReason?.message,
       path: this.finishedPath,

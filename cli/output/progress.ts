@@ -11,6 +11,8 @@ export interface ProgressUpdate {
   speedBytesPerSec?: number;
   etaSeconds?: number;
   peers?: number;
+  /** Who sends it and how each is connected: "From ana (direct, 3 ms)". */
+  connections?: string;
 }
 
 export interface Progress {
@@ -83,13 +85,15 @@ function fraction({ bytesDone, totalBytes }: ProgressUpdate): number {
   return totalBytes > 0 ? Math.min(1, bytesDone / totalBytes) : 1;
 }
 
-/** "45% 12.3 MiB/27.0 MiB 4.5 MiB/s ETA 0:03 2 peers" (speed, ETA and peers when known). */
+/** "45% 12.3 MiB/27.0 MiB 4.5 MiB/s ETA 0:03 From ana (direct, 3 ms)" (speed, ETA and who sends when
+ * known; the number of peers while their names and paths are not). */
 function describe(update: ProgressUpdate): string {
   const parts = [
     `${Math.floor(fraction(update) * 100)}%`,
     `${formatBytes(update.bytesDone)}/${formatBytes(update.totalBytes)}`,
   ];
   if (update.speedBytesPerSec !== undefined) parts.push(formatSpeed(update.speedBytesPerSec), `ETA ${formatEta(update.etaSeconds)}`);
-  if (update.peers !== undefined) parts.push(plural(update.peers, 'peer'));
+  if (update.connections !== undefined) parts.push(update.connections);
+  else if (update.peers !== undefined) parts.push(plural(update.peers, 'peer'));
   return parts.join('  ');
 }

@@ -13,6 +13,7 @@ import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { formatBytes } from '../format';
 import type { Alerts } from './alerts.svelte';
 import { announcementOf } from '../../shared/engine/file-announcement';
+import { describeFetchingPeers } from '../../shared/engine/connection-description';
 import { isComplete, type Library } from './library.svelte';
 import type { Storage } from './storage.svelte';
 
@@ -31,7 +32,10 @@ export interface TransferView {
   speedBytesPerSec: number;
   etaSeconds: number | undefined;
   activePeers: number;
-  /** Why it failed or waits, and which peers were dropped, in words. */
+  /** Who it fetches from and how each is connected ("From ana (direct, 12 ms)"); once completed,
+   * the last ones known, so a finished row still says how the file came. */
+  connections: string | undefined;
+  /** Why it failed or waits, which peers could not be reached or were dropped, in words. */
   note: string | undefined;
 }
 
@@ -124,7 +128,7 @@ export class Transfers {
     this.downloads.set(request.contentId, download);
     let isAnnounced = false;
     download.onChange(() => {
-      this.upsert(viewOf(request, download));
+      this.showProgress(request, download);
       this.refreshStorageNowAndThen();
       if (!isAnnounced && download.state === 'downloading') {
         isAnnounced = true;
@@ -132,13 +136,13 @@ export class Transfers {
       }
     });
     if (isPaused) download.pause();
-    this.upsert(viewOf(request, download));
+    this.showProgress(request, download);
     void this.run(request, download);
   }
 
   private async run(request: DownloadRequest, download: Download): Promise<void> {
     await download.start();
-    this.upsert(viewOf(request, download));
+    this.showProgress(request, download);
     void this.deps.storage.refresh();
     if (download.state === 'failed' && download.error) {
       this.deps.alerts.show(`Download of '${request.name}' failed: ${download.error.message}`);
@@ -186,8 +190,9 @@ export class Transfers {
     localStorage.setItem(PAUSED_KEY, JSON.stringify(isPaused ? [...others, contentId] : others));
   }
 
-  private upsert(view: TransferView): void {
-    const index = this.list.findIndex((entry) => entry.contentId === view.contentId);
+  private showProgress(request: DownloadRequest, download: Download): void {
+    const index = this.list.findIndex((entry) => entry.contentId === request.contentId);
+    const view = viewOf(request, download, this.list[index]);
     this.list = index === -1 ? [...this.list, view] : this.list.map((entry, i) => (i === index ? view : entry));
   }
 }
@@ -201,13 +206,19 @@ function pausedIds(): string[] {
   }
 }
 
-function viewOf(request: DownloadRequest, download: Download): TransferView {
+function viewOf(request: DownloadRequest, download: Download, previous: TransferView | undefined): TransferView {
   const snapshot = download.snapshot();
   const dropped = snapshot.peerFailures
     .filter((failure) => failure.isDropped)
     .map((failure) => `${failure.name} sent corrupt data and was dropped`);
   const reason = snapshot.error?.message ?? snapshot.waitingReason?.message;
-  const note = [reason, ...dropped].filter((part) => part !== undefined).join(' · ') || undefined;
+  // While others send the file, a holder we cannot reach is still worth a word (the waiting reason
+  // already names it when nobody can send).
+  const unreachable =
+    snapshot.waitingReason === undefined
+      ? snapshot.peerFailures.filter((failure) => failure.code === 'PEER_UNREACHABLE').map((failure) => failure.message)
+      : [];
+  const note = [reason, ...unreachable, ...dropped].filter((part) => part !== undefined).join(' · ') || undefined;
   return {
     contentId: request.contentId,
     name: request.name,
@@ -217,6 +228,8 @@ function viewOf(request: DownloadRequest, download: Download): TransferView {
     speedBytesPerSec: snapshot.progress.speedBytesPerSec,
     etaSeconds: snapshot.progress.etaSeconds,
     activePeers: snapshot.progress.activePeers,
+    connections:
+      describeFetchingPeers(snapshot.progress.peers) ?? (snapshot.state === 'completed' ? previous?.connections : undefined),
     note,
   };
 }
