@@ -80,6 +80,9 @@ describe('readEnvConfig', () => {
       'SHOAL_ICE_SERVERS.0.urls: An ICE server URL starts with stun:, turn: or turns:',
     );
     expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: '[{"url":"stun:x"}]' })).toThrow('Bad environment: SHOAL_ICE_SERVERS.0');
+    expect(() => readEnvConfig({ SHOAL_ICE_SERVERS: JSON.stringify(Array(16).fill({ urls: 'stun:x' })) })).toThrow(
+      'SHOAL_ICE_SERVERS has at most 15 entries',
+    );
     expect(() => readEnvConfig({ SHOAL_TURN_URLS: 'stun:x', SHOAL_TURN_SECRET: secret })).toThrow('SHOAL_TURN_URLS holds turn: or turns: URLs');
     expect(() => readEnvConfig({ SHOAL_TURN_URLS: ' , ', SHOAL_TURN_SECRET: secret })).toThrow('SHOAL_TURN_URLS needs at least one');
     expect(() => readEnvConfig({ SHOAL_TURN_URLS: 'turn:x' })).toThrow('SHOAL_TURN_URLS and SHOAL_TURN_SECRET go together');

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { iceServerUrlSchema, iceServersSchema } from '../shared/protocol/ice-servers';
+import { ICE_SERVERS_MAX, iceServerUrlSchema, iceServersSchema } from '../shared/protocol/ice-servers';
 import type { IceServer } from '../shared/protocol/ice-servers';
 
 /** The repository root (this file lives in `<repo>/signaling-server/`). */
@@ -157,6 +157,7 @@ export interface EnvConfig {
   ice: IceConfig;
 }
 
+/** SHOAL_ICE_SERVERS: one place in the wire limit is kept for the TURN entry the tracker adds. */
 const iceServersJsonSchema = z.string().transform((text, context) => {
   try {
     return JSON.parse(text) as unknown;
@@ -164,7 +165,7 @@ const iceServersJsonSchema = z.string().transform((text, context) => {
     context.addIssue({ code: 'custom', message: 'SHOAL_ICE_SERVERS must be a JSON array, e.g. [{"urls":"stun:stun.example.org:3478"}]' });
     return z.NEVER;
   }
-}).pipe(iceServersSchema);
+}).pipe(iceServersSchema.max(ICE_SERVERS_MAX - 1, `SHOAL_ICE_SERVERS has at most ${ICE_SERVERS_MAX - 1} entries`));
 
 const turnUrlSchema = iceServerUrlSchema.regex(/^turns?:/i, 'SHOAL_TURN_URLS holds turn: or turns: URLs, e.g. turn:turn.example.org:3478');
 
@@ -192,7 +193,12 @@ const envSchema = z.object({
   SHOAL_TURN_URLS: z
     .string()
     .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
-    .pipe(z.array(turnUrlSchema).min(1, 'SHOAL_TURN_URLS needs at least one turn: or turns: URL'))
+    .pipe(
+      z
+        .array(turnUrlSchema)
+        .min(1, 'SHOAL_TURN_URLS needs at least one turn: or turns: URL')
+        .max(ICE_SERVERS_MAX, `SHOAL_TURN_URLS has at most ${ICE_SERVERS_MAX} URLs`),
+    )
     .optional(),
   SHOAL_TURN_SECRET: z
     .string()
