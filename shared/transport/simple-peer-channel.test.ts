@@ -61,4 +61,13 @@ describe('SimplePeerChannel over real WebRTC', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await collect(ben, 5)).toEqual(['early 0', 'early 1', 'early 2', 'early 3', 'early 4']);
   });
+
+  it('says it reaches its peer directly on loopback, with a round-trip time, and nothing once closed', async () => {
+    const [ana] = await connectedPair(() => {});
+    const path = await ana.connectionPath();
+    expect(path?.kind).toBe('direct');
+    expect(path?.rttMs).toEqual(expect.any(Number));
+    ana.close();
+    expect(await ana.connectionPath()).toBeUndefined();
+  });
 });
