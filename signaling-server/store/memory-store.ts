@@ -5,8 +5,8 @@
 import { ShoalError } from '../../shared/protocol';
 import type { FileAnnouncement, PeerSummary, SearchResult } from '../../shared/protocol';
 import { PEER_MAX_FILES } from '../config';
-import { groupByContent, searchListings } from '../search';
-import type { Listing } from '../search';
+import { FileIndex } from '../search/file-index';
+import type { HolderOf } from '../search/file-index';
 import { compareNames, nameKey } from './peer-names';
 import type {
   IndexStats,
@@ -23,9 +23,11 @@ export class MemoryStore implements TrackerStore {
   private readonly peers = new Map<string, PeerRecord>();
   /** nameKey(name) -> peer id: the uniqueness index. */
   private readonly peerIdByName = new Map<string, string>();
-  /** contentId -> (peer id -> announcement); Map order is announcement order. */
-  private readonly filesByContent = new Map<string, Map<string, FileAnnouncement>>();
+  /** Announcements grouped by content id, indexed for search. */
+  private readonly files = new FileIndex();
   private readonly contentIdsByPeer = new Map<string, Set<string>>();
+  /** Results show holders as they are online now (a peer record has the id and name a holder needs). */
+  private readonly holderOf: HolderOf = (peerId) => this.peers.get(peerId);
 
   constructor(options: TrackerStoreOptions = {}) {
     this.maxFilesPerPeer = options.maxFilesPerPeer ?? PEER_MAX_FILES;
@@ -51,7 +53,7 @@ export class MemoryStore implements TrackerStore {
     const peer = this.peers.get(id);
     if (peer === undefined) return undefined;
     const contentIds = this.contentIdsByPeer.get(id) ?? new Set<string>();
-    for (const contentId of contentIds) this.dropListing(id, contentId);
+    for (const contentId of contentIds) this.files.withdraw(id, contentId);
     this.contentIdsByPeer.delete(id);
     this.peers.delete(id);
     this.peerIdByName.delete(nameKey(peer.name));
@@ -80,12 +82,7 @@ export class MemoryStore implements TrackerStore {
       );
     }
     for (const file of files) {
-      let holders = this.filesByContent.get(file.contentId);
-      if (holders === undefined) {
-        holders = new Map();
-        this.filesByContent.set(file.contentId, holders);
-      }
-      holders.set(peerId, { ...file });
+      this.files.announce(peerId, { ...file });
       held.add(file.contentId);
     }
   }
@@ -95,46 +92,28 @@ export class MemoryStore implements TrackerStore {
     let withdrawn = 0;
     for (const contentId of new Set(contentIds)) {
       if (!held.delete(contentId)) continue;
-      this.dropListing(peerId, contentId);
+      this.files.withdraw(peerId, contentId);
       withdrawn += 1;
     }
     return withdrawn;
   }
 
   async search(query: SearchQuery): Promise<SearchPage> {
-    // groupByContent builds fresh objects, so callers cannot reach the store's own records.
-    return searchListings(this.allListings(), query);
+    // The index builds fresh result objects, so callers cannot reach the store's own records.
+    return this.files.search(query, this.holderOf);
   }
 
   async holdersOf(contentId: string): Promise<SearchResult | null> {
-    const group = groupByContent(this.listingsOf(contentId)).get(contentId);
-    return group === undefined ? null : group.result;
+    return this.files.holdersOf(contentId, this.holderOf);
   }
 
   async stats(): Promise<IndexStats> {
-    return { peers: this.peers.size, files: this.filesByContent.size };
+    return { peers: this.peers.size, files: this.files.size };
   }
 
   private heldBy(peerId: string): Set<string> {
     const held = this.contentIdsByPeer.get(peerId);
     if (held === undefined) throw new ShoalError('PEER_NOT_FOUND', `Peer ${peerId} is not online`);
     return held;
-  }
-
-  private dropListing(peerId: string, contentId: string): void {
-    const holders = this.filesByContent.get(contentId);
-    holders?.delete(peerId);
-    if (holders?.size === 0) this.filesByContent.delete(contentId);
-  }
-
-  private *listingsOf(contentId: string): Generator<Listing> {
-    for (const [peerId, file] of this.filesByContent.get(contentId) ?? []) {
-      const peer = this.peers.get(peerId);
-      if (peer !== undefined) yield { holder: { id: peer.id, name: peer.name }, file };
-    }
-  }
-
-  private *allListings(): Generator<Listing> {
-    for (const contentId of this.filesByContent.keys()) yield* this.listingsOf(contentId);
   }
 }
