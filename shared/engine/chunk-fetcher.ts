@@ -3,7 +3,7 @@
  * verifies each against the manifest, stores it and tells the peers that asked about the file.
  * Each holder is first asked which chunks it has (it may still be downloading), then for those
  * chunks only, rarest first (ChunkScheduler), with as many requests in flight as its speed calls
- * for (PeerWindow). A holder that lacks a chunk after all just is not asked for it again; one that
+ * for (PeerWindow), spread over several connections to a distant holder (HolderLinks). A holder that lacks a chunk after all just is not asked for it again; one that
  * fails is set aside for a back-off, one that sends bad data is dropped for the file. Holders are
  * asked for again every so often, so new ones join. With nobody able to send what is missing the
  * fetch waits (reporting why) and goes on by itself; it fails only when the store cannot write.
@@ -17,6 +17,7 @@ import type { ChunkStore } from './chunk-store';
 import { ChunkScheduler } from './chunk-scheduler';
 import { ChunkWriter, type WriteOutcome } from './chunk-writer';
 import type { HolderFailures } from './holder-failures';
+import { HolderLinks } from './holder-links';
 import { HolderPoller } from './holder-poller';
 import type { LinkSource } from './link-pool';
 import { RefusedByPeerError } from './outgoing-requests';
@@ -33,6 +34,9 @@ export interface FetchTuning {
   peersMax: number;
   /** How often the holders' connection paths are read again (PATH_REFRESH_INTERVAL_MS). */
   pathRefreshIntervalMs: number;
+  /** Connections to one holder on a long round trip (LINKS_PER_PEER), and that round trip. */
+  linksPerPeer: number;
+  multiLinkRttMinMs: number;
   /** Breaks rarest-first ties. */
   random: () => number;
 }
@@ -61,10 +65,12 @@ export interface ChunkFetcherOptions {
 interface FetchPeer {
   holder: Holder;
   /** Set once the peer's have-bitfield is known; undefined while connecting and asking. */
-  link: PeerLink | undefined;
+  links: HolderLinks | undefined;
   window: PeerWindow;
   /** A holder tried again after a failure; while it connects the fetch still counts as waiting. */
   isRetry: boolean;
+  /** Extra links were asked for (once per holder per fetch). */
+  hasWidened: boolean;
   stopListening: () => void;
 }
 
@@ -97,7 +103,11 @@ export class ChunkFetcher {
     this.writer = new ChunkWriter(options.store, options.contentId, options.manifest);
     this.buffers = new ChunkBufferPool(options.manifest.chunkSizeBytes);
     this.hasHolderList = options.initialHolders.length > 0;
-    this.paths = new PeerPaths(options.tuning.pathRefreshIntervalMs, () => options.onPeersChanged(this.paths.list()));
+    this.paths = new PeerPaths(
+      options.tuning.pathRefreshIntervalMs,
+      () => options.onPeersChanged(this.paths.list()),
+      (peerId, path) => this.pathRead(peerId, path?.rttMs),
+    );
     this.poller = new HolderPoller({
       fileName: options.fileName,
       holders: options.holders,
@@ -137,7 +147,7 @@ export class ChunkFetcher {
     this.poller.stop();
     for (const peer of this.peers.values()) {
       this.scheduler.releaseRequestsOf(peer.holder.id);
-      peer.link?.cancel(this.options.contentId);
+      this.cancelOn(peer);
     }
     this.waiting.clear();
   }
@@ -171,7 +181,8 @@ export class ChunkFetcher {
         window = new PeerWindow(this.options.manifest.chunkSizeBytes, nowMs);
         this.windows.set(holder.id, window);
       }
-      const peer: FetchPeer = { holder, link: undefined, window, isRetry: failures.has(holder.id), stopListening: () => {} };
+      const isRetry = failures.has(holder.id);
+      const peer: FetchPeer = { holder, links: undefined, window, isRetry, hasWidened: false, stopListening: () => {} };
       this.peers.set(holder.id, peer);
       void this.connect(peer);
     }
@@ -188,7 +199,7 @@ export class ChunkFetcher {
       const early: number[] = [];
       const stopHaves = link.onHaveChunk((announcedId, index) => {
         if (announcedId !== contentId || index >= this.chunkTotal) return;
-        if (peer.link === undefined) early.push(index);
+        if (peer.links === undefined) early.push(index);
         else if (this.scheduler.peerGained(peerId, index)) this.dispatch();
       });
       const stopClose = link.onClose((reason) => this.drop(peer, reason));
@@ -199,13 +210,38 @@ export class ChunkFetcher {
       const bitfield = await link.requestHave(contentId);
       if (!this.isCurrent(peer)) return;
       this.scheduler.addPeer(peerId, [...decodeHaveBitfield(bitfield, this.chunkTotal), ...early]);
-      peer.link = link;
+      peer.links = new HolderLinks(link);
       this.options.failures.forget(peerId);
       this.paths.add(peerId, peer.holder.name, link);
       this.dispatch();
     } catch (error) {
       this.drop(peer, error);
     }
+  }
+
+  /** On a long round trip, opens extra connections to the holder and spreads requests over them
+   * (LINKS_PER_PEER says why). Asked once the main link works, so an unreachable holder costs one
+   * attempt. Closing an extra link costs only its requests in flight. */
+  private pathRead(peerId: string, rttMs: number | undefined): void {
+    const peer = this.peers.get(peerId);
+    const { linksPerPeer, multiLinkRttMinMs } = this.options.tuning;
+    if (peer?.links === undefined || peer.hasWidened || linksPerPeer <= 1 || rttMs === undefined || rttMs < multiLinkRttMinMs) return;
+    peer.hasWidened = true;
+    void this.options.pool.extraLinksTo?.(peerId, linksPerPeer - 1).then((extras) => {
+      const links = peer.links;
+      if (!this.isCurrent(peer) || links === undefined) return;
+      for (const link of extras) {
+        if (!link.isOpen || links.has(link)) continue;
+        links.add(link);
+        const stopClose = link.onClose(() => links.remove(link));
+        const stopBefore = peer.stopListening;
+        peer.stopListening = () => {
+          stopBefore();
+          stopClose();
+        };
+      }
+      this.dispatch();
+    });
   }
 
   /** Fills free slots, one chunk per peer per round so the file spreads over everyone. */
@@ -217,7 +253,10 @@ export class ChunkFetcher {
       isAssigning = false;
       for (const peer of this.peers.values()) {
         const peerId = peer.holder.id;
-        if (peer.link === undefined || this.scheduler.inFlightCount(peerId) >= peer.window.limitChunks(nowMs)) continue;
+        // Every link of the holder may have one request, however small its window.
+        const limit = Math.max(peer.window.limitChunks(nowMs), peer.links?.count ?? 0);
+        const link = this.scheduler.inFlightCount(peerId) < limit ? peer.links?.leastBusy() : undefined;
+        if (link === undefined) continue;
         if (!this.writer.hasRoomForAnotherChunk) return this.evaluate();
         const index = this.scheduler.assign(peerId);
         if (index === undefined) continue;
@@ -226,7 +265,7 @@ export class ChunkFetcher {
           this.scheduler.release(peerId, index);
           return this.evaluate();
         }
-        this.fetch(peer, peer.link, index, lengthBytes);
+        this.fetch(peer, link, index, lengthBytes);
         isAssigning = true;
       }
     }
@@ -251,15 +290,27 @@ export class ChunkFetcher {
   }
 
   private fetch(peer: FetchPeer, link: PeerLink, index: number, lengthBytes: number): void {
+    const links = peer.links;
+    links?.requestStarted(link);
     link.requestChunk(this.options.contentId, index, lengthBytes, this.buffers).then(
-      (bytes) => this.received(peer, index, bytes),
-      (error: unknown) => this.requestFailed(peer, index, error),
+      (bytes) => {
+        links?.requestEnded(link);
+        this.received(peer, index, bytes);
+      },
+      (error: unknown) => {
+        links?.requestEnded(link);
+        this.requestFailed(peer, link, index, error);
+      },
     );
   }
 
-  private requestFailed(peer: FetchPeer, index: number, error: unknown): void {
+  private requestFailed(peer: FetchPeer, link: PeerLink, index: number, error: unknown): void {
     // A request we took back (paused, or another peer delivered the chunk first) means nothing.
     if (this.isFinished || !this.scheduler.release(peer.holder.id, index)) return;
+    if (link !== peer.links?.main && !link.isOpen) {
+      this.dispatch(); // an extra link closed: the chunk goes to the holder's other links
+      return;
+    }
     if (error instanceof RefusedByPeerError && LACKS_CHUNK_CODES.has(error.code)) {
       this.scheduler.peerLacks(peer.holder.id, index);
       this.dispatch();
@@ -273,7 +324,7 @@ export class ChunkFetcher {
     const racers = this.isFinished ? undefined : this.scheduler.markReceived(peer.holder.id, index);
     if (racers === undefined) return this.buffers.give(bytes); // another peer's copy came first
     peer.window.record(bytes.byteLength, this.options.now());
-    for (const racer of racers) this.peers.get(racer)?.link?.cancel(this.options.contentId, index);
+    for (const racer of racers) this.cancelOn(this.peers.get(racer), index);
     const writing = this.writer.write(index, bytes, () => !this.isFinished);
     this.dispatch(); // the slot is free: ask for the next chunk while this one is checked and stored
     // Checked and stored (the store keeps a copy) or dropped: either way the buffer is free again.
@@ -314,15 +365,20 @@ export class ChunkFetcher {
   /** Sets a holder aside for this file; its chunks in flight go back to the others. */
   private drop(peer: FetchPeer, reason: unknown): void {
     if (!this.isCurrent(peer)) return;
-    const { contentId, failures, now } = this.options;
+    const { failures, now } = this.options;
     this.peers.delete(peer.holder.id);
     peer.stopListening();
     failures.record(peer.holder, reason, now());
     this.scheduler.removePeer(peer.holder.id);
-    peer.link?.cancel(contentId);
+    this.cancelOn(peer);
     this.paths.remove(peer.holder.id);
     if (this.peers.size === 0) this.poller.pollNow();
     this.dispatch();
+  }
+
+  /** Cancels our requests for the file (or one chunk of it) on every link to the holder. */
+  private cancelOn(peer: FetchPeer | undefined, index?: number): void {
+    for (const link of peer?.links?.all() ?? []) link.cancel(this.options.contentId, index);
   }
 
   private isCurrent(peer: FetchPeer): boolean {
@@ -339,8 +395,8 @@ export class ChunkFetcher {
     if (this.scheduler.isDone || isBusy || !this.hasHolderList) return 'moving';
     let hasConnected = false;
     for (const peer of this.peers.values()) {
-      if (peer.link === undefined && !peer.isRetry) return 'moving'; // a new holder is connecting
-      if (peer.link !== undefined) hasConnected = true;
+      if (peer.links === undefined && !peer.isRetry) return 'moving'; // a new holder is connecting
+      if (peer.links !== undefined) hasConnected = true;
     }
     return hasConnected ? 'nothing-to-fetch' : 'no-peer';
   }
@@ -360,7 +416,7 @@ export class ChunkFetcher {
     this.waiting.stop();
     for (const peer of this.peers.values()) {
       peer.stopListening();
-      peer.link?.cancel(this.options.contentId);
+      this.cancelOn(peer);
     }
     this.peers.clear();
     this.paths.stop();

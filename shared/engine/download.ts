@@ -24,6 +24,8 @@ import {
   HOLDER_POLL_INTERVAL_MS,
   HOLDER_RETRY_BACKOFF_MAX_MS,
   HOLDER_RETRY_BACKOFF_MS,
+  LINKS_PER_PEER,
+  MULTI_LINK_RTT_MIN_MS,
   PATH_REFRESH_INTERVAL_MS,
   PEERS_PER_DOWNLOAD_MAX,
   PROGRESS_INTERVAL_MS,
@@ -48,6 +50,8 @@ export interface DownloadOptions {
   starvedGraceMs?: number;
   peersMax?: number;
   pathRefreshIntervalMs?: number;
+  linksPerPeer?: number;
+  multiLinkRttMinMs?: number;
   random?: () => number;
 }
 
@@ -219,6 +223,8 @@ export class Download {
       starvedGraceMs: this.options.starvedGraceMs ?? STARVED_GRACE_MS,
       peersMax: this.options.peersMax ?? PEERS_PER_DOWNLOAD_MAX,
       pathRefreshIntervalMs: this.options.pathRefreshIntervalMs ?? PATH_REFRESH_INTERVAL_MS,
+      linksPerPeer: this.options.linksPerPeer ?? LINKS_PER_PEER,
+      multiLinkRttMinMs: this.options.multiLinkRttMinMs ?? MULTI_LINK_RTT_MIN_MS,
       random: this.options.random ?? Math.random,
     };
     this.fetcher = new ChunkFetcher({

@@ -1,8 +1,10 @@
 /**
- * Our links to other peers, at most one in use per peer: `linkTo` reuses an open link whoever opened
- * it, or connects; channels other peers open to us become links that serve our store. Closed links
- * are forgotten, so the next `linkTo` reconnects. The pool holds the node's upload and download
- * rate limits, which every link and download share.
+ * Our links to other peers: `linkTo` gives the peer's main link, reusing an open one whoever opened
+ * it, or connects; `extraLinksTo` adds separate connections to a distant peer, which downloads
+ * spread their requests over (see LINKS_PER_PEER). Channels other peers open to us become links
+ * that serve our store, each answering the requests that came in on it. Closed links are
+ * forgotten, so the next call reconnects. The pool holds the node's upload and download rate
+ * limits, which every link and download share.
  */
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { ChunkStore } from './chunk-store';
@@ -30,6 +32,9 @@ export interface LinkPoolOptions {
 /** What a download needs from the pool; tests and simulations may pass their own. */
 export interface LinkSource {
   linkTo(peerId: string): Promise<PeerLink>;
+  /** Up to `count` open links to the peer besides its main one, each its own connection; fewer
+   * (even none) when connecting fails. Absent where a source has a single link per peer. */
+  extraLinksTo?(peerId: string, count: number): Promise<PeerLink[]>;
   /** Tells every peer that asked about the file that we now hold this chunk. */
   announceChunk?(contentId: string, index: number): void;
   /** Bounds the bytes a download requests; shared by every download of the node. */
@@ -43,6 +48,9 @@ export class LinkPool implements LinkSource {
    * serving whatever the other side asks on it until it closes. */
   private readonly allLinks = new Set<PeerLink>();
   private readonly connecting = new Map<string, Promise<PeerLink>>();
+  /** Our extra connections to each peer, reused by later downloads as the main link is. */
+  private readonly extraLinks = new Map<string, Set<PeerLink>>();
+  private readonly extraConnecting = new Map<string, Promise<PeerLink[]>>();
   private readonly serveListeners = new Set<(event: ServeEvent) => void>();
   private readonly stopIncoming: () => void;
   private isClosed = false;
@@ -73,6 +81,17 @@ export class LinkPool implements LinkSource {
       this.connecting.set(peerId, attempt);
     }
     return attempt;
+  }
+
+  /** Open extra links to the peer, connecting more (in parallel) until there are `count`. */
+  extraLinksTo(peerId: string, count: number): Promise<PeerLink[]> {
+    if (this.isClosed) return Promise.resolve([]);
+    let attempt = this.extraConnecting.get(peerId);
+    if (attempt === undefined) {
+      attempt = this.connectExtras(peerId, count).finally(() => this.extraConnecting.delete(peerId));
+      this.extraConnecting.set(peerId, attempt);
+    }
+    return attempt.then((links) => links.slice(0, count));
   }
 
   /** Bytes per second we send to all peers together; 0 = unlimited. Throws BAD_REQUEST if negative. */
@@ -116,6 +135,7 @@ export class LinkPool implements LinkSource {
     this.stopIncoming();
     for (const link of [...this.allLinks]) link.close();
     this.links.clear();
+    this.extraLinks.clear();
   }
 
   private async connect(peerId: string): Promise<PeerLink> {
@@ -128,8 +148,27 @@ export class LinkPool implements LinkSource {
     return this.adopt(channel);
   }
 
-  /** Wraps a channel in a link; returns the link to use for the peer (an older open one wins). */
-  private adopt(channel: PeerChannel): PeerLink {
+  private async connectExtras(peerId: string, count: number): Promise<PeerLink[]> {
+    const open = (): PeerLink[] => [...(this.extraLinks.get(peerId) ?? [])].filter((link) => link.isOpen);
+    const missing = count - open().length;
+    const timeoutMs = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    await Promise.all(
+      Array.from({ length: Math.max(0, missing) }, async () => {
+        try {
+          const channel = await withTimeout(this.transport.connect(peerId, { timeoutMs }), timeoutMs, peerId);
+          if (this.isClosed) channel.close();
+          else this.adopt(channel, true);
+        } catch {
+          // One more connection would have been faster; the peer is still served by the others.
+        }
+      }),
+    );
+    return open();
+  }
+
+  /** Wraps a channel in a link; returns the link to use for the peer (an older open one wins), or
+   * the new link itself when it is one of our extra links. */
+  private adopt(channel: PeerChannel, isExtra = false): PeerLink {
     const link = new PeerLink(channel, {
       store: this.store,
       requestTimeoutMs: this.options.requestTimeoutMs,
@@ -143,7 +182,14 @@ export class LinkPool implements LinkSource {
     link.onClose(() => {
       this.allLinks.delete(link);
       if (this.links.get(link.peerId) === link) this.links.delete(link.peerId);
+      this.extraLinks.get(link.peerId)?.delete(link);
     });
+    if (isExtra) {
+      const extras = this.extraLinks.get(link.peerId) ?? new Set<PeerLink>();
+      extras.add(link);
+      this.extraLinks.set(link.peerId, extras);
+      return link;
+    }
     const current = this.links.get(link.peerId);
     if (current?.isOpen) return current;
     this.links.set(link.peerId, link);

@@ -4,7 +4,11 @@
  * PATH_REFRESH_INTERVAL_MS because the round trip drifts; never per chunk or block, since a read
  * asks the browser for the connection's stats.
  */
+import { RTT_UNKNOWN_RETRY_MS } from './transfer-policy';
 import type { ConnectionPath } from './transport';
+
+/** Reads of a path whose round trip is not measured yet, before waiting for the regular refresh. */
+const RTT_UNKNOWN_RETRIES = 5;
 
 /** A holder the download is fetching from, and how it is reached (undefined until known, or where
  * the transport cannot tell). */
@@ -34,6 +38,8 @@ export class PeerPaths {
     private readonly refreshIntervalMs: number,
     /** Called when a holder comes or goes, or its path changes. */
     private readonly onChanged: () => void,
+    /** Called after each read of a holder's path (the fetcher decides on extra links from it). */
+    private readonly onRead: (peerId: string, path: ConnectionPath | undefined) => void = () => {},
   ) {}
 
   /** A holder's link is open and in use: report it, and read its path at once. */
@@ -70,14 +76,20 @@ export class PeerPaths {
     if (hadAny) this.onChanged();
   }
 
-  private async read(entry: Entry): Promise<void> {
+  private async read(entry: Entry, retriesLeft = RTT_UNKNOWN_RETRIES): Promise<void> {
     let path: ConnectionPath | undefined;
     try {
       path = await entry.source.connectionPath();
     } catch {
       path = undefined; // a stats read that fails (the connection is closing) leaves the path unknown
     }
-    if (this.entries.get(entry.peer.peerId) !== entry || isSamePath(entry.peer.path, path)) return;
+    if (this.entries.get(entry.peer.peerId) !== entry) return;
+    if (path !== undefined && path.rttMs === undefined && retriesLeft > 0) {
+      // Measured within a second or so of connecting; the fetcher wants it before the next refresh.
+      setTimeout(() => void this.read(entry, retriesLeft - 1), RTT_UNKNOWN_RETRY_MS);
+    }
+    this.onRead(entry.peer.peerId, path);
+    if (isSamePath(entry.peer.path, path)) return;
     entry.peer.path = path;
     this.onChanged();
   }

@@ -86,6 +86,23 @@ export const HOLDER_POLL_INTERVAL_MS = 5_000;
  * transfer's report: the round trip drifts, and each read asks the browser for the connection's stats. */
 export const PATH_REFRESH_INTERVAL_MS = 5_000;
 
+/** A path whose round trip is not measured yet (just after connecting) is read again this soon, as
+ * the decision on extra links waits for it. */
+export const RTT_UNKNOWN_RETRY_MS = 1_000;
+
+/** Connections a download opens to one holder whose round trip is long (MULTI_LINK_RTT_MIN_MS),
+ * spreading its requests over them. One SCTP association's loss-based congestion control stays far
+ * below a long, slightly lossy link's capacity: about MSS / RTT / sqrt(loss), measured at 1.2 MiB/s
+ * between two Chromiums over 40 ms with 0.1 % loss on a 100 Mbit/s (11.9 MiB/s) link. Data channels
+ * on one connection share its association, so only separate connections help: together 8 reached
+ * 5.3 MiB/s there, 12 reached 7.5 and 16 reached 8.8 (bench:net). Each costs a signalling exchange and
+ * a little memory on both sides, and is opened only after the first connection works. */
+export const LINKS_PER_PEER = 16;
+
+/** Extra connections only above this round trip: on a LAN one association fills the link, and on a
+ * short path loss recovery is quick enough that more connections cost more than they bring. */
+export const MULTI_LINK_RTT_MIN_MS = 10;
+
 /** Holders one download fetches from at once: beyond ~8 the gain in speed is small and each peer
  * costs a connection, its request window and its share of the end game's duplicate requests. */
 export const PEERS_PER_DOWNLOAD_MAX = 8;
