@@ -20,14 +20,17 @@ export interface BenchBrowser {
  * A browser with an on-disk profile, as a person's everyday browser: incognito-like contexts keep
  * IndexedDB Blobs in memory, which refuses the multi-GiB files the benchmarks move.
  */
-export async function launchBenchBrowser(url: string): Promise<BenchBrowser> {
+export async function launchBenchBrowser(
+  url: string,
+  options: { executablePath?: string; extraArgs?: string[] } = {},
+): Promise<BenchBrowser> {
   const profileDir = await mkdtemp(path.join(tmpdir(), 'shoal-bench-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: findChromium(),
+    executablePath: options.executablePath ?? findChromium(),
     headless: true,
     acceptDownloads: true,
     // Precise heap figures instead of the bucketed ones pages normally get.
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', ...(options.extraArgs ?? [])],
   });
   const browser = context.browser();
   if (!browser) throw new Error('Chromium did not expose its browser for the benchmark');

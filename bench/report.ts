@@ -1,5 +1,5 @@
 /** Benchmark figures: printed as a table, written to bench/results.json and bench/RESULTS.md. */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 
 export interface Figure {
@@ -42,8 +42,75 @@ export function printTable(figures: Figure[]): void {
   for (const row of tableRows(figures)) console.log(row);
 }
 
+/** The shaped-link figures of `npm run bench:net`: a section of their own in both files, which
+ * `npm run bench` keeps when it rewrites the rest (and bench:net keeps the rest). */
+export interface NetResults {
+  date: string;
+  machine: string;
+  versions: Record<string, string>;
+  link: { roundTripMs: number; lossPercent: number; rateMbit: number; capacityMiBps: number; queuePackets: number; emulator: string };
+  turns: number;
+  /** Each turn's throughput, for how far they spread. */
+  turnRatesMiBps: { raw: number[]; shoal: number[] };
+  /** What the link did: frames passed, lost at random, dropped by its full queue. */
+  linkCounters: string;
+  figures: Figure[];
+}
+
+const NET_HEADING = '## Shaped link (`npm run bench:net`)';
+
+async function readIfThere(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}
+
+async function storedNetResults(dir: string): Promise<{ json: unknown; markdown: string }> {
+  const json = await readIfThere(`${dir}/results.json`);
+  const markdown = (await readIfThere(`${dir}/RESULTS.md`)) ?? '';
+  const at = markdown.indexOf(NET_HEADING);
+  return { json: json === undefined ? undefined : (JSON.parse(json) as { net?: unknown }).net, markdown: at < 0 ? '' : markdown.slice(at) };
+}
+
+export async function writeNetResults(dir: string, net: NetResults): Promise<void> {
+  const json = await readIfThere(`${dir}/results.json`);
+  const rest = json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>);
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, net }, null, 2)}\n`);
+  const markdown = (await readIfThere(`${dir}/RESULTS.md`)) ?? '# Benchmark results\n';
+  const at = markdown.indexOf(NET_HEADING);
+  const before = (at < 0 ? markdown : markdown.slice(0, at)).trimEnd();
+  const { roundTripMs, lossPercent, rateMbit, capacityMiBps, queuePackets, emulator } = net.link;
+  const turnRates = (rates: number[]): string => rates.map((rate) => rate.toFixed(2)).join(', ');
+  const section = [
+    NET_HEADING,
+    '',
+    'Two Chromiums in two network namespaces joined by one shaped link; the tracker runs in the',
+    "seeder's namespace, so the downloader reaches it over the link too. The link, not the CPU, is the",
+    'limit here, so the ratios say how well Shoal uses a real network: a single-source download against',
+    'one raw data channel between the same two browsers, and both as a share of the link. Medians of the',
+    "turns. The CPU row counts the whole machine, other people's work included, so at these rates it",
+    'says little.',
+    '',
+    `- Link: ${roundTripMs} ms round trip (${roundTripMs / 2} ms each way), ${lossPercent} % random loss each way,`,
+    `  ${rateMbit} Mbit/s each way (${capacityMiBps.toFixed(2)} MiB/s), a queue of ${queuePackets} packets; ${emulator}`,
+    `- Each turn, MiB/s: raw ${turnRates(net.turnRatesMiBps.raw)}; Shoal ${turnRates(net.turnRatesMiBps.shoal)}`,
+    `- Link counters: ${net.linkCounters.replaceAll('\n', '; ')}`,
+    `- Date: ${net.date}`,
+    `- Machine: ${net.machine}`,
+    `- Versions: ${Object.entries(net.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
+    `- Turns: ${net.turns}`,
+    '',
+    '| figure | value | baseline (same run) | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...tableRows(net.figures),
+    '',
+  ];
+  await writeFile(`${dir}/RESULTS.md`, `${before}\n\n${section.join('\n')}`);
+}
+
 export async function writeResults(dir: string, info: RunInfo, figures: Figure[]): Promise<void> {
-  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures }, null, 2)}\n`);
+  const net = await storedNetResults(dir);
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures, ...(net.json === undefined ? {} : { net: net.json }) }, null, 2)}\n`);
   const markdown = [
     '# Benchmark results',
     '',
@@ -62,5 +129,5 @@ export async function writeResults(dir: string, info: RunInfo, figures: Figure[]
     ...tableRows(figures),
     '',
   ].join('\n');
-  await writeFile(`${dir}/RESULTS.md`, markdown);
+  await writeFile(`${dir}/RESULTS.md`, net.markdown === '' ? markdown : `${markdown}\n${net.markdown}`);
 }
