@@ -1,8 +1,8 @@
 /**
  * The tracker's file index: announcements grouped by content id, a trigram index over their
  * names and the groups in result order, all updated per announce/withdraw. A search then costs
- * about the size of its answer: the shortest trigram posting of the query gives the candidates,
- * each is checked with the exact rule of `search.ts`, and the page comes either from sorting the
+ * about the size of its answer: the query's shortest trigram postings, intersected, give the
+ * candidates, each is checked with the exact rule of `search.ts`, and the page comes either from sorting the
  * few matches or from walking the maintained order, whichever is cheaper. Results are exactly
  * those of `searchListings` over the same announcements.
  *
@@ -48,9 +48,8 @@ export class FileIndex {
   private readonly freeSlots: number[] = [];
   private readonly grams = new TrigramIndex((slot, gram) => this.slots[slot]?.matches([gram]) ?? false);
   private readonly order: SortedList<ContentGroup>;
-  private searchNumber = 0;
-
   private readonly compareCost: number;
+  private searchNumber = 0;
 
   constructor(options: FileIndexTuning = {}) {
     this.order = new SortedList(compareGroups, options.sortedBlockLength);

@@ -28,8 +28,9 @@ export type HasGram = (slot: number, gram: string) => boolean;
 const NO_CANDIDATES = new Int32Array(0);
 
 /**
- * A longer posting is worth intersecting while it is at most this many times the candidates:
- * passing one entry costs ~5 ns, checking one candidate's names ~200 ns or more.
+ * A longer posting is worth intersecting while it is at most this many times the candidates left:
+ * passing one entry costs ~5 ns, checking one candidate's names ~200 ns or more. Once few
+ * candidates are left, checking them beats reading long postings.
  */
 const MAX_INTERSECT_RATIO = 32;
 
@@ -123,13 +124,18 @@ export class TrigramIndex {
       postingsHoldingSlot[slot] = 1;
     }
     let used = 1;
+    let remaining = shortest.length;
     // The count is a byte; past 255 postings the candidates are narrow enough anyway.
     for (const posting of byLength.slice(1, 255)) {
-      if (posting.length > shortest.length * MAX_INTERSECT_RATIO) break;
+      if (posting.length > remaining * MAX_INTERSECT_RATIO) break;
+      remaining = 0;
       for (let index = 0; index < posting.length; index += 1) {
         const slot = posting.slots[index]!;
         // A slot repeated in a posting counts once: only a count equal to `used` moves on.
-        if (queryOfSlot[slot] === query && postingsHoldingSlot[slot] === used) postingsHoldingSlot[slot] = used + 1;
+        if (queryOfSlot[slot] === query && postingsHoldingSlot[slot] === used) {
+          postingsHoldingSlot[slot] = used + 1;
+          remaining += 1;
+        }
       }
       used += 1;
     }
