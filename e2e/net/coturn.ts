@@ -56,6 +56,8 @@ export async function startCoturn(lab: Lab, ns: string, ip: string, { secret, re
     // credential rejections from it), pid file and (unused) user database.
     'log-file=stdout',
     'simple-log',
+    // Logs each allocation and each refused request (401, 438), which the credential tests read.
+    'verbose',
     `pidfile=${path.join(dir, 'turnserver.pid')}`,
     `userdb=${path.join(dir, 'turndb')}`,
   ];

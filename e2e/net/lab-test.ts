@@ -3,7 +3,8 @@
  * removed first), browsers and CLI peers that run inside its namespaces, all stopped and deleted
  * when the test ends, passed or not.
  */
-import { chromium, type Browser } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
+import { chromium, type Browser, type Locator, type TestInfo } from '@playwright/test';
 import { SHOAL_BIN } from '../../cli/test-support/cli-process';
 import { CHROMIUM_ARGS, findChromium } from '../chromium-path';
 import { test as base, openPeer, expect, type Peer } from '../fixtures';
@@ -36,6 +37,23 @@ function missingLabReason(): string | undefined {
   return undefined;
 }
 
+/** What a failed network test leaves for its reader: each page's status and transfers, and the servers' logs. */
+async function attachDiagnostics(testInfo: TestInfo, lab: Lab, browsers: Browser[]): Promise<void> {
+  const pages = browsers.flatMap((browser) => browser.contexts().flatMap((context) => context.pages()));
+  const texts = await Promise.all(
+    pages.map(async (page) => {
+      const read = (locator: Locator): Promise<string> => locator.innerText({ timeout: 2_000 }).catch(() => '(none)');
+      const status = await read(page.getByRole('status').first());
+      const transfers = await read(page.getByRole('list', { name: 'Transfers' }));
+      return `--- ${page.url()}\nstatus: ${status}\ntransfers:\n${transfers}`;
+    }),
+  );
+  // A file in the test's output folder, so it outlives the run whatever the reporter.
+  const file = testInfo.outputPath('network-diagnostics.txt');
+  await writeFile(file, `${texts.join('\n')}\n\n${lab.describeProcesses()}\n`);
+  await testInfo.attach('network diagnostics', { path: file, contentType: 'text/plain' });
+}
+
 export const test = base.extend<{ net: NetLab }>({
   net: async ({}, use, testInfo) => {
     const reason = missingLabReason();
@@ -61,6 +79,7 @@ export const test = base.extend<{ net: NetLab }>({
           lab.spawn(ns, process.execPath, [SHOAL_BIN, '--tracker', trackerUrl, '--name', name, '--data-dir', await lab.tempDir(`cli-${name}`), ...args]),
       });
     } finally {
+      if (testInfo.status !== testInfo.expectedStatus) await attachDiagnostics(testInfo, lab, browsers);
       await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
       await lab.cleanup();
     }

@@ -190,6 +190,11 @@ export class Lab {
     return started;
   }
 
+  /** The tail of every spawned process's output, for a failed test's report. */
+  describeProcesses(charsEach = 4_000): string {
+    return this.processes.map((started) => `--- ${started.name}\n${started.output().slice(-charsEach)}`).join('\n');
+  }
+
   /** A temp directory removed by cleanup(). */
   async tempDir(label: string): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), `${this.prefix}${this.runId}-${label}-`));

@@ -7,6 +7,7 @@ import type { Interface, Lab } from './lab';
 /** The lab's "public internet": 198.18.0.0/15 is reserved for network tests (RFC 2544). */
 export const PUBLIC_NET = '198.18.0.0/15';
 
+
 export interface NatHome {
   /** The namespace of the computer inside the home. */
   host: string;
@@ -19,9 +20,17 @@ export interface NatHome {
 
 /**
  * A home `role` with subnet 10.77.`homeIndex`.0/24: host .2, router .1, the router plugged into
- * `publicSwitch` at `publicCidr`. The host's default route is the router, whose own routes end at the public segment.
+ * `publicSwitch` at `publicCidr`. The host's default route is the router; the router's is
+ * `publicGateway` when given (a switch's black-hole address), else it has none.
  */
-export async function natHome(lab: Lab, role: string, homeIndex: number, publicSwitch: string, publicCidr: string): Promise<NatHome> {
+export async function natHome(
+  lab: Lab,
+  role: string,
+  homeIndex: number,
+  publicSwitch: string,
+  publicCidr: string,
+  publicGateway?: string,
+): Promise<NatHome> {
   const router = await lab.namespace(`${role}-nat`);
   const host = await lab.namespace(role);
   const [routerInside, hostNic] = await lab.wire(router, host, `10.77.${homeIndex}.1/24`, `10.77.${homeIndex}.2/24`);
@@ -29,12 +38,21 @@ export async function natHome(lab: Lab, role: string, homeIndex: number, publicS
   // The router is the way to everything, as at home; it has no default route itself, so
   // nothing leaves the lab (and Chromium needs a default route to offer candidates).
   await lab.defaultRoute(host, routerInside.ip);
+  // Packets for addresses nobody routes (another home's private range) go to the black-hole
+  // gateway and vanish, as on the internet, instead of bouncing back as "network unreachable".
+  if (publicGateway !== undefined) await lab.defaultRoute(router, publicGateway);
   await lab.enableForwarding(router);
   const rules: string[][] = [
     ['-t', 'nat', '-A', 'POSTROUTING', '-o', routerPublic.iface, '-j', 'MASQUERADE'],
     // Like a home router: replies come in, unsolicited packets from outside do not.
     ['-A', 'FORWARD', '-i', routerPublic.iface, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
     ['-A', 'FORWARD', '-i', routerPublic.iface, '-j', 'DROP'],
+    // Nor to the router itself. Dropped here, before conntrack confirms it, an unsolicited packet
+    // leaves no entry behind. Otherwise a peer's punch that arrives before this home's own packet
+    // to that peer would own the mapping's tuple, the home's packet would leave on another port,
+    // and hole punching would never meet (each retry refreshing the stale entry).
+    ['-A', 'INPUT', '-i', routerPublic.iface, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
+    ['-A', 'INPUT', '-i', routerPublic.iface, '-j', 'DROP'],
   ];
   for (const rule of rules) await lab.exec(router, 'iptables', rule);
   return { host, hostNic, router, routerPublic };
