@@ -1,10 +1,12 @@
 /**
- * `npm run bench:net [-- --loss=0.5]`: Shoal over a real, shaped network path. Two Chromiums in two
+ * `npm run bench:net [-- --loss=0.5] [-- --connections=1,2,4]`: Shoal over a real, shaped network path. Two Chromiums in two
  * network namespaces joined by one link of 40 ms round trip, 0.1 % loss and 100 Mbit/s (see
  * net/shaped-link.ts), the tracker in the first namespace: a single-source 128 MiB download against
  * one raw data channel between the same two browsers, and both as a share of the link's capacity.
  * The link is the limit here, not the CPU. Needs root (namespaces) and a C compiler. Writes its own
  * section of bench/RESULTS.md and bench/results.json (only for the issue's link; other losses print).
+ * With --connections it prints instead what that many raw connections carry together, each count in
+ * turn: how far one SCTP association is from filling the link, and what more of them bring.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWin
 import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
 import { ratesOf, ratioFigure, turnsAndCpu, type Turn } from './figures';
 import { CpuSampler } from './machine-cpu';
+import { measureConnections } from './net/raw-connections';
 import { createShapedLink, queuePackets, type LinkShape } from './net/shaped-link';
 import { measureRawChannel } from './raw-channel';
 import { machineDescription, printTable, writeNetResults, type Figure } from './report';
@@ -30,6 +33,9 @@ const ISSUE_SHAPE: LinkShape = { delayMs: 20, lossPercent: 0.1, rateMbit: 100 };
 const lossArg = process.argv.find((arg) => arg.startsWith('--loss='));
 const shape: LinkShape = lossArg === undefined ? ISSUE_SHAPE : { ...ISSUE_SHAPE, lossPercent: Number(lossArg.slice('--loss='.length)) };
 const capacityBytesPerSec = (shape.rateMbit * 1_000_000) / 8;
+const connectionsArg = process.argv.find((arg) => arg.startsWith('--connections='));
+const connectionCounts = connectionsArg?.slice('--connections='.length).split(',').map(Number);
+const CONNECTIONS_SECONDS = 15;
 
 const SHOAL_BYTES = 128 * MiB;
 /** One SCTP association carries about 1.2 MiB/s on this link, so the raw channel's steady rate is
@@ -81,6 +87,14 @@ async function main(): Promise<void> {
     const [seeder, downloader] = browsers as [BenchBrowser, BenchBrowser];
     await join(seeder.page, 'seeder-near');
     await join(downloader.page, 'downloader-far');
+    if (connectionCounts !== undefined) {
+      for (const count of connectionCounts) {
+        const rate = await measureConnections(seeder.page, downloader.page, count, CONNECTIONS_SECONDS);
+        console.log(`${count} raw connection(s) together: ${(rate / MiB).toFixed(2)} MiB/s, ${(rate / capacityBytesPerSec).toFixed(2)} of the link`);
+      }
+      console.log(`Link counters:\n${await link.stop()}`);
+      return;
+    }
     await shareFile(seeder.page, await files.make(FILE_NAME, SHOAL_BYTES), FILE_NAME);
     console.log(`… ${elapsed()}: shared ${SHOAL_BYTES / MiB} MiB; ${TURNS} turns of raw channel (${RAW_BYTES / MiB} MiB) and Shoal (${SHOAL_BYTES / MiB} MiB)`);
 

@@ -92,11 +92,12 @@ export const RTT_UNKNOWN_RETRY_MS = 1_000;
 
 /** Connections a download opens to one holder whose round trip is long (MULTI_LINK_RTT_MIN_MS),
  * spreading its requests over them. One SCTP association's loss-based congestion control stays far
- * below a long, slightly lossy link's capacity: about MSS / RTT / sqrt(loss), measured at 1.2 MiB/s
- * between two Chromiums over 40 ms with 0.1 % loss on a 100 Mbit/s (11.9 MiB/s) link. Data channels
- * on one connection share its association, so only separate connections help: together 8 reached
- * 5.3 MiB/s there, 12 reached 7.5 and 16 reached 8.8 (bench:net). Each costs a signalling exchange and
- * a little memory on both sides, and is opened only after the first connection works. */
+ * below a long, slightly lossy link's capacity: about MSS / RTT / sqrt(loss). Between two Chromiums
+ * over 40 ms on a 100 Mbit/s (11.9 MiB/s) link (`npm run bench:net -- --connections=...`), one
+ * carried 1.1 MiB/s at 0.1 % loss and 0.5 at 0.5 %. Data channels on one connection share its
+ * association, so only separate connections help: 4 carried 3.9 MiB/s, 8 6.1 and 16 8.5 at 0.1 %
+ * (5.3 at 0.5 %, where 24 carried 7.6). 16 passes half the link at 0.1 % with a margin; each costs a
+ * signalling exchange and a little memory on both sides, and is opened only after the first works. */
 export const LINKS_PER_PEER = 16;
 
 /** Extra connections only above this round trip: on a LAN one association fills the link, and on a
