@@ -11,6 +11,11 @@
  * the mime type) of the earliest announcement still online, so it does not flip as later peers
  * join; a query matches the content id if ANY holder's name matches, so a file is found under
  * every name it is shared as.
+ *
+ * `searchListings` is the rule written as a linear pass over every announcement: the definition,
+ * not the fast path. The memory store answers from `search/file-index.ts`, which keeps groups,
+ * trigram postings and the result order up to date per change, and a randomized test holds it to
+ * exactly what `searchListings` returns.
  */
 import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT } from '../shared/protocol';
 import type { FileAnnouncement, Holder, SearchResult } from '../shared/protocol';
@@ -74,7 +79,7 @@ export function compareResults(a: SearchResult, b: SearchResult): number {
   return a.contentId < b.contentId ? -1 : a.contentId > b.contentId ? 1 : 0;
 }
 
-/** Runs a query over listings given in announcement order. */
+/** Runs a query over listings given in announcement order: the reference the indexed search must match. */
 export function searchListings(listings: Iterable<Listing>, query: SearchQuery): SearchPage {
   const words = queryWords(query.query);
   const matches: SearchResult[] = [];

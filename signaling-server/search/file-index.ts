@@ -46,7 +46,7 @@ export class FileIndex {
   /** slot -> group, for the trigram postings; freed slots are reused. */
   private readonly slots: (ContentGroup | undefined)[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly grams = new TrigramIndex((slot, gram) => this.slots[slot]?.matches([gram]) ?? false);
+  private readonly grams = new TrigramIndex((slot, words) => this.slots[slot]?.matches(words) ?? false);
   private readonly order: SortedList<ContentGroup>;
   private readonly compareCost: number;
   private searchNumber = 0;

@@ -3,7 +3,7 @@ import { TrigramIndex } from './trigram-index';
 
 /** A tiny slot table standing in for the file index: slot -> names. */
 function indexWith(namesBySlot: Map<number, string[]>): TrigramIndex {
-  return new TrigramIndex((slot, gram) => (namesBySlot.get(slot) ?? []).some((name) => name.toLowerCase().includes(gram)));
+  return new TrigramIndex((slot, words) => (namesBySlot.get(slot) ?? []).some((name) => words.every((word) => name.toLowerCase().includes(word))));
 }
 
 function sortedCandidates(index: TrigramIndex, words: string[]): number[] | undefined {

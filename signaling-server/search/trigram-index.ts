@@ -12,7 +12,7 @@
  * Characters are UTF-16 code units, the same units `String.prototype.includes` matches on.
  */
 
-/** Trigrams shorter than this cannot narrow a search; such words are checked on the candidates. */
+/** A word shorter than this has no trigram to narrow a search with; it is checked on the candidates. */
 export const GRAM_LENGTH = 3;
 
 interface Posting {
@@ -22,8 +22,8 @@ interface Posting {
   stale: number;
 }
 
-/** Says whether the group now in `slot` still has a name containing `gram` (lowercase). */
-export type HasGram = (slot: number, gram: string) => boolean;
+/** Says whether the group now in `slot` has a name holding every word; asked with one trigram. */
+export type SlotMatches = (slot: number, words: readonly string[]) => boolean;
 
 const NO_CANDIDATES = new Int32Array(0);
 
@@ -57,7 +57,7 @@ export class TrigramIndex {
   private postingsHoldingSlot = new Uint8Array(0);
   private queryNumber = 0;
 
-  constructor(private readonly hasGram: HasGram) {}
+  constructor(private readonly slotMatches: SlotMatches) {}
 
   /** Records that the group in `slot` is now announced under `name`. */
   addName(slot: number, name: string): void {
@@ -167,11 +167,11 @@ export class TrigramIndex {
   }
 
   private compact(key: number, posting: Posting): void {
-    const gram = gramText(key);
+    const gramAsWords = [gramText(key)];
     const kept = new Set<number>();
     for (let index = 0; index < posting.length; index += 1) {
       const slot = posting.slots[index]!;
-      if (this.hasGram(slot, gram)) kept.add(slot);
+      if (this.slotMatches(slot, gramAsWords)) kept.add(slot);
     }
     if (kept.size === 0) {
       this.postings.delete(key);
