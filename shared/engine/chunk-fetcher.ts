@@ -14,6 +14,7 @@ import { decodeHaveBitfield, type Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import { ChunkBufferPool } from './chunk-buffer-pool';
 import type { ChunkStore } from './chunk-store';
+import { DownloadAllowance } from './download-allowance';
 import { ChunkScheduler } from './chunk-scheduler';
 import { ChunkWriter, type WriteOutcome } from './chunk-writer';
 import type { HolderFailures } from './holder-failures';
@@ -24,7 +25,6 @@ import { RefusedByPeerError } from './outgoing-requests';
 import type { PeerLink } from './peer-link';
 import { PeerPaths, type FetchingPeer } from './peer-paths';
 import { PeerWindow } from './peer-window';
-import type { RateLimiter } from './rate-limiter';
 import { WaitingWatch, type FetchCondition } from './waiting-watch';
 
 /** Timing and caps, from transfer-policy.ts unless a test wants them shorter. */
@@ -69,8 +69,6 @@ interface FetchPeer {
   window: PeerWindow;
   /** A holder tried again after a failure; while it connects the fetch still counts as waiting. */
   isRetry: boolean;
-  /** Extra links were asked for (once per holder per fetch). */
-  hasWidened: boolean;
   stopListening: () => void;
 }
 
@@ -87,7 +85,7 @@ export class ChunkFetcher {
   private readonly writer: ChunkWriter;
   private readonly buffers: ChunkBufferPool;
   private readonly chunkTotal: number;
-  private isWaitingForAllowance = false;
+  private readonly allowance: DownloadAllowance;
   private isPaused = false;
   private isFinished = false;
   /** The holders whose links are in use, with how each is connected. */
@@ -103,6 +101,7 @@ export class ChunkFetcher {
     this.writer = new ChunkWriter(options.store, options.contentId, options.manifest);
     this.buffers = new ChunkBufferPool(options.manifest.chunkSizeBytes);
     this.hasHolderList = options.initialHolders.length > 0;
+    this.allowance = new DownloadAllowance(options.pool.downloadLimiter, () => this.dispatch());
     this.paths = new PeerPaths(
       options.tuning.pathRefreshIntervalMs,
       () => options.onPeersChanged(this.paths.list()),
@@ -181,8 +180,7 @@ export class ChunkFetcher {
         window = new PeerWindow(this.options.manifest.chunkSizeBytes, nowMs);
         this.windows.set(holder.id, window);
       }
-      const isRetry = failures.has(holder.id);
-      const peer: FetchPeer = { holder, links: undefined, window, isRetry, hasWidened: false, stopListening: () => {} };
+      const peer: FetchPeer = { holder, links: undefined, window, isRetry: failures.has(holder.id), stopListening: () => {} };
       this.peers.set(holder.id, peer);
       void this.connect(peer);
     }
@@ -206,6 +204,7 @@ export class ChunkFetcher {
       peer.stopListening = () => {
         stopHaves();
         stopClose();
+        peer.links?.stopWatching();
       };
       const bitfield = await link.requestHave(contentId);
       if (!this.isCurrent(peer)) return;
@@ -224,23 +223,11 @@ export class ChunkFetcher {
    * attempt. Closing an extra link costs only its requests in flight. */
   private pathRead(peerId: string, rttMs: number | undefined): void {
     const peer = this.peers.get(peerId);
+    const links = peer?.links;
     const { linksPerPeer, multiLinkRttMinMs } = this.options.tuning;
-    if (peer?.links === undefined || peer.hasWidened || linksPerPeer <= 1 || rttMs === undefined || rttMs < multiLinkRttMinMs) return;
-    peer.hasWidened = true;
-    void this.options.pool.extraLinksTo?.(peerId, linksPerPeer - 1).then((extras) => {
-      const links = peer.links;
-      if (!this.isCurrent(peer) || links === undefined) return;
-      for (const link of extras) {
-        if (!link.isOpen || links.has(link)) continue;
-        links.add(link);
-        const stopClose = link.onClose(() => links.remove(link));
-        const stopBefore = peer.stopListening;
-        peer.stopListening = () => {
-          stopBefore();
-          stopClose();
-        };
-      }
-      this.dispatch();
+    if (peer === undefined || links === undefined || links.hasWidened || linksPerPeer <= 1 || (rttMs ?? 0) < multiLinkRttMinMs) return;
+    void links.widen(this.options.pool, linksPerPeer - 1, () => this.isCurrent(peer)).then((added) => {
+      if (added > 0) this.dispatch();
     });
   }
 
@@ -261,7 +248,7 @@ export class ChunkFetcher {
         const index = this.scheduler.assign(peerId);
         if (index === undefined) continue;
         const lengthBytes = chunkLength(manifest.size, manifest.chunkSizeBytes, index);
-        if (!this.takeDownloadAllowance(lengthBytes)) {
+        if (!this.allowance.tryTake(lengthBytes)) {
           this.scheduler.release(peerId, index);
           return this.evaluate();
         }
@@ -270,23 +257,6 @@ export class ChunkFetcher {
       }
     }
     this.evaluate();
-  }
-
-  /** False under a download limit with no allowance left; dispatch runs again once there is. */
-  private takeDownloadAllowance(bytes: number): boolean {
-    const limiter = this.options.pool.downloadLimiter;
-    if (limiter === undefined || limiter.tryTake(bytes)) return true;
-    this.waitForAllowance(limiter);
-    return false;
-  }
-
-  private waitForAllowance(limiter: RateLimiter): void {
-    if (this.isWaitingForAllowance) return;
-    this.isWaitingForAllowance = true;
-    void limiter.whenAvailable().then(() => {
-      this.isWaitingForAllowance = false;
-      this.dispatch();
-    });
   }
 
   private fetch(peer: FetchPeer, link: PeerLink, index: number, lengthBytes: number): void {
@@ -391,7 +361,7 @@ export class ChunkFetcher {
   }
 
   private condition(): FetchCondition {
-    const isBusy = this.scheduler.inFlightTotal > 0 || this.writer.isBusy || this.isWaitingForAllowance;
+    const isBusy = this.scheduler.inFlightTotal > 0 || this.writer.isBusy || this.allowance.isWaiting;
     if (this.scheduler.isDone || isBusy || !this.hasHolderList) return 'moving';
     let hasConnected = false;
     for (const peer of this.peers.values()) {

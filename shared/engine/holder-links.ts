@@ -4,11 +4,15 @@
  * goes to the link with the fewest in flight, so the holder's window is spread evenly and every
  * connection stays busy; the holder answers each request on the link it came in on.
  */
+import type { LinkSource } from './link-pool';
 import type { PeerLink } from './peer-link';
 
 export class HolderLinks {
   /** Requests in flight on each link, in the order the links were added (the main one first). */
   private readonly inFlight = new Map<PeerLink, number>();
+  private readonly stopWatchingExtras: (() => void)[] = [];
+  /** Extra links were asked for: once per holder per fetch. */
+  hasWidened = false;
 
   constructor(readonly main: PeerLink) {
     this.inFlight.set(main, 0);
@@ -22,17 +26,29 @@ export class HolderLinks {
     return [...this.inFlight.keys()];
   }
 
-  has(link: PeerLink): boolean {
-    return this.inFlight.has(link);
+  /**
+   * Adds up to `count` extra connections to the holder from `source` (fewer when some fail to
+   * connect), if `isWanted` still holds when they are open. Resolves with how many were added. An
+   * extra link that closes is forgotten; its requests fail on their own.
+   */
+  async widen(source: LinkSource, count: number, isWanted: () => boolean): Promise<number> {
+    if (this.hasWidened || source.extraLinksTo === undefined) return 0;
+    this.hasWidened = true;
+    const extras = await source.extraLinksTo(this.main.peerId, count);
+    if (!isWanted()) return 0;
+    let added = 0;
+    for (const link of extras) {
+      if (!link.isOpen || this.inFlight.has(link)) continue;
+      this.inFlight.set(link, 0);
+      this.stopWatchingExtras.push(link.onClose(() => this.inFlight.delete(link)));
+      added += 1;
+    }
+    return added;
   }
 
-  add(link: PeerLink): void {
-    if (!this.inFlight.has(link)) this.inFlight.set(link, 0);
-  }
-
-  /** Forgets a link that closed; its requests fail on their own. */
-  remove(link: PeerLink): void {
-    if (link !== this.main) this.inFlight.delete(link);
+  /** The holder left the fetch: stop following its extra links. */
+  stopWatching(): void {
+    for (const stop of this.stopWatchingExtras.splice(0)) stop();
   }
 
   /** The open link with the fewest requests in flight (the main one on a tie), for the next request. */
