@@ -3,10 +3,11 @@
  * verifies each against the manifest, stores it and tells the peers that asked about the file.
  * Each holder is first asked which chunks it has (it may still be downloading), then for those
  * chunks only, rarest first (ChunkScheduler), with as many requests in flight as its speed calls
- * for (PeerWindow), spread over several connections to a distant holder (HolderLinks). A holder that lacks a chunk after all just is not asked for it again; one that
- * fails is set aside for a back-off, one that sends bad data is dropped for the file. Holders are
- * asked for again every so often, so new ones join. With nobody able to send what is missing the
- * fetch waits (reporting why) and goes on by itself; it fails only when the store cannot write.
+ * for (PeerWindow), spread over several connections to a distant holder (HolderLinks). A holder
+ * that lacks a chunk after all just is not asked for it again; one that fails is set aside for a
+ * back-off, one that sends bad data is dropped for the file. Holders are asked for again every so
+ * often, so new ones join. With nobody able to send what is missing the fetch waits (reporting
+ * why) and goes on by itself; it fails only when the store cannot write.
  */
 import { chunkCount, chunkLength } from '../content/chunking';
 import { asShoalError, ShoalError } from '../protocol/errors';
@@ -14,9 +15,9 @@ import { decodeHaveBitfield, type Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import { ChunkBufferPool } from './chunk-buffer-pool';
 import type { ChunkStore } from './chunk-store';
-import { DownloadAllowance } from './download-allowance';
 import { ChunkScheduler } from './chunk-scheduler';
 import { ChunkWriter, type WriteOutcome } from './chunk-writer';
+import { DownloadAllowance } from './download-allowance';
 import type { HolderFailures } from './holder-failures';
 import { HolderLinks } from './holder-links';
 import { HolderPoller } from './holder-poller';
