@@ -1,0 +1,28 @@
+/**
+ * A long, lossy, rate-limited link: the downloader's cable has 20 ms each way (40 ms round trip),
+ * 0.5 % loss each way and 100 Mbit/s (tc netem on both ends); 64 MiB arrive byte for byte.
+ */
+import { search, share, startDownload, transferRow } from '../peer-actions';
+import { makeRandomFile } from '../test-files';
+import { TEST_PREFIX } from './lab';
+import { expect, test } from './lab-test';
+import { oneLan } from './one-lan';
+import { netemMissingReason, shapeLink } from './shaping';
+
+const MiB = 1024 * 1024;
+
+test.setTimeout(240_000);
+
+test('64 MiB cross a 40 ms, 0.5 % loss, 100 Mbit/s link byte for byte', async ({ net }) => {
+  const missing = await netemMissingReason(TEST_PREFIX);
+  test.skip(missing !== undefined, missing);
+  const { tracker, seeder, downloader } = await oneLan(net.lab);
+  await shapeLink(downloader, { delayMs: 20, lossPercent: 0.5, rateMbit: 100 });
+  const file = await makeRandomFile('long lossy link.bin', 64 * MiB);
+  const [ana, ben] = await Promise.all([net.peerIn(seeder.ns, tracker.url, 'ana'), net.peerIn(downloader.ns, tracker.url, 'ben')]);
+  await share(ana.page, file);
+  await search(ben.page, 'lossy');
+  const download = await startDownload(ben.page, file.name, 180_000);
+  expect(await download.savedSha256()).toBe(file.sha256);
+  await expect(transferRow(ben.page, file.name)).toContainText('Completed');
+});
