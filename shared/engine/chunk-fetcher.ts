@@ -35,8 +35,10 @@ export interface FetchTuning {
   peersMax: number;
   /** How often the holders' connection paths are read again (PATH_REFRESH_INTERVAL_MS). */
   pathRefreshIntervalMs: number;
-  /** Connections to one holder on a long round trip (LINKS_PER_PEER), and that round trip. */
+  /** Connections to one holder on a long round trip (LINKS_PER_PEER), to all together
+   * (LINKS_PER_DOWNLOAD_MAX), and that round trip. */
   linksPerPeer: number;
+  linksPerDownloadMax: number;
   multiLinkRttMinMs: number;
   /** Breaks rarest-first ties. */
   random: () => number;
@@ -225,9 +227,11 @@ export class ChunkFetcher {
   private pathRead(peerId: string, rttMs: number | undefined): void {
     const peer = this.peers.get(peerId);
     const links = peer?.links;
-    const { linksPerPeer, multiLinkRttMinMs } = this.options.tuning;
-    if (peer === undefined || links === undefined || links.hasWidened || linksPerPeer <= 1 || (rttMs ?? 0) < multiLinkRttMinMs) return;
-    void links.widen(this.options.pool, linksPerPeer - 1, () => this.isCurrent(peer)).then((added) => {
+    const { linksPerPeer, linksPerDownloadMax, multiLinkRttMinMs } = this.options.tuning;
+    // Shared among the holders known now, connected or not, so the share does not depend on which answers first.
+    const wanted = Math.min(linksPerPeer, Math.floor(linksPerDownloadMax / this.peers.size));
+    if (peer === undefined || links === undefined || links.hasWidened || wanted <= 1 || (rttMs ?? 0) < multiLinkRttMinMs) return;
+    void links.widen(this.options.pool, wanted - 1, () => this.isCurrent(peer)).then((added) => {
       if (added > 0) this.dispatch();
     });
   }

@@ -51,6 +51,22 @@ describe('Download over several links to one holder', () => {
     await done;
   });
 
+  it('shares a budget of connections among several distant holders', async () => {
+    const holders = ['ben', 'cleo', 'dave', 'eve'];
+    const swarm = createSwarm(['ana', ...holders]);
+    for (const holder of holders) swarm.network.setConditions('ana', far, holder);
+    swarm.network.setConditions('ben', { bytesPerSecond: 8 * CHUNK });
+    const { record } = await shareAmong(swarm, holders, 24 * CHUNK);
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf(...holders), { linksPerPeer: 4, linksPerDownloadMax: 8 });
+
+    await download.start();
+
+    expect(download.state).toBe('completed');
+    for (const holder of holders) {
+      expect(swarm.network.channelsOf('ana').filter((channel) => channel.peerId === holder)).toHaveLength(2);
+    }
+  });
+
   it('stays on one connection when the round trip is short', async () => {
     const swarm = createSwarm(['ana', 'ben']);
     swarm.network.setConditions('ana', { path: { kind: 'direct', rttMs: 2 } }, 'ben');

@@ -24,6 +24,7 @@ import {
   HOLDER_POLL_INTERVAL_MS,
   HOLDER_RETRY_BACKOFF_MAX_MS,
   HOLDER_RETRY_BACKOFF_MS,
+  LINKS_PER_DOWNLOAD_MAX,
   LINKS_PER_PEER,
   MULTI_LINK_RTT_MIN_MS,
   PATH_REFRESH_INTERVAL_MS,
@@ -51,6 +52,7 @@ export interface DownloadOptions {
   peersMax?: number;
   pathRefreshIntervalMs?: number;
   linksPerPeer?: number;
+  linksPerDownloadMax?: number;
   multiLinkRttMinMs?: number;
   random?: () => number;
 }
@@ -224,6 +226,7 @@ export class Download {
       peersMax: this.options.peersMax ?? PEERS_PER_DOWNLOAD_MAX,
       pathRefreshIntervalMs: this.options.pathRefreshIntervalMs ?? PATH_REFRESH_INTERVAL_MS,
       linksPerPeer: this.options.linksPerPeer ?? LINKS_PER_PEER,
+      linksPerDownloadMax: this.options.linksPerDownloadMax ?? LINKS_PER_DOWNLOAD_MAX,
       multiLinkRttMinMs: this.options.multiLinkRttMinMs ?? MULTI_LINK_RTT_MIN_MS,
       random: this.options.random ?? Math.random,
     };

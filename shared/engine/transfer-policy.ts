@@ -100,6 +100,12 @@ export const RTT_UNKNOWN_RETRY_MS = 1_000;
  * signalling exchange and a little memory on both sides, and is opened only after the first works. */
 export const LINKS_PER_PEER = 16;
 
+/** Connections one download opens to all its holders together, at most (besides late arrivals):
+ * holders share it evenly, up to LINKS_PER_PEER each. Several holders are several associations
+ * already, and each connection costs signals through the tracker, which limits their rate (300 at
+ * once, then 100 a second): 8 holders at 16 connections each would send a thousand at once. */
+export const LINKS_PER_DOWNLOAD_MAX = 32;
+
 /** Extra connections only above this round trip: on a LAN one association fills the link, and on a
  * short path loss recovery is quick enough that more connections cost more than they bring. */
 export const MULTI_LINK_RTT_MIN_MS = 10;
