@@ -61,6 +61,15 @@ export function execIn(ns: string, command: string, args: string[], options?: Ru
   return runCommand('ip', ['netns', 'exec', ns, command, ...args], options);
 }
 
+/**
+ * Sets a per-namespace kernel setting, e.g. `net/ipv4/ip_forward`. Written to /proc/sys from a
+ * shell inside the namespace, since a fresh Debian machine may have no `sysctl` (procps).
+ */
+export function setSysctl(ns: string, key: string, value: string): Promise<string> {
+  if (!/^[\w/.-]+$/.test(key) || !/^\w+$/.test(value)) throw new Error(`Not a sysctl setting: ${key}=${value}`);
+  return execIn(ns, 'sh', ['-c', `echo ${value} > /proc/sys/${key}`]);
+}
+
 /** Namespaces whose names start with `prefix`. */
 export async function namespacesWithPrefix(prefix: string): Promise<string[]> {
   const listing = await runCommand('ip', ['netns', 'list'], { mayFail: true });
@@ -112,7 +121,8 @@ export class Lab {
     await runCommand('ip', ['netns', 'add', ns]);
     this.namespaces.push(ns);
     await execIn(ns, 'ip', ['link', 'set', 'lo', 'up']);
-    await execIn(ns, 'sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await setSysctl(ns, 'net/ipv6/conf/all/disable_ipv6', '1');
+    await setSysctl(ns, 'net/ipv6/conf/default/disable_ipv6', '1');
     return ns;
   }
 
@@ -171,7 +181,7 @@ export class Lab {
 
   /** Lets a namespace forward packets between its interfaces (routers). */
   async enableForwarding(ns: string): Promise<void> {
-    await execIn(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    await setSysctl(ns, 'net/ipv4/ip_forward', '1');
   }
 
   /** Takes an interface down or up, as pulling or plugging a cable (addresses stay). */
