@@ -67,6 +67,23 @@ describe('Download over several links to one holder', () => {
     }
   });
 
+  it('keeps extra connections for a download that follows soon, and closes them once idle', async () => {
+    const swarm = createSwarm(['ana', 'ben'], { extraLinksIdleMs: 400 });
+    swarm.network.setConditions('ana', far, 'ben');
+    const first = await shareAmong(swarm, ['ben'], 8 * CHUNK, 'first.bin');
+    const second = await shareAmong(swarm, ['ben'], 8 * CHUNK, 'second.bin');
+    await downloadInto(swarm.peer('ana'), first.record, holdersOf('ben'), { linksPerPeer: 4 }).start();
+    const opened = swarm.network.channelsOf('ana');
+    expect(opened).toHaveLength(4);
+
+    await downloadInto(swarm.peer('ana'), second.record, holdersOf('ben'), { linksPerPeer: 4 }).start();
+
+    expect(swarm.network.channelsOf('ana')).toEqual(opened); // the same connections, none dialled anew
+    await waitUntil(() => swarm.network.channelsOf('ana').length === 1, 'the idle extra links are closed');
+    expect(swarm.network.channelsOf('ana')).toEqual([opened[0]]); // the main link stays
+    expect(swarm.peer('ana').pool.connectedPeerIds()).toEqual(['ben']);
+  });
+
   it('stays on one connection when the round trip is short', async () => {
     const swarm = createSwarm(['ana', 'ben']);
     swarm.network.setConditions('ana', { path: { kind: 'direct', rttMs: 2 } }, 'ben');

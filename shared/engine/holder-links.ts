@@ -11,6 +11,8 @@ export class HolderLinks {
   /** Requests in flight on each link, in the order the links were added (the main one first). */
   private readonly inFlight = new Map<PeerLink, number>();
   private readonly stopWatchingExtras: (() => void)[] = [];
+  /** Where the extra links came from, while we use them. */
+  private extrasSource: LinkSource | undefined;
   /** Extra links were asked for: once per holder per fetch. */
   hasWidened = false;
 
@@ -35,7 +37,11 @@ export class HolderLinks {
     if (this.hasWidened || source.extraLinksTo === undefined) return 0;
     this.hasWidened = true;
     const extras = await source.extraLinksTo(this.main.peerId, count);
-    if (!isWanted()) return 0;
+    if (!isWanted()) {
+      source.releaseExtraLinks?.(this.main.peerId);
+      return 0;
+    }
+    this.extrasSource = source;
     let added = 0;
     for (const link of extras) {
       if (!link.isOpen || this.inFlight.has(link)) continue;
@@ -46,9 +52,11 @@ export class HolderLinks {
     return added;
   }
 
-  /** The holder left the fetch: stop following its extra links. */
+  /** The holder left the fetch, or the fetch ended: stop following its extra links and let them go. */
   stopWatching(): void {
     for (const stop of this.stopWatchingExtras.splice(0)) stop();
+    this.extrasSource?.releaseExtraLinks?.(this.main.peerId);
+    this.extrasSource = undefined;
   }
 
   /** The open link with the fewest requests in flight (the main one on a tie), for the next request. */

@@ -8,11 +8,12 @@
  */
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { ChunkStore } from './chunk-store';
-import type { Clock } from './clock';
+import { realClock, type Clock } from './clock';
+import { ExtraLinks } from './extra-links';
 import { PeerLink } from './peer-link';
 import { RateLimiter } from './rate-limiter';
 import type { ChunkRepairer, ServeEvent } from './serve-queue';
-import { CONNECT_TIMEOUT_MS } from './transfer-policy';
+import { CONNECT_TIMEOUT_MS, EXTRA_LINKS_IDLE_MS } from './transfer-policy';
 import type { PeerChannel, Transport } from './transport';
 
 export interface LinkPoolOptions {
@@ -24,8 +25,10 @@ export interface LinkPoolOptions {
   downloadLimitBytesPerSec?: number;
   /** Re-reads a damaged stored chunk from the original file, so it can still be served. */
   repairChunk?: ChunkRepairer;
-  /** The rate limiters' clock (tests pass a virtual one). */
+  /** The rate limiters' and idle extra links' clock (tests pass a virtual one). */
   clock?: Clock;
+  /** Extra links nobody uses are closed after this long (EXTRA_LINKS_IDLE_MS). */
+  extraLinksIdleMs?: number;
   now?: () => number;
 }
 
@@ -33,8 +36,10 @@ export interface LinkPoolOptions {
 export interface LinkSource {
   linkTo(peerId: string): Promise<PeerLink>;
   /** Up to `count` open links to the peer besides its main one, each its own connection; fewer
-   * (even none) when connecting fails. Absent where a source has a single link per peer. */
+   * (even none) when connecting fails. The caller calls `releaseExtraLinks` once done with them.
+   * Absent where a source has a single link per peer. */
   extraLinksTo?(peerId: string, count: number): Promise<PeerLink[]>;
+  releaseExtraLinks?(peerId: string): void;
   /** Tells every peer that asked about the file that we now hold this chunk. */
   announceChunk?(contentId: string, index: number): void;
   /** Bounds the bytes a download requests; shared by every download of the node. */
@@ -48,9 +53,7 @@ export class LinkPool implements LinkSource {
    * serving whatever the other side asks on it until it closes. */
   private readonly allLinks = new Set<PeerLink>();
   private readonly connecting = new Map<string, Promise<PeerLink>>();
-  /** Our extra connections to each peer, reused by later downloads as the main link is. */
-  private readonly extraLinks = new Map<string, Set<PeerLink>>();
-  private readonly extraConnecting = new Map<string, Promise<PeerLink[]>>();
+  private readonly extraLinks: ExtraLinks;
   private readonly serveListeners = new Set<(event: ServeEvent) => void>();
   private readonly stopIncoming: () => void;
   private isClosed = false;
@@ -64,6 +67,11 @@ export class LinkPool implements LinkSource {
   ) {
     this.uploadLimiter = new RateLimiter(options.uploadLimitBytesPerSec ?? 0, options.clock);
     this.downloadLimiter = new RateLimiter(options.downloadLimitBytesPerSec ?? 0, options.clock);
+    this.extraLinks = new ExtraLinks(
+      (peerId) => this.connectExtra(peerId),
+      options.clock ?? realClock,
+      options.extraLinksIdleMs ?? EXTRA_LINKS_IDLE_MS,
+    );
     this.stopIncoming = transport.onIncoming((channel) => {
       if (this.isClosed) channel.close();
       else this.adopt(channel);
@@ -83,15 +91,15 @@ export class LinkPool implements LinkSource {
     return attempt;
   }
 
-  /** Open extra links to the peer, connecting more (in parallel) until there are `count`. */
+  /** Open extra links to the peer, connecting more (in parallel) until there are `count`; they are
+   * reused while any download uses them and closed EXTRA_LINKS_IDLE_MS after the last lets go. */
   extraLinksTo(peerId: string, count: number): Promise<PeerLink[]> {
     if (this.isClosed) return Promise.resolve([]);
-    let attempt = this.extraConnecting.get(peerId);
-    if (attempt === undefined) {
-      attempt = this.connectExtras(peerId, count).finally(() => this.extraConnecting.delete(peerId));
-      this.extraConnecting.set(peerId, attempt);
-    }
-    return attempt.then((links) => links.slice(0, count));
+    return this.extraLinks.acquire(peerId, count);
+  }
+
+  releaseExtraLinks(peerId: string): void {
+    this.extraLinks.release(peerId);
   }
 
   /** Bytes per second we send to all peers together; 0 = unlimited. Throws BAD_REQUEST if negative. */
@@ -135,7 +143,7 @@ export class LinkPool implements LinkSource {
     this.stopIncoming();
     for (const link of [...this.allLinks]) link.close();
     this.links.clear();
-    this.extraLinks.clear();
+    this.extraLinks.stop();
   }
 
   private async connect(peerId: string): Promise<PeerLink> {
@@ -148,22 +156,11 @@ export class LinkPool implements LinkSource {
     return this.adopt(channel);
   }
 
-  private async connectExtras(peerId: string, count: number): Promise<PeerLink[]> {
-    const open = (): PeerLink[] => [...(this.extraLinks.get(peerId) ?? [])].filter((link) => link.isOpen);
-    const missing = count - open().length;
+  private async connectExtra(peerId: string): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-    await Promise.all(
-      Array.from({ length: Math.max(0, missing) }, async () => {
-        try {
-          const channel = await withTimeout(this.transport.connect(peerId, { timeoutMs }), timeoutMs, peerId);
-          if (this.isClosed) channel.close();
-          else this.adopt(channel, true);
-        } catch {
-          // One more connection would have been faster; the peer is still served by the others.
-        }
-      }),
-    );
-    return open();
+    const channel = await withTimeout(this.transport.connect(peerId, { timeoutMs }), timeoutMs, peerId);
+    if (this.isClosed) channel.close();
+    else this.adopt(channel, true);
   }
 
   /** Wraps a channel in a link; returns the link to use for the peer (an older open one wins), or
@@ -182,12 +179,9 @@ export class LinkPool implements LinkSource {
     link.onClose(() => {
       this.allLinks.delete(link);
       if (this.links.get(link.peerId) === link) this.links.delete(link.peerId);
-      this.extraLinks.get(link.peerId)?.delete(link);
     });
     if (isExtra) {
-      const extras = this.extraLinks.get(link.peerId) ?? new Set<PeerLink>();
-      extras.add(link);
-      this.extraLinks.set(link.peerId, extras);
+      this.extraLinks.add(link);
       return link;
     }
     const current = this.links.get(link.peerId);

@@ -106,6 +106,11 @@ export const LINKS_PER_PEER = 16;
  * once, then 100 a second): 8 holders at 16 connections each would send a thousand at once. */
 export const LINKS_PER_DOWNLOAD_MAX = 32;
 
+/** Extra connections to a peer that no download has used for this long are closed: long enough
+ * for the next download from the same peer to find them open, short enough that a session meeting
+ * many distant peers does not pile up connections (see extra-links.ts). */
+export const EXTRA_LINKS_IDLE_MS = 30_000;
+
 /** Extra connections only above this round trip: on a LAN one association fills the link, and on a
  * short path loss recovery is quick enough that more connections cost more than they bring. */
 export const MULTI_LINK_RTT_MIN_MS = 10;
