@@ -14,3 +14,13 @@ export async function canConnect(ns: string, ip: string, port: number, timeoutMs
     return false;
   }
 }
+
+/** Milliseconds a TCP handshake from `ns` to ip:port takes (about one round trip), measured inside `ns`. */
+export async function tcpConnectMs(ns: string, ip: string, port: number, timeoutMs = 5_000): Promise<number> {
+  const script = `const t=performance.now();const s=require('net').connect(${port},'${ip}',()=>{console.log('connect-ms '+(performance.now()-t));s.destroy();process.exit(0)});s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),${timeoutMs}).unref()`;
+  const output = await execIn(ns, process.execPath, ['-e', script], { timeoutMs: timeoutMs + 5_000 });
+  // Matched by a label: a test runner's NODE_OPTIONS may add output of its own.
+  const measured = /connect-ms ([\d.]+)/.exec(output)?.[1];
+  if (measured === undefined) throw new Error(`No handshake time from ${ns} to ${ip}:${port}: ${output}`);
+  return Number(measured);
+}
