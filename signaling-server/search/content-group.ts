@@ -4,6 +4,7 @@
  */
 import type { FileAnnouncement, Holder, SearchResult } from '../../shared/protocol';
 import { nameMatches } from '../search';
+import type { Sortable, SortedBlock } from './sorted-list';
 
 /** What an announcement or withdrawal did to the group's set of names (the trigram index follows it). */
 export interface NameChange {
@@ -11,7 +12,7 @@ export interface NameChange {
   removedName?: string;
 }
 
-export class ContentGroup {
+export class ContentGroup implements Sortable<ContentGroup> {
   /** peer id -> announcement. Map order is announcement order: a re-announce keeps its place. */
   readonly listings = new Map<string, FileAnnouncement>();
   /**
@@ -27,6 +28,7 @@ export class ContentGroup {
   private soleLowerName: string | undefined;
   /** The shown name the group is filed under in the sorted order; it moves when that changes. */
   sortedName = '';
+  sortedBlock: SortedBlock<ContentGroup> | undefined;
   /** Number of the last search that checked / matched this group: marks without a Set per search. */
   checkedInSearch = 0;
   matchedInSearch = 0;

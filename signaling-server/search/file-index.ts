@@ -35,6 +35,12 @@ export interface FileIndexTuning {
   compareCostInWalkSteps?: number;
 }
 
+/** How many groups match, and the ones on the asked page in result order. */
+interface MatchPage {
+  total: number;
+  groups: ContentGroup[];
+}
+
 function compareGroups(a: ContentGroup, b: ContentGroup): number {
   const byName = compareNames(a.sortedName, b.sortedName);
   if (byName !== 0) return byName;
@@ -84,15 +90,13 @@ export class FileIndex {
   withdraw(peerId: string, contentId: string): boolean {
     const group = this.groups.get(contentId);
     if (group === undefined || !group.listings.has(peerId)) return false;
-    const change = group.withdraw(peerId);
+    this.followNames(group, group.withdraw(peerId));
     if (group.isEmpty) {
       this.order.remove(group);
       this.groups.delete(contentId);
       this.slots[group.slot] = undefined;
       this.freeSlots.push(group.slot);
-      this.followNames(group, change);
     } else {
-      this.followNames(group, change);
       this.refile(group);
     }
     return true;
@@ -110,16 +114,12 @@ export class FileIndex {
       return { total: this.order.size, results: this.order.slice(offset, limit).map((group) => group.toResult(holderOf)) };
     }
     const candidates = this.grams.candidates(words);
-    const page = candidates === undefined ? this.scanInOrder(words, offset, limit) : this.searchCandidates(candidates, words, offset, limit);
+    const page =
+      candidates === undefined ? this.scanInOrder(words, offset, limit) : this.searchCandidates(candidates, words, offset, limit);
     return { total: page.total, results: page.groups.map((group) => group.toResult(holderOf)) };
   }
 
-  /** Posting sizes, for the benchmark. */
-  gramStats(): { grams: number; entries: number } {
-    return this.grams.size();
-  }
-
-  private searchCandidates(candidates: ArrayLike<number>, words: readonly string[], offset: number, limit: number): { total: number; groups: ContentGroup[] } {
+  private searchCandidates(candidates: ArrayLike<number>, words: readonly string[], offset: number, limit: number): MatchPage {
     const searchNumber = ++this.searchNumber;
     const matches: ContentGroup[] = [];
     for (let index = 0; index < candidates.length; index += 1) {
@@ -151,7 +151,7 @@ export class FileIndex {
   }
 
   /** Checks every group in result order, keeping the page's matches on the way. */
-  private scanInOrder(words: readonly string[], offset: number, limit: number): { total: number; groups: ContentGroup[] } {
+  private scanInOrder(words: readonly string[], offset: number, limit: number): MatchPage {
     const groups: ContentGroup[] = [];
     let total = 0;
     this.order.forEachFrom(0, (group) => {

@@ -2,20 +2,31 @@
  * A list kept in sorted order under inserts and removals, with paging by position: the order the
  * search results are shown in, maintained per change so a page never sorts the whole index.
  *
- * Items live in blocks of at most `maxBlockLength`: finding a place costs two binary searches
- * (over the blocks' last items, then inside one block), and an insert or removal moves at most
- * one block's items, where one flat array would move up to every item in the index.
+ * Items live in blocks of at most `maxBlockLength`: an insert costs two binary searches (over the
+ * blocks' last items, then inside one block) and moves at most one block's items, where one flat
+ * array would move up to every item in the index. Each item remembers its block, so a removal
+ * makes no comparison at all: with names compared by ICU collation (~400 ns each), comparisons
+ * are most of what a change costs.
  */
 
 /** Big enough that the block list stays short (a few thousand at a million items), small enough that a splice is cheap. */
 const DEFAULT_MAX_BLOCK_LENGTH = 512;
 
-export class SortedList<T> {
-  private readonly blocks: T[][] = [];
+export interface SortedBlock<T> {
+  items: T[];
+}
+
+/** An item of a SortedList; the list alone writes `sortedBlock`. */
+export interface Sortable<T> {
+  sortedBlock: SortedBlock<T> | undefined;
+}
+
+export class SortedList<T extends Sortable<T>> {
+  private readonly blocks: SortedBlock<T>[] = [];
   private count = 0;
 
   constructor(
-    /** Must be a total order: items that compare equal are treated as the same item. */
+    /** Must be a total order: no two items in the list may compare equal. */
     private readonly compare: (a: T, b: T) => number,
     private readonly maxBlockLength = DEFAULT_MAX_BLOCK_LENGTH,
   ) {}
@@ -25,31 +36,32 @@ export class SortedList<T> {
   }
 
   insert(item: T): void {
+    if (item.sortedBlock !== undefined) throw new Error('The item is in a sorted list already');
+    this.count += 1;
     if (this.blocks.length === 0) {
-      this.blocks.push([item]);
-      this.count = 1;
+      this.blocks.push({ items: [item] });
+      item.sortedBlock = this.blocks[0];
       return;
     }
     const blockIndex = Math.min(this.blockFor(item), this.blocks.length - 1);
     const block = this.blocks[blockIndex]!;
-    block.splice(this.positionIn(block, item), 0, item);
-    this.count += 1;
-    if (block.length > this.maxBlockLength) {
-      const half = block.length >> 1;
-      this.blocks.splice(blockIndex + 1, 0, block.splice(half));
+    block.items.splice(this.positionIn(block.items, item), 0, item);
+    item.sortedBlock = block;
+    if (block.items.length > this.maxBlockLength) {
+      const split = { items: block.items.splice(block.items.length >> 1) };
+      for (const moved of split.items) moved.sortedBlock = split;
+      this.blocks.splice(blockIndex + 1, 0, split);
     }
   }
 
-  /** Removes the item equal to `item` under the order as it was when inserted; false if absent. */
+  /** Removes the item (by identity); false if it is not in the list. */
   remove(item: T): boolean {
-    const blockIndex = this.blockFor(item);
-    const block = this.blocks[blockIndex];
+    const block = item.sortedBlock;
     if (block === undefined) return false;
-    const position = this.positionIn(block, item);
-    if (position === block.length || this.compare(block[position]!, item) !== 0) return false;
-    block.splice(position, 1);
+    block.items.splice(block.items.indexOf(item), 1);
+    item.sortedBlock = undefined;
     this.count -= 1;
-    if (block.length === 0) this.blocks.splice(blockIndex, 1);
+    if (block.items.length === 0) this.blocks.splice(this.blocks.indexOf(block), 1);
     return true;
   }
 
@@ -63,12 +75,12 @@ export class SortedList<T> {
   /** Visits items in order from position `offset` until `visit` returns false. */
   forEachFrom(offset: number, visit: (item: T) => boolean): void {
     let skip = offset;
-    for (const block of this.blocks) {
-      if (skip >= block.length) {
-        skip -= block.length;
+    for (const { items } of this.blocks) {
+      if (skip >= items.length) {
+        skip -= items.length;
         continue;
       }
-      for (let index = skip; index < block.length; index += 1) if (!visit(block[index]!)) return;
+      for (let index = skip; index < items.length; index += 1) if (!visit(items[index]!)) return;
       skip = 0;
     }
   }
@@ -79,20 +91,20 @@ export class SortedList<T> {
     let high = this.blocks.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      const block = this.blocks[middle]!;
-      if (this.compare(block[block.length - 1]!, item) < 0) low = middle + 1;
+      const { items } = this.blocks[middle]!;
+      if (this.compare(items[items.length - 1]!, item) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
-  /** Index of the first item in `block` not below `item`. */
-  private positionIn(block: readonly T[], item: T): number {
+  /** Index of the first item in `items` not below `item`. */
+  private positionIn(items: readonly T[], item: T): number {
     let low = 0;
-    let high = block.length;
+    let high = items.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (this.compare(block[middle]!, item) < 0) low = middle + 1;
+      if (this.compare(items[middle]!, item) < 0) low = middle + 1;
       else high = middle;
     }
     return low;

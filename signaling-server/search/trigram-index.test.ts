@@ -21,6 +21,13 @@ describe('TrigramIndex', () => {
     expect(sortedCandidates(index, ['missing'])).toEqual([]);
   });
 
+  it('offers a slot once even when a posting holds it twice', () => {
+    const index = indexWith(new Map([[0, ['photo', 'photos']]]));
+    index.addName(0, 'photo');
+    index.addName(0, 'photos');
+    expect(Array.from(index.candidates(['photo'])!)).toEqual([0]);
+  });
+
   it('cannot narrow words shorter than a trigram, so asks for a scan', () => {
     const index = indexWith(new Map());
     index.addName(0, 'ab');

@@ -106,7 +106,7 @@ export class TrigramIndex {
     return this.intersect(byLength);
   }
 
-  /** Distinct trigrams and posting entries held, for tests and the benchmark. */
+  /** Distinct trigrams and posting entries held, so tests can see compaction. */
   size(): { grams: number; entries: number } {
     let entries = 0;
     for (const posting of this.postings.values()) entries += posting.length;
