@@ -12,13 +12,13 @@ import { Lab, removeLeftovers, TEST_PREFIX } from './lab';
 import type { NamespaceProcess } from './namespace-process';
 
 /**
- * Chromium normally hides a peer's own addresses behind random mDNS names (.local) in its ICE
- * candidates. The shared CHROMIUM_ARGS turn that off. In these specs that stands for:
- * on a LAN, what a real browser achieves by resolving those names with mDNS on the segment;
- * behind NATs it changes nothing, since the private addresses are unreachable either way and
- * the paths tested are STUN (server-reflexive) and TURN (relayed) candidates.
+ * Chromium as it ships: the shared CHROMIUM_ARGS turn off hiding the host's own addresses behind
+ * random mDNS names (.local) in ICE candidates, because contexts on one machine cannot resolve
+ * them; here every browser has a machine of its own, so the lab keeps Chromium's default and a
+ * LAN connection goes the real way (mDNS on the segment, or a peer-reflexive candidate learned
+ * from the other side's checks), while NATed peers use STUN or TURN candidates, which are not hidden.
  */
-export const LAB_CHROMIUM_ARGS = CHROMIUM_ARGS;
+export const LAB_CHROMIUM_ARGS = CHROMIUM_ARGS.filter((arg) => arg !== '--disable-features=WebRtcHideLocalIpsWithMdns');
 
 export interface NetLab {
   lab: Lab;

@@ -1,7 +1,7 @@
 /**
  * A home LAN over plain HTTP: the tracker and browser A on one machine (A opens localhost), browser
  * B on another machine opening the tracker by its LAN address, and a Node peer on a third.
- * Peer addresses are exposed in candidates (see LAB_CHROMIUM_ARGS): this stands for mDNS on the LAN.
+ * Chromium keeps its default of hiding host addresses behind mDNS names (see LAB_CHROMIUM_ARGS).
  */
 import { stat } from 'node:fs/promises';
 import { downloadAndHash, resultRow, search, share } from '../peer-actions';
