@@ -16,7 +16,7 @@
  *     await lab.wire(a, b, '10.77.9.1/24', '10.77.9.2/24');  // a direct cable
  *     await lab.route(b, '198.18.0.0/15', '10.77.9.1');
  *     await lab.defaultRoute(a, '192.168.77.1');          // Chromium needs one; it leads nowhere
- *     await lab.exec(a, 'ping', ['-c', '1', '192.168.77.3']);
+ *     await lab.exec(a, 'ip', ['route']);               // any command, inside the namespace
  *     const server = lab.spawn(a, 'node', ['server.js']); // stopped by cleanup()
  *     await lab.setLinkUp(nic.far.ns, nic.far.iface, false); // pull the cable at the switch
  *     const exe = await lab.chromiumWrapper(a);           // Playwright executablePath
@@ -24,8 +24,15 @@
  *     await lab.cleanup();
  *   }
  *
- * Companions: nat.ts (NAT routers with MASQUERADE, routers that cannot reach each other),
- * shaping.ts (delay, loss and a rate limit on an interface), tracker-in-namespace.ts, coturn.ts.
+ * Companions:
+ *   nat.ts       natHome(lab, 'a', 1, publicSwitch, '198.18.0.11/24', gatewayIp): a host behind a
+ *                MASQUERADE router; separateHomes(lab, a, b): their public sides cannot meet.
+ *   shaping.ts   const { method } = await availableShaping('shl-');   // 'netem', or 'delay line'
+ *                await shapeLink(lab, nic, { delayMs: 20, lossPercent: 0.5, rateMbit: 100 }, method);
+ *                (both directions; the delay line, delay-line.ts, stands in where the kernel has no
+ *                netem and needs the cable to end in a switch)
+ *   reachability.ts  canConnect(ns, ip, port), tcpConnectMs(ns, ip, port)
+ *   tracker-in-namespace.ts, coturn.ts   the tracker and a TURN/STUN server inside a namespace.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
