@@ -1,12 +1,9 @@
 /**
  * NAT homes for the lab: a host behind a router namespace that masquerades it onto the public
- * segment, like a home router, and a way to keep two homes' public sides from reaching each other.
+ * segment (the lab's "internet", in 198.18.0.0/15, reserved for network tests by RFC 2544), like
+ * a home router, and a way to keep two homes' public sides from reaching each other.
  */
 import type { Interface, Lab } from './lab';
-
-/** The lab's "public internet": 198.18.0.0/15 is reserved for network tests (RFC 2544). */
-export const PUBLIC_NET = '198.18.0.0/15';
-
 
 export interface NatHome {
   /** The namespace of the computer inside the home. */
@@ -35,8 +32,8 @@ export async function natHome(
   const host = await lab.namespace(role);
   const [routerInside, hostNic] = await lab.wire(router, host, `10.77.${homeIndex}.1/24`, `10.77.${homeIndex}.2/24`);
   const routerPublic = await lab.plug(router, publicSwitch, publicCidr);
-  // The router is the way to everything, as at home; it has no default route itself, so
-  // nothing leaves the lab (and Chromium needs a default route to offer candidates).
+  // The router is the host's way to everything, as at home (and Chromium needs a default route
+  // to offer candidates at all).
   await lab.defaultRoute(host, routerInside.ip);
   // Packets for addresses nobody routes (another home's private range) go to the black-hole
   // gateway and vanish, as on the internet, instead of bouncing back as "network unreachable".
