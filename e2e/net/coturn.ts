@@ -64,8 +64,8 @@ export async function startCoturn(lab: Lab, ns: string, ip: string, { secret, re
   const configFile = path.join(dir, 'turnserver.conf');
   await writeFile(configFile, `${config.join('\n')}\n`);
   const turnserver = lab.spawn(ns, TURNSERVER_BINARY, ['-c', configFile]);
-  // Printed once its listeners and relay threads are up.
-  await turnserver.waitForOutput(/Total General servers/, 20_000);
+  // Printed (with `verbose`) once it answers on that address; STUN and TURN here are UDP only.
+  await turnserver.waitForOutput(new RegExp(`UDP listener opened on: ${ip.replaceAll('.', '\\.')}:${port}\\b`), 20_000);
   return {
     ip,
     port,
