@@ -17,6 +17,7 @@ import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWin
 import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
 import { ratesOf, ratioFigure, turnsAndCpu, type Turn } from './figures';
 import { CpuSampler } from './machine-cpu';
+import { cpuMsBetween, namespaceCpuMs } from './net/namespace-cpu';
 import { measureConnections } from './net/raw-connections';
 import { createShapedLink, queuePackets, type LinkShape } from './net/shaped-link';
 import { measureRawChannel } from './raw-channel';
@@ -101,10 +102,16 @@ async function main(): Promise<void> {
     const cpu = CpuSampler.start();
     const raw: Turn[] = [];
     const shoal: DownloadTiming[] = [];
+    const labCpuMsPerMiB = { raw: [] as number[], shoal: [] as number[] };
+    const labCpu = (): Promise<Map<number, number>> => namespaceCpuMs([a.ns, b.ns]);
     for (let turn = 0; turn < TURNS; turn++) {
+      let before = await labCpu();
       const rawRun = await measureRawChannel(seeder.page, downloader.page, RAW_BYTES, chunkSizeFor(SHOAL_BYTES));
+      labCpuMsPerMiB.raw.push(cpuMsBetween(before, await labCpu()) / (RAW_BYTES / MiB));
       raw.push({ bytesPerSecond: rawRun.bytesPerSecond, window: rawRun.steadyWindow });
+      before = await labCpu();
       shoal.push(await download(downloader.page, FILE_NAME, 1));
+      labCpuMsPerMiB.shoal.push(cpuMsBetween(before, await labCpu()) / (SHOAL_BYTES / MiB));
       await removeShare(downloader.page, FILE_NAME);
       console.log(`… ${elapsed()}: turn ${turn + 1} done`);
     }
@@ -117,6 +124,15 @@ async function main(): Promise<void> {
       ratioFigure(`single-source over the shaped link (${SHOAL_BYTES / MiB} MiB)`, shoalRate / MiB, 'raw data channel', rawRate / MiB, 'MiB/s', 0.95),
       shareOfLink('Shoal, share of the link', shoalRate, 0.5),
       shareOfLink('raw data channel, share of the link', rawRate),
+      {
+        name: `CPU per MiB of the browsers, tracker and link (${SHOAL_BYTES / MiB} MiB)`,
+        value: median(labCpuMsPerMiB.shoal),
+        unit: 'ms',
+        baseline: { name: 'raw data channel', value: median(labCpuMsPerMiB.raw), unit: 'ms' },
+        ratio: median(labCpuMsPerMiB.shoal) / median(labCpuMsPerMiB.raw),
+        target: '',
+        meetsTarget: null,
+      },
       ...cpuFigures,
     ];
     const counters = await link.stop();

@@ -8,7 +8,7 @@
  *   link-emulator NS_A NS_B IFNAME DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS SEED
  *
  * Prints "ready" once both devices exist (the caller then gives them addresses and brings them
- * up), then a line of counters per direction when it gets SIGTERM.
+ * up), then a line of counters per direction and its own CPU time when it gets SIGTERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,12 +24,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #define PACKET_MAX 2048
 /* Ring slots per direction; LIMIT_PACKETS must stay below this. */
 #define SLOTS 8192
+/* Packets due this soon after the first due go out with it: at 100 Mbit/s a full frame takes 120 us,
+ * and waking for each cost a fifth more CPU per packet here (15.5 against 12.3 us); 250 us early is
+ * 0.6 % of a 40 ms round trip. */
+#define SLACK_NS 250000ull
 
 struct slot {
   uint64_t due_ns;       /* when it reaches the far end */
@@ -145,7 +150,7 @@ int main(int argc, char **argv) {
   struct pollfd fds[2] = {{ab.from_fd, POLLIN, 0}, {ba.from_fd, POLLIN, 0}};
   while (!is_stopping) {
     uint64_t now = now_ns();
-    uint64_t next_ab = deliver(&ab, now), next_ba = deliver(&ba, now);
+    uint64_t next_ab = deliver(&ab, now + SLACK_NS), next_ba = deliver(&ba, now + SLACK_NS);
     uint64_t next = next_ab < next_ba ? next_ab : next_ba;
     struct timespec timeout = {1, 0};
     if (next != UINT64_MAX) {
@@ -160,5 +165,8 @@ int main(int argc, char **argv) {
   }
   printf("a->b passed %lu lost %lu overflowed %lu\n", ab.passed, ab.lost, ab.overflowed);
   printf("b->a passed %lu lost %lu overflowed %lu\n", ba.passed, ba.lost, ba.overflowed);
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  printf("emulator cpu %ld ms\n", usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000 + usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000);
   return 0;
 }
