@@ -4,10 +4,11 @@ kernels): two TAP devices, and frames carried between them as netem's
 `delay D loss L rate R limit N` would, each direction on its own: random loss, then a rate
 limiter with a drop-tail queue of N frames, then a fixed one-way delay.
 
-    delay-line.py TAP_A TAP_B DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS
+    delay-line.py TAP_A TAP_B DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS [MAX_SECONDS]
 
 Prints "ready" once both devices exist (the caller then bridges them and brings them up). The
-devices vanish when the process ends; it runs until it is signalled.
+devices vanish when the process ends: when it is signalled, when the process that started it
+is gone (a test runner killed outright), or after MAX_SECONDS (default 1800) at the latest.
 """
 import collections
 import fcntl
@@ -44,6 +45,8 @@ class Direction:
 
 def main():
     tap_a, tap_b, delay_ms, loss_percent, rate_mbit, limit = sys.argv[1:7]
+    stop_at = time.monotonic() + (float(sys.argv[7]) if len(sys.argv) > 7 else 1800)
+    parent = os.getppid()
     delay_s = float(delay_ms) / 1000
     loss = float(loss_percent) / 100
     seconds_per_byte = 8 / (float(rate_mbit) * 1_000_000)
@@ -55,7 +58,7 @@ def main():
         poller.register(fd, select.POLLIN)
     print("ready", flush=True)
 
-    while True:
+    while os.getppid() == parent and time.monotonic() < stop_at:
         now = time.monotonic()
         waits = [d.queue[0][0] - now for d in directions.values() if d.queue]
         timeout_ms = MAX_POLL_MS if not waits else max(0, min(MAX_POLL_MS, int(min(waits) * 1000) + 1))

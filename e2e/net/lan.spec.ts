@@ -38,7 +38,7 @@ test('browsers and a Node peer on a LAN share, search and download over plain HT
 
   const outDir = await lab.tempDir('cli-out');
   const cid = await net.cliIn(machineC, tracker.url, 'cid', ['get', file.name, '--out', outDir, '--json']);
-  expect(await cid.exited, cid.output()).toBe(0);
+  expect(await cid.exitCode(60_000), cid.output()).toBe(0);
   const saved = JSON.parse((cid.output().trim().split('\n').at(-1) ?? '{}')) as { path: string };
   expect(await sha256OfFile(saved.path)).toBe(file.sha256);
   expect((await stat(saved.path)).size).toBe(file.size);

@@ -11,6 +11,8 @@ export interface NamespaceProcess {
   /** First match of `pattern` in stdout+stderr; fails early if the process exits first. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   readonly exited: Promise<number | null>;
+  /** Its exit code, failing with its output if it has not exited within `timeoutMs`. */
+  exitCode(timeoutMs: number): Promise<number | null>;
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -78,6 +80,15 @@ export function spawnInNamespace(
         };
         listeners.add(check);
         check();
+      });
+    },
+    exitCode(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name} did not exit within ${timeoutMs} ms\n${text}`)), timeoutMs);
+        void exited.then((code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
       });
     },
     async stop(graceMs = 5_000) {
