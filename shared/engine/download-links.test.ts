@@ -84,6 +84,25 @@ describe('Download over several links to one holder', () => {
     expect(swarm.peer('ana').pool.connectedPeerIds()).toEqual(['ben']);
   });
 
+  it('waits for a round trip measured after connecting, then opens the extra connections', async () => {
+    const swarm = createSwarm(['ana', 'ben']);
+    // As a real channel right after connecting: it knows its path but has not timed a round trip yet.
+    swarm.network.setConditions('ana', { path: { kind: 'direct', rttMs: undefined } }, 'ben');
+    swarm.network.setConditions('ben', { bytesPerSecond: 4 * CHUNK });
+    const { record } = await shareAmong(swarm, ['ben'], 16 * CHUNK);
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben'), { linksPerPeer: 3 });
+    const done = download.start();
+    await waitUntil(() => download.progress.peers[0]?.path !== undefined, 'the path is read');
+    expect(swarm.network.channelsOf('ana')).toHaveLength(1);
+
+    swarm.network.setConditions('ana', far, 'ben');
+
+    await waitUntil(() => swarm.network.channelsOf('ana').length === 3, 'the extra links open', 3_000);
+    expect(download.progress.peers[0]?.path).toEqual(far.path);
+    await done;
+    expect(download.state).toBe('completed');
+  });
+
   it('stays on one connection when the round trip is short', async () => {
     const swarm = createSwarm(['ana', 'ben']);
     swarm.network.setConditions('ana', { path: { kind: 'direct', rttMs: 2 } }, 'ben');
