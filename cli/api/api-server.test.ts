@@ -156,7 +156,16 @@ describe('POST /search, GET /download', () => {
 
     const transfers = (await (await fetch(`${api.url}/transfers`)).json()) as { transfers: Array<Record<string, unknown>> };
     expect(transfers.transfers).toContainEqual(
-      expect.objectContaining({ id: shared?.contentId, name: 'remote report.pdf', state: 'completed', bytesDone: file.size, size: file.size, path: expect.any(String) }),
+      expect.objectContaining({
+        id: shared?.contentId,
+        name: 'remote report.pdf',
+        state: 'completed',
+        bytesDone: file.size,
+        size: file.size,
+        path: expect.any(String),
+        // Who sent it and how: two peers on one machine reach each other straight.
+        connections: [{ peerId: other.me?.id, name: 'other-peer', path: 'direct', rttMs: expect.any(Number) }],
+      }),
     );
   });
 

@@ -55,6 +55,10 @@ export class Transfer {
       }
       throw download.error ?? new ShoalError('CANCELLED', `The download of '${request.name}' was cancelled`);
     });
+    // Who sent the file stays in the view once it is done (the engine's list is empty by then).
+    download.onChange(({ progress }) => {
+      if (progress.peers.length > 0) this.lastConnections = progress.peers;
+    });
     // Callers may never await `done` (a REST client that walked away); the failure is in the view.
     this.done.catch(() => {});
   }
@@ -85,7 +89,6 @@ export class Transfer {
 
   view(): TransferView {
     const { progress } = this.download;
-    if (progress.peers.length > 0 || this.download.state !== 'completed') this.lastConnections = progress.peers;
     return {
       contentId: this.request.contentId,
       name: this.request.name,
@@ -95,7 +98,7 @@ export class Transfer {
       speedBytesPerSec: progress.speedBytesPerSec,
       etaSeconds: progress.etaSeconds,
       peers: progress.activePeers,
-      connections: this.lastConnections,
+      connections: this.download.state === 'completed' ? this.lastConnections : progress.peers,
       error: this.download.error?.message,
       waitingReason: this.download.waitingReason?.message,
       path: this.finishedPath,
