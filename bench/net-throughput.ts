@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClientIfStale } from '../signaling-server/client-build';
+import { queuePackets, type LinkShape } from '../e2e/net/shaping';
 import { startTrackerIn } from '../e2e/net/tracker-in-namespace';
 import { chunkSizeFor } from '../shared/content/chunking';
 import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf, type DownloadTiming } from './bench-actions';
@@ -19,7 +20,7 @@ import { ratesOf, ratioFigure, turnsAndCpu, type Turn } from './figures';
 import { CpuSampler } from './machine-cpu';
 import { cpuMsBetween, namespaceCpuMs } from './net/namespace-cpu';
 import { measureConnections } from './net/raw-connections';
-import { createShapedLink, queuePackets, type LinkShape } from './net/shaped-link';
+import { createShapedLink } from './net/shaped-link';
 import { measureRawChannel } from './raw-channel';
 import { machineDescription, printTable, writeNetResults, type Figure } from './report';
 import { median } from './rounds';
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
         rateMbit: shape.rateMbit,
         capacityMiBps: capacityBytesPerSec / MiB,
         queuePackets: queuePackets(shape),
-        emulator: 'shaped by bench/net/link-emulator.c as tc netem would (this kernel has no netem)',
+        emulator: 'shaped by e2e/net/link-emulator.c as tc netem would (this kernel has no netem)',
       },
       turns: TURNS,
       turnRatesMiBps: { raw: ratesOf(raw).map((rate) => rate / MiB), shoal: ratesOf(shoalTurns).map((rate) => rate / MiB) },

@@ -27,10 +27,10 @@
  * Companions:
  *   nat.ts       natHome(lab, 'a', 1, publicSwitch, '198.18.0.11/24', gatewayIp): a host behind a
  *                MASQUERADE router; separateHomes(lab, a, b): their public sides cannot meet.
- *   shaping.ts   const { method } = await availableShaping('shl-');   // 'netem', or 'delay line'
+ *   shaping.ts   const { method } = await availableShaping('shl-');   // 'netem', or 'link emulator'
  *                await shapeLink(lab, nic, { delayMs: 20, lossPercent: 0.5, rateMbit: 100 }, method);
- *                (both directions; the delay line, delay-line.ts, stands in where the kernel has no
- *                netem and needs the cable to end in a switch)
+ *                (both directions; the link emulator, link-emulator.ts, stands in where the kernel
+ *                has no netem and needs the cable to end in a switch)
  *   reachability.ts  canConnect(ns, ip, port), tcpConnectMs(ns, ip, port)
  *   tracker-in-namespace.ts, coturn.ts   the tracker and a TURN/STUN server inside a namespace.
  */

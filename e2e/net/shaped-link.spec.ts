@@ -1,6 +1,7 @@
 /**
  * A long, lossy, rate-limited link: the downloader's cable has 20 ms each way (40 ms round trip),
- * 0.5 % loss each way and 100 Mbit/s (tc netem on both ends); 64 MiB arrive byte for byte.
+ * 0.5 % loss each way and 100 Mbit/s (tc netem on both ends, or the link emulator where the kernel
+ * has no netem); 64 MiB arrive byte for byte.
  */
 import { search, share, startDownload, transferRow } from '../peer-actions';
 import { makeRandomFile } from '../test-files';

@@ -1,12 +1,11 @@
 /**
  * Link shaping for the lab: one-way delay, random loss and a rate limit with `tc netem`, applied
  * to both ends of a veth so each direction gets the same treatment; on kernels without netem, the
- * same shape from a user-space delay line (delay-line.ts).
+ * same shape from the user-space link emulator (link-emulator.ts) spliced in at the switch.
  */
 import { existsSync } from 'node:fs';
-import { shapeWithDelayLine } from './delay-line';
 import { execIn, type Interface, Lab } from './lab';
-import { runCommand } from './run-command';
+import { linkEmulatorBinary, startLinkEmulator } from './link-emulator';
 
 export interface LinkShape {
   /** One-way delay; a round trip over the link costs twice this. */
@@ -36,16 +35,42 @@ export async function shapeEgress(ns: string, iface: string, shape: LinkShape): 
   ]);
 }
 
-export type ShapingMethod = 'netem' | 'delay line';
+export type ShapingMethod = 'netem' | 'link emulator';
 
 /**
  * Shapes both directions of a link: with netem on the interface and the far end of its veth, or
- * with the user-space delay line (see delay-line.ts) spliced in at the switch.
+ * with the user-space link emulator spliced in at the switch (see shapeAtSwitch).
  */
 export async function shapeLink(lab: Lab, nic: Interface, shape: LinkShape, method: ShapingMethod = 'netem'): Promise<void> {
-  if (method === 'delay line') return shapeWithDelayLine(lab, nic, shape, queuePackets(shape));
+  if (method === 'link emulator') return shapeAtSwitch(lab, nic, shape);
   await shapeEgress(nic.ns, nic.iface, shape);
   await shapeEgress(nic.far.ns, nic.far.iface, shape);
+}
+
+/** The bridge inside every switch namespace (see Lab.switch). */
+const MAIN_BRIDGE = 'br0';
+
+let splices = 0;
+
+/**
+ * Shapes a cable that ends in a switch without netem: the switch port moves to a bridge of its
+ * own, joined to the main bridge through the link emulator's two TAP devices, both in the switch.
+ */
+async function shapeAtSwitch(lab: Lab, nic: Interface, shape: LinkShape): Promise<void> {
+  const sw = nic.far.ns;
+  const port = nic.far.iface;
+  const isSwitchPort = (await lab.exec(sw, 'ip', ['-o', 'link', 'show', 'dev', port])).includes(`master ${MAIN_BRIDGE}`);
+  if (!isSwitchPort) throw new Error(`The link emulator shapes cables plugged into a switch; ${nic.ns}/${nic.iface} is not`);
+  const id = splices++;
+  const [nearTap, farTap, cableBridge] = [`le${id}near`, `le${id}far`, `le${id}br`];
+  await startLinkEmulator(lab, sw, { a: { ns: sw, tap: nearTap }, b: { ns: sw, tap: farTap } }, shape, queuePackets(shape));
+  // port -> cableBridge -> nearTap ~ emulated link ~ farTap -> br0
+  await lab.exec(sw, 'ip', ['link', 'add', cableBridge, 'type', 'bridge', 'mcast_snooping', '0']);
+  await lab.exec(sw, 'ip', ['link', 'set', port, 'nomaster']);
+  await lab.exec(sw, 'ip', ['link', 'set', port, 'master', cableBridge]);
+  await lab.exec(sw, 'ip', ['link', 'set', nearTap, 'master', cableBridge]);
+  await lab.exec(sw, 'ip', ['link', 'set', farTap, 'master', MAIN_BRIDGE]);
+  for (const device of [cableBridge, nearTap, farTap]) await lab.exec(sw, 'ip', ['link', 'set', device, 'up']);
 }
 
 /** Whether this kernel has netem (CONFIG_NET_SCH_NETEM), probed in a throwaway namespace of `prefix`. */
@@ -65,14 +90,18 @@ async function hasNetem(prefix: string): Promise<boolean> {
 }
 
 /**
- * How links can be shaped here: netem where the kernel has it; else the delay line, which
- * needs python3 and TAP devices (some minimal VM kernels leave netem out). `missing` says why
- * neither works.
+ * How links can be shaped here: netem where the kernel has it (some minimal VM kernels leave it
+ * out); else the link emulator, which needs TAP devices and a C compiler to build it. `missing`
+ * says why neither works.
  */
 export async function availableShaping(prefix: string): Promise<{ method?: ShapingMethod; missing?: string }> {
   if (await hasNetem(prefix)) return { method: 'netem' };
-  if (!existsSync('/dev/net/tun')) return { missing: 'no tc netem in this kernel (CONFIG_NET_SCH_NETEM) and no /dev/net/tun for the delay line' };
-  const hasPython = await runCommand('python3', ['--version'], { mayFail: true });
-  if (hasPython === '') return { missing: 'no tc netem in this kernel (CONFIG_NET_SCH_NETEM) and no python3 for the delay line' };
-  return { method: 'delay line' };
+  const noNetem = 'no tc netem in this kernel (CONFIG_NET_SCH_NETEM)';
+  if (!existsSync('/dev/net/tun')) return { missing: `${noNetem} and no /dev/net/tun for the link emulator` };
+  try {
+    await linkEmulatorBinary();
+  } catch (error) {
+    return { missing: `${noNetem}, and ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { method: 'link emulator' };
 }

@@ -1,14 +1,17 @@
 /*
- * A shaped point-to-point link between two network namespaces, for `npm run bench:net` on kernels
- * built without tc netem (CONFIG_NET_SCH_NETEM), as this machine's is. It opens a TAP device in
- * each namespace (Ethernet, as a real network card is) and carries frames between them, each
- * direction on its own: random loss, then a rate limit with a drop-tail queue, then a fixed
- * one-way delay, as netem's `delay D loss L rate R limit N` does.
+ * A shaped Ethernet link in user space, for kernels built without tc netem (CONFIG_NET_SCH_NETEM),
+ * as this machine's is. It opens two TAP devices, each in a network namespace and under a name of
+ * its own, and carries frames between them, each direction on its own: random loss, then a rate
+ * limit with a drop-tail queue, then a fixed one-way delay, as netem's `delay D loss L rate R
+ * limit N` does. The benchmark puts one end in each of two namespaces (a point-to-point link); the
+ * e2e tests put both in a switch's namespace and bridge them into a cable (e2e/net/shaping.ts).
  *
- *   link-emulator NS_A NS_B IFNAME DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS SEED
+ *   link-emulator NS_A TAP_A NS_B TAP_B DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS SEED [MAX_SECONDS]
  *
- * Prints "ready" once both devices exist (the caller then gives them addresses and brings them
- * up), then a line of counters per direction and its own CPU time when it gets SIGTERM.
+ * Prints "ready" once both devices exist (the caller then gives them addresses or bridges them,
+ * and brings them up). The devices vanish when the process ends: on SIGTERM or SIGINT, when the
+ * process that started it dies (a test runner killed outright), or after MAX_SECONDS (default
+ * 1800) at the latest. On the way out it prints a line of counters per direction and its own CPU time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,7 +59,8 @@ static uint64_t delay_ns, ns_per_byte_x1000, loss_threshold;
 static unsigned limit_packets;
 static uint64_t random_state;
 
-static void on_term(int signal_number) { (void)signal_number; is_stopping = 1; }
+/* SIGTERM, SIGINT, the parent's death (PR_SET_PDEATHSIG) and the lifetime's end (SIGALRM) all stop it. */
+static void on_stop(int signal_number) { (void)signal_number; is_stopping = 1; }
 
 static uint64_t now_ns(void) {
   struct timespec t;
@@ -119,31 +123,39 @@ static uint64_t deliver(struct direction *d, uint64_t now) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 9) {
-    fprintf(stderr, "usage: %s NS_A NS_B IFNAME DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS SEED\n", argv[0]);
+  if (argc != 10 && argc != 11) {
+    fprintf(stderr, "usage: %s NS_A TAP_A NS_B TAP_B DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT_PACKETS SEED [MAX_SECONDS]\n", argv[0]);
     return 2;
   }
-  delay_ns = (uint64_t)(atof(argv[4]) * 1e6);
-  double loss = atof(argv[5]) / 100.0;
+  /* Armed first, so a parent that dies while the devices are being made is not missed. */
+  pid_t parent = getppid();
+  signal(SIGTERM, on_stop);
+  signal(SIGINT, on_stop);
+  signal(SIGALRM, on_stop);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) return 1;
+  unsigned max_seconds = argc == 11 ? (unsigned)atoi(argv[10]) : 1800;
+  alarm(max_seconds > 0 ? max_seconds : 1800);
+  delay_ns = (uint64_t)(atof(argv[5]) * 1e6);
+  double loss = atof(argv[6]) / 100.0;
   loss_threshold = (uint64_t)(loss * 18446744073709551615.0);
-  double rate_bits_per_second = atof(argv[6]) * 1e6;
+  double rate_bits_per_second = atof(argv[7]) * 1e6;
+  if (rate_bits_per_second <= 0) { fprintf(stderr, "RATE_MBIT must be above 0\n"); return 2; }
   ns_per_byte_x1000 = (uint64_t)(8.0 * 1e9 * 1000.0 / rate_bits_per_second);
-  limit_packets = (unsigned)atoi(argv[7]);
+  limit_packets = (unsigned)atoi(argv[8]);
   if (limit_packets == 0 || limit_packets >= SLOTS) { fprintf(stderr, "LIMIT_PACKETS must be 1..%d\n", SLOTS - 1); return 2; }
-  random_state = strtoull(argv[8], NULL, 10) | 1;
+  random_state = strtoull(argv[9], NULL, 10) | 1;
   /* Wake-ups on time to the microsecond, not the default 50 us slack on top of the timer. */
   prctl(PR_SET_TIMERSLACK, 1UL);
 
   struct direction ab = {0}, ba = {0};
-  ab.from_fd = open_tun_in(argv[1], argv[3]);
-  ba.from_fd = open_tun_in(argv[2], argv[3]);
+  ab.from_fd = open_tun_in(argv[1], argv[2]);
+  ba.from_fd = open_tun_in(argv[3], argv[4]);
   ab.to_fd = ba.from_fd;
   ba.to_fd = ab.from_fd;
   ab.ring = malloc(sizeof(struct slot) * SLOTS);
   ba.ring = malloc(sizeof(struct slot) * SLOTS);
   if (!ab.ring || !ba.ring) { fprintf(stderr, "out of memory\n"); return 1; }
-  signal(SIGTERM, on_term);
-  signal(SIGINT, on_term);
   printf("ready\n");
   fflush(stdout);
 
