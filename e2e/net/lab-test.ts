@@ -37,6 +37,16 @@ function missingLabReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * Skips the test with `reason` on a developer's machine; in CI (`CI` set) nothing may be skipped,
+ * so the test fails with the same reason instead.
+ */
+export function skipOutsideCi(testInfo: TestInfo, reason: string | undefined): void {
+  if (reason === undefined) return;
+  if (process.env.CI) throw new Error(`This network test cannot run here, and CI runs every test: ${reason}`);
+  testInfo.skip(true, reason);
+}
+
 /** What a failed network test leaves for its reader: each page's status and transfers, and the servers' logs. */
 async function attachDiagnostics(testInfo: TestInfo, lab: Lab, browsers: Browser[]): Promise<void> {
   const pages = browsers.flatMap((browser) => browser.contexts().flatMap((context) => context.pages()));
@@ -56,8 +66,7 @@ async function attachDiagnostics(testInfo: TestInfo, lab: Lab, browsers: Browser
 
 export const test = base.extend<{ net: NetLab }>({
   net: async ({}, use, testInfo) => {
-    const reason = missingLabReason();
-    testInfo.skip(reason !== undefined, reason);
+    skipOutsideCi(testInfo, missingLabReason());
     await removeLeftovers(TEST_PREFIX);
     const lab = new Lab(TEST_PREFIX);
     const browsers: Browser[] = [];
