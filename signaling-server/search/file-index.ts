@@ -2,9 +2,9 @@
  * The tracker's file index: announcements grouped by content id, a trigram index over their
  * names and the groups in result order, all updated per announce/withdraw. A search then costs
  * about the size of its answer: the query's shortest trigram postings, intersected, give the
- * candidates, each is checked with the exact rule of `search.ts`, and the page comes either from sorting the
- * few matches or from walking the maintained order, whichever is cheaper. Results are exactly
- * those of `searchListings` over the same announcements.
+ * candidates, each is checked with the exact rule of `search.ts`, and the page comes either from
+ * sorting the few matches or from walking the maintained order, whichever looks cheaper. Results
+ * are exactly those of `searchListings` over the same announcements.
  *
  * A query whose words are all shorter than a trigram (say "a" or "v2") cannot be narrowed by the
  * index and scans every group in order; so does a blank query, which needs no checks and pages
@@ -24,9 +24,9 @@ export type HolderOf = (peerId: string) => Holder | undefined;
 
 /**
  * One name comparison (an ICU collation) costs about as much as this many steps of the walk
- * through the order (a field read); measured ~400 ns against ~10 ns on the benchmark machine.
+ * through the order (a field read, often a cache miss); ~400 ns against ~40 ns at a million files.
  */
-const COMPARE_COST_IN_WALK_STEPS = 40;
+const COMPARE_COST_IN_WALK_STEPS = 10;
 
 /** Knobs for tests, which need blocks to split with few files and each way of paging taken. */
 export interface FileIndexTuning {
@@ -135,19 +135,31 @@ export class FileIndex {
     const total = matches.length;
     if (offset >= total) return { total, groups: [] };
     const end = Math.min(offset + limit, total);
-    // Sorting costs ~k·log2(k) comparisons; the walk expects to pass end·n/k groups to find end matches.
+    // Sorting costs ~k·log2(k) comparisons. Walking the order passes end·n/k groups to find `end`
+    // matches if they are spread evenly, but they often bunch (names sharing a first word sort
+    // together), so the walk gets the sort's budget and hands over to it when that runs out.
     const sortCost = total * Math.log2(total + 1) * this.compareCost;
-    const walkCost = (end * this.order.size) / total;
-    if (sortCost <= walkCost) return { total, groups: matches.sort(compareGroups).slice(offset, end) };
+    if ((end * this.order.size) / total < sortCost) {
+      const walked = this.walkToPage(searchNumber, offset, end, sortCost);
+      if (walked !== undefined) return { total, groups: walked };
+    }
+    return { total, groups: matches.sort(compareGroups).slice(offset, end) };
+  }
+
+  /** The page of this search's matches from walking the order, or undefined past `maxSteps` groups. */
+  private walkToPage(searchNumber: number, offset: number, end: number, maxSteps: number): ContentGroup[] | undefined {
     const groups: ContentGroup[] = [];
     let rank = 0;
+    let steps = 0;
     this.order.forEachFrom(0, (group) => {
-      if (group.matchedInSearch !== searchNumber) return true;
-      if (rank >= offset) groups.push(group);
-      rank += 1;
-      return rank < end;
+      steps += 1;
+      if (group.matchedInSearch === searchNumber) {
+        if (rank >= offset) groups.push(group);
+        rank += 1;
+      }
+      return rank < end && steps < maxSteps;
     });
-    return { total, groups };
+    return rank === end ? groups : undefined;
   }
 
   /** Checks every group in result order, keeping the page's matches on the way. */
