@@ -1,9 +1,10 @@
 import wrtc from '@roamhq/wrtc';
 import SimplePeer from 'simple-peer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PeerUnreachableError, type PeerChannel } from '../engine/transport';
+import type { PeerChannel } from '../engine/transport';
 import type { IceServer } from '../protocol/ice-servers';
 import { SimplePeerTransport } from './simple-peer-transport';
+import { failureOf } from './test-support/connect-failure';
 import { dropCandidates, signalingPair, type SignalRewrite } from './test-support/signaling-pair';
 
 const transports: SimplePeerTransport[] = [];
@@ -21,15 +22,6 @@ function anaAndBen(options: { rewrite?: SignalRewrite; iceServers?: IceServer[] 
   const ben = make(benSignals);
   transports.push(ana, ben);
   return { ana, ben };
-}
-
-async function failureOf(connecting: Promise<PeerChannel>): Promise<PeerUnreachableError> {
-  const error = await connecting.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof PeerUnreachableError)) throw new Error(`Expected a PeerUnreachableError, got ${String(error)}`);
-  return error;
 }
 
 describe('SimplePeerTransport over real WebRTC (wrtc)', () => {

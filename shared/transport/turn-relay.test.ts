@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import wrtc from '@roamhq/wrtc';
 import SimplePeer from 'simple-peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PeerUnreachableError, type PeerChannel } from '../engine/transport';
+import type { PeerChannel } from '../engine/transport';
 import type { IceServer } from '../protocol/ice-servers';
 import { waitFor } from '../test-support/wait-for';
 import { SimplePeerTransport } from './simple-peer-transport';
+import { failureOf } from './test-support/connect-failure';
 import { dropCandidates, signalingPair, type SignalRewrite } from './test-support/signaling-pair';
 
 const TURNSERVER = '/usr/bin/turnserver';
@@ -123,15 +124,6 @@ function anaAndBen(iceServers: (peerId: string) => IceServer[], options: { polic
   const ben = make(benSignals, 'ben');
   transports.push(ana, ben);
   return { ana, ben };
-}
-
-async function failureOf(connecting: Promise<PeerChannel>): Promise<PeerUnreachableError> {
-  const error = await connecting.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof PeerUnreachableError)) throw new Error(`Expected a PeerUnreachableError, got ${String(error)}`);
-  return error;
 }
 
 describe.skipIf(!existsSync(TURNSERVER))('a TURN relay (coturn, shared-secret credentials)', () => {
