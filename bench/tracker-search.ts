@@ -16,6 +16,7 @@ import type { FileAnnouncement } from '../shared/protocol';
 import { LinearSearchReference } from '../signaling-server/search/linear-search-reference';
 import { MemoryStore } from '../signaling-server/store/memory-store';
 import type { PeerRecord, SearchQuery } from '../signaling-server/store/tracker-store';
+import { seededRandom } from '../shared/test-support/seeded-random';
 
 const isQuick = process.argv.includes('--quick');
 const SIZES = isQuick ? [100_000] : [100_000, 1_000_000];
@@ -32,17 +33,6 @@ const WORD_COUNT = 4000;
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
-
-/** mulberry32: deterministic, so both stores and the queries see the same files. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'da', 'fu', 'gre', 'bal', 'tor', 'min', 'sel', 'qua', 'rex', 'on'];
 const EXTENSIONS = ['.jpg', '.mp3', '.pdf', '.zip', '.mkv', '.txt', '.png', '.flac'];

@@ -4,17 +4,7 @@ import type { SearchQuery } from '../store/tracker-store';
 import { FileIndex } from './file-index';
 import type { FileIndexTuning } from './file-index';
 import { LinearSearchReference } from './linear-search-reference';
-
-/** mulberry32: a tiny seeded PRNG, so a failing sequence can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from '../../shared/test-support/seeded-random';
 
 // Case pairs, expansions under lowercasing (İ, ß stays), final sigma, ligatures, combining marks,
 // surrogate pairs, CJK, numbers that collate numerically, and 1-2 character fragments.

@@ -5,18 +5,6 @@
 import { ANNOUNCE_MAX_FILES, FILE_NAME_MAX_CHARS, NAME_MAX_CHARS, QUERY_MAX_CHARS, SIGNAL_MAX_BYTES } from '../../shared/protocol';
 import { fileNamed, randomContentId } from './fixtures';
 
-/** mulberry32: small, fast, and good enough to pick fuzz cases reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export const TRACKER_REQUEST_EVENTS = ['challenge', 'join', 'announce', 'withdraw', 'search', 'holders', 'signal'] as const;
 
 const ODD_EVENT_NAMES = ['peers', 'removed', 'index-changed', 'JOIN', 'join ', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(5_000), '🦈', 'signal\u0000'];
