@@ -92,8 +92,9 @@ export const RATE_LIMITS: RateLimitPolicy = {
   // the burst, while guessing a network key or hammering ECDSA verification is held to one try per 5 s.
   join: { capacity: 10, refillPerSecond: 0.4 },
   // Clients re-run their search on every index-changed push: twenty peers re-announcing after a
-  // tracker restart is a burst of twenty, so the burst is 40. A search scans the whole index, so
-  // the steady rate stays low.
+  // tracker restart is a burst of twenty, so the burst is 40. A search costs about its answer
+  // (search/file-index.ts), but a query of only 1-2 letter words still scans every file, so the
+  // steady rate stays low.
   search: { capacity: 40, refillPerSecond: 10 },
   // A peer sharing PEER_MAX_FILES re-announces them in 20 batches of ANNOUNCE_MAX_FILES on rejoin.
   share: { capacity: 40, refillPerSecond: 10 },
