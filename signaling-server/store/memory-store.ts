@@ -7,7 +7,8 @@ import type { FileAnnouncement, PeerSummary, SearchResult } from '../../shared/p
 import { PEER_MAX_FILES } from '../config';
 import { FileIndex } from '../search/file-index';
 import type { HolderOf } from '../search/file-index';
-import { compareNames, nameKey } from './peer-names';
+import { comparePeers } from '../../shared/protocol/peer-order';
+import { nameKey } from './peer-names';
 import type {
   IndexStats,
   PeerRecord,
@@ -61,15 +62,22 @@ export class MemoryStore implements TrackerStore {
   }
 
   async listPeers(): Promise<PeerSummary[]> {
-    return [...this.peers.values()]
-      .map((peer) => ({
-        id: peer.id,
-        name: peer.name,
-        files: this.contentIdsByPeer.get(peer.id)?.size ?? 0,
-        publicKey: peer.publicKey,
-        fingerprint: peer.fingerprint,
-      }))
-      .sort((a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : 1));
+    return [...this.peers.values()].map((peer) => this.summaryOf(peer)).sort(comparePeers);
+  }
+
+  async peerSummary(id: string): Promise<PeerSummary | undefined> {
+    const peer = this.peers.get(id);
+    return peer === undefined ? undefined : this.summaryOf(peer);
+  }
+
+  private summaryOf(peer: PeerRecord): PeerSummary {
+    return {
+      id: peer.id,
+      name: peer.name,
+      files: this.contentIdsByPeer.get(peer.id)?.size ?? 0,
+      publicKey: peer.publicKey,
+      fingerprint: peer.fingerprint,
+    };
   }
 
   async announce(peerId: string, files: FileAnnouncement[]): Promise<void> {

@@ -64,6 +64,18 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         expect(await store.listPeers()).toEqual([summaryOf(ana, 0), summaryOf(bo, 2), summaryOf(cy, 0)]);
       });
 
+      it('shows one online peer as the list does, and nothing for a peer that left', async () => {
+        const store = await makeStore();
+        const [ana, bo] = [peerNamed('Ana'), peerNamed('Bo')];
+        await store.addPeer(ana);
+        await store.addPeer(bo);
+        await store.announce(bo.id, [fileNamed('a.txt')]);
+        expect(await store.peerSummary(bo.id)).toEqual(summaryOf(bo, 1));
+        await store.removePeer(bo.id);
+        expect(await store.peerSummary(bo.id)).toBeUndefined();
+        expect(await store.peerSummary(ana.id)).toEqual(summaryOf(ana, 0));
+      });
+
       it('removes a peer with all its files and reports how many went', async () => {
         const store = await makeStore();
         const [ana, bo] = [peerNamed('Ana'), peerNamed('Bo')];

@@ -58,6 +58,9 @@ export interface TrackerStore {
   /** Online peers with how many files each holds, sorted by name (case-insensitive). */
   listPeers(): Promise<PeerSummary[]>;
 
+  /** One online peer as `listPeers` shows it; undefined when it is not online. */
+  peerSummary(id: string): Promise<PeerSummary | undefined>;
+
   /**
    * Adds the files to the peer's share, replacing any it already announced under the same content
    * id. Throws `PEER_NOT_FOUND` if the peer is not online and `QUOTA_EXCEEDED` (changing nothing)
