@@ -75,6 +75,8 @@ export interface TrackerOptions {
   ice?: IceConfig;
   /** Where joins, leaves and unexpected errors are reported; default silent. */
   log?: TrackerLog;
+  /** Peers per page of the list a joining peer receives; default in config.ts. Tests make it small. */
+  peerListPageSize?: number;
 }
 
 export interface RunningTracker {
@@ -132,7 +134,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
-  const broadcasts = createPeerBroadcasts(io, store);
+  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize);
   attachSocketHandlers(io, {
     store,
     registrations,

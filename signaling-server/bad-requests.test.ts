@@ -82,7 +82,7 @@ describe('bad requests', () => {
     it(`answers every malformed '${event}' with BAD_REQUEST and changes nothing`, async () => {
       const { sender, watcher, stranger, held } = await setUp();
       const peersBefore = watcher.latestPeers();
-      const pushesBefore = watcher.pushes.peers.length;
+      const deltasBefore = watcher.pushes.peerDeltas.length;
       const from = event === 'join' || event === 'challenge' ? stranger : sender;
 
       for (const payload of payloadsFor({ target: watcher.id, held })) {
@@ -98,7 +98,9 @@ describe('bad requests', () => {
       expect(await sender.socket.emitWithAck('announce', { files: [marker] })).toEqual({ ok: true });
       await waitFor(() => watcher.pushes.indexChanged === 2, 'the marker announce at the watcher');
       await watcher.waitForPeers((peers) => peers.some((peer) => peer.files === 2), 'the marker in the file count');
-      expect(watcher.pushes.peers.length).toBe(pushesBefore + 1);
+      // Only the marker's one delta: no bad request changed the peer list, and nothing resent it.
+      expect(watcher.pushes.peerDeltas.length).toBe(deltasBefore + 1);
+      expect(watcher.pushes.peerSnapshots).toHaveLength(1);
       expect(watcher.latestPeers()).toEqual(peersBefore?.map((peer) => (peer.id === sender.id ? { ...peer, files: 2 } : peer)));
       expect(watcher.pushes.signals).toEqual([]);
       const all = await watcher.socket.emitWithAck('search', { query: '' });

@@ -46,6 +46,12 @@ export const MAX_MESSAGE_BYTES = 1_000_000;
  */
 export const PEER_MAX_FILES = 10_000;
 
+/**
+ * Peers per page of the peer list a joining peer receives: 500 summaries are ~100 KB, well under
+ * MAX_MESSAGE_BYTES, and a 10,000-peer network arrives in 20 pushes.
+ */
+export const PEER_LIST_PAGE_SIZE = 500;
+
 /** How long `npm start` waits for a clean shutdown before exiting anyway. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 

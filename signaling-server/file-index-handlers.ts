@@ -12,21 +12,21 @@ import type { RequestDoor } from './socket-requests';
 import type { TrackerStore } from './store/tracker-store';
 
 export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcasts: PeerBroadcasts): void {
-  async function afterIndexChange(): Promise<void> {
+  async function afterIndexChange(peerId: string): Promise<void> {
     broadcasts.announceIndexChanged();
-    // File counts in the peer list changed too.
-    await broadcasts.pushPeers();
+    // The peer's file count in the peer list changed too: one delta per request, however many files.
+    await broadcasts.filesChanged(peerId);
   }
 
   onPeerRequest(door, 'announce', announceRequestSchema, async ({ files }, { peer, afterReply }) => {
     await store.announce(peer.id, files);
-    afterReply(afterIndexChange);
+    afterReply(() => afterIndexChange(peer.id));
     return { ok: true };
   });
 
   onPeerRequest(door, 'withdraw', withdrawRequestSchema, async ({ contentIds }, { peer, afterReply }) => {
     const withdrawn = await store.withdraw(peer.id, contentIds);
-    if (withdrawn > 0) afterReply(afterIndexChange);
+    if (withdrawn > 0) afterReply(() => afterIndexChange(peer.id));
     return { ok: true };
   });
 

@@ -36,7 +36,8 @@ describe('a network with a key', () => {
       error: { code: 'NOT_JOINED' },
     });
     await member.waitForPeers((peers) => peers.length === 1, 'the member alone');
-    expect(outsider.pushes.peers).toEqual([]);
+    expect(outsider.pushes.peerSnapshots).toEqual([]);
+    expect(outsider.pushes.peerDeltas).toEqual([]);
     expect(member.pushes.signals).toEqual([]);
     expect(member.latestPeers()).toEqual([member.summary(0)]);
   });

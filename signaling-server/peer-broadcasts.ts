@@ -1,36 +1,81 @@
-/** The pushes every joined peer receives: the online peer list and "the file index changed". */
+/**
+ * The pushes joined peers receive: the peer list (once per join, paged) and then only its changes,
+ * and "the file index changed". A change costs one small push per peer, not the whole list.
+ */
+import type { PeersDeltaPush, PeerSummary } from '../shared/protocol';
+import { PEER_LIST_PAGE_SIZE } from './config';
 import type { TrackerStore } from './store/tracker-store';
-import { JOINED_ROOM } from './socket-types';
-import type { TrackerServer } from './socket-types';
+import { JOINED_ROOM, peerRoom } from './socket-types';
+import type { TrackerServer, TrackerSocket } from './socket-types';
 
 export interface PeerBroadcasts {
-  /** Sends the full peer list. Resolves once a list read after this call has gone out. */
-  pushPeers(): Promise<void>;
+  /**
+   * Sends the peer that just joined (already in the joined room) the list in pages, and tells
+   * everyone else it joined. Resolves once both went out.
+   */
+  peerJoined(socket: TrackerSocket, peerId: string): Promise<void>;
+  /** Tells every joined peer this peer left. */
+  peerLeft(peerId: string): Promise<void>;
+  /** Tells every joined peer how many files this peer now shares (one push per announce or withdraw). */
+  filesChanged(peerId: string): Promise<void>;
   /** Tells peers to refresh their searches. */
   announceIndexChanged(): void;
 }
 
-export function createPeerBroadcasts(io: TrackerServer, store: TrackerStore): PeerBroadcasts {
-  // Pushes run one at a time and a request during a push triggers one more, so lists go out in
-  // the order they were read and the last one always reflects the latest change.
-  let running: Promise<void> | undefined;
-  let isDirty = false;
+type ChangeKind = 'joined' | 'left' | 'files';
 
-  async function drain(): Promise<void> {
-    while (isDirty) {
-      isDirty = false;
-      const peers = await store.listPeers();
-      io.to(JOINED_ROOM).emit('peers', { peers });
-    }
+export function createPeerBroadcasts(io: TrackerServer, store: TrackerStore, pageSize = PEER_LIST_PAGE_SIZE): PeerBroadcasts {
+  // Invariant: every push is made by one task of this queue, one task at a time, and each reads
+  // the store after the change it reports. A delta carries the peer's state as read (absolute, so
+  // applying it twice is harmless) under the next `seq`; a snapshot carries the `seq` of the last
+  // delta sent before it and is emitted page after page with no await between, after the socket
+  // joined the room. So a peer skips the deltas numbered at or below its snapshot (their changes
+  // are in it, or a later delta repeats them), and every later delta reaches it after the last
+  // page, in order (Socket.IO keeps order per connection). A change read into a snapshot whose
+  // delta comes after it only repeats a state the snapshot already holds.
+  // `seq` counts per process: fine for one tracker node; several nodes would need a shared counter.
+  let seq = 0;
+  let tail: Promise<void> = Promise.resolve();
+
+  function enqueue(task: () => Promise<void>): Promise<void> {
+    const run = tail.then(task);
+    // One failed read must not stop later pushes; the caller of that task still hears the error.
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  function deltaOf(kind: ChangeKind, peerId: string, summary: PeerSummary | undefined): PeersDeltaPush {
+    seq += 1;
+    if (summary === undefined) return { seq, left: peerId };
+    if (kind === 'files') return { seq, files: { id: peerId, count: summary.files } };
+    return { seq, joined: summary };
+  }
+
+  function pushChange(kind: ChangeKind, peerId: string, except?: string): Promise<void> {
+    return enqueue(async () => {
+      const summary = await store.peerSummary(peerId);
+      const delta = deltaOf(kind, peerId, summary);
+      const room = io.to(JOINED_ROOM);
+      (except === undefined ? room : room.except(except)).emit('peers-delta', delta);
+    });
   }
 
   return {
-    pushPeers() {
-      isDirty = true;
-      running ??= drain().finally(() => {
-        running = undefined;
+    async peerJoined(socket, peerId) {
+      await enqueue(async () => {
+        const peers = await store.listPeers();
+        const pages = Math.max(1, Math.ceil(peers.length / pageSize));
+        for (let page = 0; page < pages; page += 1) {
+          socket.emit('peers-snapshot', { seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
+        }
       });
-      return running;
+      await pushChange('joined', peerId, peerRoom(peerId));
+    },
+    peerLeft(peerId) {
+      return pushChange('left', peerId);
+    },
+    filesChanged(peerId) {
+      return pushChange('files', peerId);
     },
     announceIndexChanged() {
       io.to(JOINED_ROOM).emit('index-changed');

@@ -23,12 +23,12 @@ export function createPeerEviction(io: TrackerServer, store: TrackerStore, broad
       // The push goes out before the disconnect on the same connection, so the peer reads it first.
       io.to(peerRoom(peer.id)).emit('removed', { error: reason });
       io.in(peerRoom(peer.id)).disconnectSockets(true);
-      // The disconnect handler may already have removed it; then this finds nothing, and it broadcast.
+      // The disconnect handler may already have removed it and pushed the leave; a second one changes nothing.
       const removed = await store.removePeer(peer.id);
       log.info(`Peer '${peer.name}' removed by the operator (${reason.code})`);
       if (removed !== undefined && removed.fileCount > 0) isIndexChanged = true;
+      await broadcasts.peerLeft(peer.id);
     }
-    if (peers.length > 0) await broadcasts.pushPeers();
     if (isIndexChanged) broadcasts.announceIndexChanged();
     return peers.length;
   }

@@ -23,7 +23,8 @@ const noChallenge = {
 /** Nothing about a refused join reaches anyone: no peer list, and the refused connection stays out. */
 async function expectStillOutside(client: TestClient): Promise<void> {
   expect(await client.socket.emitWithAck('search', { query: '' })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
-  expect(client.pushes.peers).toEqual([]);
+  expect(client.pushes.peerSnapshots).toEqual([]);
+  expect(client.pushes.peerDeltas).toEqual([]);
 }
 
 describe('the join challenge', () => {

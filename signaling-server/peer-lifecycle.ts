@@ -68,15 +68,17 @@ export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): v
           if (socket.disconnected) throw new ShoalError('CANCELLED', 'The connection closed while joining');
           await assertStillAdmitted(peer.name, key, dependencies.registrations);
         } catch (error) {
-          // Give the name back: nobody is left to use it, or nobody may.
+          // Give the name back: nobody is left to use it, or nobody may. A snapshot sent meanwhile
+          // may have listed the peer, so its holders hear it left.
           await store.removePeer(peer.id);
+          void broadcasts.peerLeft(peer.id).catch((pushError: unknown) => log.error(`Could not push that '${peer.name}' left`, pushError));
           throw error;
         }
         // Set before the next await, so a disconnect from here on finds the peer and removes it.
         socket.data.peer = { id: peer.id, name: peer.name, publicKey: key.publicKey, fingerprint: key.fingerprint };
         await socket.join([peerRoom(peer.id), JOINED_ROOM]);
         log.info(`Peer '${peer.name}' joined (${peer.id}, key ${key.fingerprint})`);
-        afterReply(() => broadcasts.pushPeers());
+        afterReply(() => broadcasts.peerJoined(socket, peer.id));
         // Without configured ICE servers (peers on one network) the ack carries none; peers read that as [].
         const grant = dependencies.iceServers.grantFor(peer.id);
         const ice = grant.iceServers.length > 0 ? grant : {};
@@ -104,7 +106,7 @@ export function handleLeave(socket: TrackerSocket, store: TrackerStore, broadcas
     const removed = await store.removePeer(peerId);
     if (removed === undefined) return;
     log.info(`Peer '${removed.peer.name}' left (${reason}); ${removed.fileCount} file(s) withdrawn`);
-    await broadcasts.pushPeers();
+    await broadcasts.peerLeft(peerId);
     if (removed.fileCount > 0) broadcasts.announceIndexChanged();
   }
 }

@@ -125,6 +125,7 @@ describe('the peer list push', () => {
     await ana.waitForPeers((peers) => peers.length === 1, 'the list for Ana');
     // The push to Ana has gone out; had the lurker been sent one too, it would arrive before this answer.
     expect(await lurker.socket.emitWithAck('search', { query: '' })).toMatchObject({ error: { code: 'NOT_JOINED' } });
-    expect(lurker.pushes.peers).toEqual([]);
+    expect(lurker.pushes.peerSnapshots).toEqual([]);
+    expect(lurker.pushes.peerDeltas).toEqual([]);
   });
 });

@@ -252,7 +252,8 @@ describe('the tracker under hostile input', () => {
             return state.peers === honest.length && state.files === honestFiles.length;
           }, 'every fuzzer to be gone', 15_000);
           for (const peer of honest) {
-            peer.pushes.peers.length = 0;
+            peer.pushes.peerSnapshots.length = 0;
+            peer.pushes.peerDeltas.length = 0;
             peer.pushes.signals.length = 0;
           }
           await settle();

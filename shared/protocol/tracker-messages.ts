@@ -174,8 +174,30 @@ export const holdersAckSchema = z.discriminatedUnion('ok', [
 ]);
 export type HoldersAck = z.infer<typeof holdersAckSchema>;
 
-export const peersPushSchema = z.object({ peers: z.array(peerSummarySchema) });
-export type PeersPush = z.infer<typeof peersPushSchema>;
+/**
+ * Peer-list changes are numbered by the tracker (one counter per tracker process). A snapshot says
+ * which change it reflects; a peer skips deltas numbered at or below its snapshot's.
+ */
+const changeSeqSchema = z.number().int().min(0);
+
+/** One page of the peer list, sent only to a peer that just joined; `pages` pages make the list. */
+export const peersSnapshotPushSchema = z
+  .object({
+    seq: changeSeqSchema,
+    page: z.number().int().min(0),
+    pages: z.number().int().min(1),
+    peers: z.array(peerSummarySchema),
+  })
+  .refine((push) => push.page < push.pages, 'A page number is below the page count');
+export type PeersSnapshotPush = z.infer<typeof peersSnapshotPushSchema>;
+
+/** One change to the peer list, pushed to every joined peer: a peer joined, left, or its file count changed. */
+export const peersDeltaPushSchema = z.union([
+  z.object({ seq: changeSeqSchema, joined: peerSummarySchema }),
+  z.object({ seq: changeSeqSchema, left: peerIdSchema }),
+  z.object({ seq: changeSeqSchema, files: z.object({ id: peerIdSchema, count: z.number().int().min(0) }) }),
+]);
+export type PeersDeltaPush = z.infer<typeof peersDeltaPushSchema>;
 
 export const signalPushSchema = z.object({
   from: peerIdSchema,
@@ -204,8 +226,10 @@ export const TRACKER_EVENTS = {
   signal: 'signal',
   /** Renews the ICE servers (TURN credentials) a joined peer was given. */
   iceServers: 'ice-servers',
-  /** Pushed: the full online peer list after any join or leave. */
-  peers: 'peers',
+  /** Pushed to a peer that just joined: the online peer list, in pages. */
+  peersSnapshot: 'peers-snapshot',
+  /** Pushed to every joined peer: one change to the peer list (joined, left, file count). */
+  peersDelta: 'peers-delta',
   /** Pushed: the file index changed (announce, withdraw, a peer left); clients refresh their search. */
   indexChanged: 'index-changed',
   /** Pushed: this peer is being disconnected by the operator, and why. */
@@ -225,7 +249,8 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  peers: (push: PeersPush) => void;
+  'peers-snapshot': (push: PeersSnapshotPush) => void;
+  'peers-delta': (push: PeersDeltaPush) => void;
   signal: (push: SignalPush) => void;
   'index-changed': () => void;
   removed: (push: RemovedPush) => void;

@@ -14,7 +14,8 @@ import {
   iceServersAckSchema,
   joinAckSchema,
   okAckSchema,
-  peersPushSchema,
+  peersDeltaPushSchema,
+  peersSnapshotPushSchema,
   searchAckSchema,
   signalPushSchema,
   type ClientToServerEvents,
@@ -31,6 +32,7 @@ import {
 } from '../protocol/tracker-messages';
 import type { SignalingChannel } from '../transport/signaling';
 import { IceServerLease } from './ice-server-lease';
+import { PeerListReplica } from './peer-list-replica';
 
 /** A tracker that does not acknowledge within this time is treated as unreachable. */
 const ACK_TIMEOUT_MS = 10_000;
@@ -53,6 +55,9 @@ export interface SearchPage {
 export class TrackerConnection implements SignalingChannel {
   private readonly socket: TrackerSocket;
   private readonly signalListeners = new Set<(push: SignalPush) => void>();
+  /** The tracker sends the peer list once per join and then only its changes; this is our copy. */
+  private readonly peerList = new PeerListReplica();
+  private readonly peerListeners = new Set<(peers: PeerSummary[]) => void>();
   /** The ICE servers from the last join, renewed before their TURN credentials expire. */
   private readonly iceLease = new IceServerLease(() => this.requestIceServers());
 
@@ -64,7 +69,16 @@ export class TrackerConnection implements SignalingChannel {
     this.socket.on('disconnect', (reason) => {
       // Renewing needs a joined connection; the next join brings a fresh grant.
       this.iceLease.stop();
+      this.peerList.reset();
       if (reason === 'io server disconnect') this.socket.connect();
+    });
+    this.socket.on('peers-snapshot', (raw: unknown) => {
+      const push = peersSnapshotPushSchema.safeParse(raw);
+      if (push.success && this.peerList.applySnapshotPage(push.data)) this.notifyPeers();
+    });
+    this.socket.on('peers-delta', (raw: unknown) => {
+      const push = peersDeltaPushSchema.safeParse(raw);
+      if (push.success && this.peerList.applyDelta(push.data)) this.notifyPeers();
     });
     this.socket.on('signal', (raw: unknown) => {
       const push = signalPushSchema.safeParse(raw);
@@ -91,11 +105,14 @@ export class TrackerConnection implements SignalingChannel {
     this.socket.on('disconnect', () => listener(false));
   }
 
+  /** Called with the whole online peer list (sorted as the tracker sorts it) whenever it changes. */
   onPeers(listener: (peers: PeerSummary[]) => void): void {
-    this.socket.on('peers', (raw: unknown) => {
-      const push = peersPushSchema.safeParse(raw);
-      if (push.success) listener(push.data.peers);
-    });
+    this.peerListeners.add(listener);
+  }
+
+  private notifyPeers(): void {
+    const peers = this.peerList.list();
+    for (const listener of this.peerListeners) listener(peers);
   }
 
   onIndexChanged(listener: () => void): void {

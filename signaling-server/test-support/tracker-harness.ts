@@ -6,14 +6,17 @@
 import { afterEach, beforeEach } from 'vitest';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { peersDeltaPushSchema, peersSnapshotPushSchema } from '../../shared/protocol';
 import type {
   ClientToServerEvents,
   PeerSummary,
-  PeersPush,
+  PeersDeltaPush,
+  PeersSnapshotPush,
   RemovedPush,
   ServerToClientEvents,
   SignalPush,
 } from '../../shared/protocol';
+import { PeerListReplica } from '../../shared/tracker-client/peer-list-replica';
 import { createTracker } from '../app';
 import type { RunningTracker, TrackerOptions } from '../app';
 import { newIdentity, signedJoin } from './identities';
@@ -24,7 +27,9 @@ import { waitFor } from './wait-for';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface PushLog {
-  peers: PeersPush[];
+  /** Peer-list snapshot pages (a peer gets one snapshot, when it joins) and deltas, as they came. */
+  peerSnapshots: PeersSnapshotPush[];
+  peerDeltas: PeersDeltaPush[];
   signals: SignalPush[];
   removed: RemovedPush[];
   indexChanged: number;
@@ -33,9 +38,9 @@ export interface PushLog {
 export interface TestClient {
   socket: ClientSocket;
   pushes: PushLog;
-  /** The latest peer list pushed to this client, or undefined before the first push. */
+  /** This client's peer list as converged from the snapshot and deltas; undefined before the snapshot. */
   latestPeers(): PeerSummary[] | undefined;
-  /** Resolves once the latest pushed peer list satisfies the check. */
+  /** Resolves once the converged peer list satisfies the check. */
   waitForPeers(check: (peers: PeerSummary[]) => boolean, description: string): Promise<PeerSummary[]>;
 }
 
@@ -74,8 +79,19 @@ export function emitRawWithAck(socket: ClientSocket, event: string, ...args: unk
 
 export async function connectClient(url: string): Promise<TestClient> {
   const socket: ClientSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const pushes: PushLog = { peers: [], signals: [], removed: [], indexChanged: 0 };
-  socket.on('peers', (push) => pushes.peers.push(push));
+  const pushes: PushLog = { peerSnapshots: [], peerDeltas: [], signals: [], removed: [], indexChanged: 0 };
+  // The same copy of the list the real client keeps, fed through the same schemas.
+  const peerList = new PeerListReplica();
+  socket.on('peers-snapshot', (raw) => {
+    const push = peersSnapshotPushSchema.parse(raw);
+    pushes.peerSnapshots.push(push);
+    peerList.applySnapshotPage(push);
+  });
+  socket.on('peers-delta', (raw) => {
+    const push = peersDeltaPushSchema.parse(raw);
+    pushes.peerDeltas.push(push);
+    peerList.applyDelta(push);
+  });
   socket.on('signal', (push) => pushes.signals.push(push));
   socket.on('removed', (push) => pushes.removed.push(push));
   socket.on('index-changed', () => {
@@ -85,7 +101,7 @@ export async function connectClient(url: string): Promise<TestClient> {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
-  const latestPeers = (): PeerSummary[] | undefined => pushes.peers.at(-1)?.peers;
+  const latestPeers = (): PeerSummary[] | undefined => (peerList.isComplete ? peerList.list() : undefined);
   return {
     socket,
     pushes,
