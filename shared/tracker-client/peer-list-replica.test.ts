@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerSummary } from '../protocol/tracker-messages';
+import { PeerListReplica } from './peer-list-replica';
+
+function peer(id: string, name: string, files = 0): PeerSummary {
+  return { id, name, files, publicKey: `key-${id}`, fingerprint: `fp-${id}` };
+}
+
+describe('PeerListReplica', () => {
+  it('keeps deltas that arrive before the snapshot is whole and drops those the snapshot already holds', () => {
+    const list = new PeerListReplica();
+    expect(list.applyDelta({ seq: 4, joined: peer('b', 'Bo') })).toBe(false);
+    expect(list.applyDelta({ seq: 6, joined: peer('c', 'cy') })).toBe(false);
+    expect(list.applySnapshotPage({ seq: 5, page: 1, pages: 2, peers: [peer('b', 'Bo')] })).toBe(false);
+    expect(list.isComplete).toBe(false);
+    expect(list.applySnapshotPage({ seq: 5, page: 0, pages: 2, peers: [peer('a', 'ana')] })).toBe(true);
+    expect(list.list().map((entry) => entry.name)).toEqual(['ana', 'Bo', 'cy']);
+    // A delta the snapshot already reflects changes nothing, even if it says otherwise.
+    expect(list.applyDelta({ seq: 5, left: 'a' })).toBe(false);
+    expect(list.list()).toHaveLength(3);
+  });
+
+  it('applies joined, left and file-count changes in order and keeps the tracker’s order', () => {
+    const list = new PeerListReplica();
+    list.applySnapshotPage({ seq: 0, page: 0, pages: 1, peers: [peer('a', 'peer 10')] });
+    expect(list.applyDelta({ seq: 1, joined: peer('b', 'Peer 2') })).toBe(true);
+    expect(list.applyDelta({ seq: 2, files: { id: 'a', count: 3 } })).toBe(true);
+    expect(list.applyDelta({ seq: 3, files: { id: 'a', count: 3 } })).toBe(false);
+    expect(list.list()).toEqual([peer('b', 'Peer 2'), peer('a', 'peer 10', 3)]);
+    expect(list.applyDelta({ seq: 4, left: 'b' })).toBe(true);
+    expect(list.applyDelta({ seq: 5, left: 'b' })).toBe(false);
+    expect(list.list()).toEqual([peer('a', 'peer 10', 3)]);
+    list.reset();
+    expect(list.isComplete).toBe(false);
+    expect(list.list()).toEqual([]);
+  });
+});
