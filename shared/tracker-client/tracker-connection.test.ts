@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Server } from 'socket.io';
+import type { PeerSummary } from '../protocol/tracker-messages';
+import { waitFor } from '../test-support/wait-for';
+import { TrackerConnection } from './tracker-connection';
+
+function peer(id: string, name: string, files = 0): PeerSummary {
+  return { id, name, files, publicKey: `key-${id}`, fingerprint: `fp-${id}` };
+}
+
+describe('TrackerConnection peer list', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A stand-in tracker that sends each new connection the given pushes, in order. */
+  async function trackerSending(pushes: [string, unknown][]): Promise<string> {
+    const http = createServer();
+    const io = new Server(http);
+    io.on('connection', (socket) => {
+      for (const [event, payload] of pushes) socket.emit(event, payload);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => void io.close(() => resolve())));
+    return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  }
+
+  it('ignores malformed pushes and calls onPeers with the converged, sorted list', async () => {
+    const url = await trackerSending([
+      ['peers-delta', { seq: 1, joined: { id: 'x' } }],
+      ['peers-snapshot', { seq: 0, page: 1, pages: 1, peers: [] }],
+      ['peers-snapshot', { seq: -1, page: 0, pages: 1, peers: [] }],
+      ['peers-snapshot', { seq: 3, page: 0, pages: 1, peers: [peer('b', 'Bo'), peer('a', 'ana')] }],
+      ['peers-delta', { seq: 4, files: { id: 'a', count: -2 } }],
+      ['peers-delta', { seq: 4, left: 'b' }],
+      ['peers', { peers: [peer('z', 'Zed')] }],
+      ['peers-delta', { seq: 5, joined: peer('c', 'cy', 2) }],
+    ]);
+    const connection = new TrackerConnection(url);
+    cleanups.push(() => connection.disconnect());
+    const seen: PeerSummary[][] = [];
+    connection.onPeers((peers) => seen.push(peers));
+    connection.connect();
+
+    await waitFor(() => seen.length === 3, 'three peer lists', { timeoutMs: 5_000 });
+    expect(seen).toEqual([[peer('a', 'ana'), peer('b', 'Bo')], [peer('a', 'ana')], [peer('a', 'ana'), peer('c', 'cy', 2)]]);
+  });
+});
