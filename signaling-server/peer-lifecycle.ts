@@ -71,7 +71,9 @@ export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): v
           // Give the name back: nobody is left to use it, or nobody may. A snapshot sent meanwhile
           // may have listed the peer, so its holders hear it left.
           await store.removePeer(peer.id);
-          void broadcasts.peerLeft(peer.id).catch((pushError: unknown) => log.error(`Could not push that '${peer.name}' left`, pushError));
+          void broadcasts
+            .peerLeft(peer.id)
+            .catch((pushError: unknown) => log.error(`Could not tell peers that '${peer.name}' left`, pushError));
           throw error;
         }
         // Set before the next await, so a disconnect from here on finds the peer and removes it.

@@ -95,7 +95,8 @@ describe('the peer list pushes', () => {
       if (peer === undefined) return;
       step += 1;
       // A peer that is leaving at the same moment may be refused; the list must converge either way.
-      await peer.socket.timeout(5_000).emitWithAck('announce', { files: [fileNamed(`step-${step}.txt`)] }).catch(() => undefined);
+      const files = [fileNamed(`step-${step}.txt`)];
+      await peer.socket.timeout(5_000).emitWithAck('announce', { files }).catch(() => undefined);
     }
 
     const startedAt = Date.now();
