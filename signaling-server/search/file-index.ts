@@ -102,6 +102,13 @@ export class FileIndex {
     return true;
   }
 
+  /** Every distinct name `contentId` is announced under; empty when nobody holds it. */
+  namesOf(contentId: string): string[] {
+    const group = this.groups.get(contentId);
+    if (group === undefined) return [];
+    return [...new Set(Array.from(group.listings.values(), (file) => file.name))];
+  }
+
   holdersOf(contentId: string, holderOf: HolderOf): SearchResult | null {
     return this.groups.get(contentId)?.toResult(holderOf) ?? null;
   }

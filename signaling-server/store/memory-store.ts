@@ -54,11 +54,13 @@ export class MemoryStore implements TrackerStore {
     const peer = this.peers.get(id);
     if (peer === undefined) return undefined;
     const contentIds = this.contentIdsByPeer.get(id) ?? new Set<string>();
+    // Read before the files go: the other holders' results change too, under every name.
+    const fileNames = this.namesOf(contentIds);
     for (const contentId of contentIds) this.files.withdraw(id, contentId);
     this.contentIdsByPeer.delete(id);
     this.peers.delete(id);
     this.peerIdByName.delete(nameKey(peer.name));
-    return { peer: { ...peer }, fileCount: contentIds.size };
+    return { peer: { ...peer }, fileCount: contentIds.size, fileNames };
   }
 
   async listPeers(): Promise<PeerSummary[]> {
@@ -106,6 +108,10 @@ export class MemoryStore implements TrackerStore {
     return withdrawn;
   }
 
+  async fileNamesOf(contentIds: string[]): Promise<string[]> {
+    return this.namesOf(contentIds);
+  }
+
   async search(query: SearchQuery): Promise<SearchPage> {
     // The index builds fresh result objects, so callers cannot reach the store's own records.
     return this.files.search(query, this.holderOf);
@@ -117,6 +123,12 @@ export class MemoryStore implements TrackerStore {
 
   async stats(): Promise<IndexStats> {
     return { peers: this.peers.size, files: this.files.size };
+  }
+
+  private namesOf(contentIds: Iterable<string>): string[] {
+    const names = new Set<string>();
+    for (const contentId of contentIds) for (const name of this.files.namesOf(contentId)) names.add(name);
+    return [...names];
   }
 
   private heldBy(peerId: string): Set<string> {

@@ -85,7 +85,9 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         await store.announce(ana.id, [shared, fileNamed('only-ana.txt')]);
         await store.announce(bo.id, [shared]);
 
-        expect(await store.removePeer(ana.id)).toEqual({ peer: ana, fileCount: 2 });
+        const removed = await store.removePeer(ana.id);
+        expect(removed).toEqual({ peer: ana, fileCount: 2, fileNames: expect.any(Array) });
+        expect(removed?.fileNames.toSorted()).toEqual(['only-ana.txt', 'shared.iso']);
         expect(await store.getPeer(ana.id)).toBeUndefined();
         expect((await store.search(everything)).results.map((file) => file.name)).toEqual(['shared.iso']);
         expect((await store.holdersOf(shared.contentId))?.holders).toEqual([{ id: bo.id, name: 'Bo' }]);
@@ -120,6 +122,18 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         await expectShoalError(store.announce(ana.id, [fileNamed('3'), fileNamed('4')]), 'QUOTA_EXCEEDED');
         expect((await store.search(everything)).results.map((file) => file.name)).toEqual(['1', '2']);
         await expect(store.announce(ana.id, [kept[0]!, fileNamed('3')])).resolves.toBeUndefined();
+      });
+
+      it('names every name a content id is shared under, by any peer, and none for unknown ids', async () => {
+        const store = await makeStore();
+        const [ana, bo] = [peerNamed('Ana'), peerNamed('Bo')];
+        await store.addPeer(ana);
+        await store.addPeer(bo);
+        const shared = fileNamed('report.pdf');
+        await store.announce(ana.id, [shared, fileNamed('other.txt')]);
+        await store.announce(bo.id, [{ ...shared, name: 'notes.pdf' }]);
+        expect((await store.fileNamesOf([shared.contentId, fileNamed('nobody').contentId])).toSorted()).toEqual(['notes.pdf', 'report.pdf']);
+        expect(await store.fileNamesOf([])).toEqual([]);
       });
 
       it('withdraws only what the peer holds and says how many', async () => {

@@ -34,6 +34,8 @@ export interface RemovedPeer {
   peer: PeerRecord;
   /** How many files left the index with the peer. */
   fileCount: number;
+  /** Every name those content ids were shared under (by any peer), read before they went. */
+  fileNames: string[];
 }
 
 export interface IndexStats {
@@ -70,6 +72,9 @@ export interface TrackerStore {
 
   /** Drops the content ids from the peer's share; returns how many it actually held. */
   withdraw(peerId: string, contentIds: string[]): Promise<number>;
+
+  /** Every distinct name these content ids are announced under, by any online peer. */
+  fileNamesOf(contentIds: string[]): Promise<string[]>;
 
   /** Files grouped by content id with their online holders; see `search.ts` for the rules. */
   search(query: SearchQuery): Promise<SearchPage>;
