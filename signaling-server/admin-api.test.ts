@@ -76,6 +76,8 @@ describe('the admin API', () => {
   async function sharingPeers(): Promise<{ target: JoinedPeer; watcher: JoinedPeer }> {
     const target = await harness.join('Mallory');
     const watcher = await harness.join('Watcher');
+    // Searching for the file makes it the watcher's live query: its removal must reach the watcher.
+    expect(await watcher.socket.emitWithAck('search', { query: 'mallory' })).toMatchObject({ ok: true });
     expect(await target.socket.emitWithAck('announce', { files: [fileNamed('mallory.txt')] })).toEqual({ ok: true });
     await watcher.waitForPeers((peers) => peers.some((peer) => peer.name === 'Mallory' && peer.files === 1), 'Mallory to share');
     return { target, watcher };

@@ -77,6 +77,8 @@ export interface TrackerOptions {
   log?: TrackerLog;
   /** Peers per page of the list a joining peer receives; default in config.ts. Tests make it small. */
   peerListPageSize?: number;
+  /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
+  indexChangedMinIntervalMs?: number;
 }
 
 export interface RunningTracker {
@@ -134,7 +136,9 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
-  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize);
+  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize, {
+    minIntervalMs: options.indexChangedMinIntervalMs,
+  });
   attachSocketHandlers(io, {
     store,
     registrations,
@@ -165,6 +169,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       // by themselves when a tracker comes back. It waits for the HTTP server to close, which
       // waits for every connection: a frozen peer would hold it for ws's 30 s close timeout, so
       // connections are destroyed rather than politely closed.
+      broadcasts.close();
       const ioClosed = io.close();
       for (const connection of connections) connection.destroy();
       await ioClosed;

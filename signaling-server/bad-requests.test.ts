@@ -72,6 +72,8 @@ describe('bad requests', () => {
     const sender = await harness.join('Sender');
     const watcher = await harness.join('Watcher');
     const stranger = await harness.connect();
+    // A live query for everything, so every index change reaches the watcher.
+    expect(await watcher.socket.emitWithAck('search', { query: '' })).toMatchObject({ ok: true });
     const held = fileNamed('held.txt');
     expect(await sender.socket.emitWithAck('announce', { files: [held] })).toEqual({ ok: true });
     await waitFor(() => watcher.pushes.indexChanged === 1, 'the first announce at the watcher');

@@ -52,6 +52,23 @@ export const PEER_MAX_FILES = 10_000;
  */
 export const PEER_LIST_PAGE_SIZE = 500;
 
+/**
+ * A peer hears 'index-changed' at most once per this period, and re-runs its search on it. A
+ * 10,000-file rejoin (20 announces) or a burst of peers leaving thus costs each interested peer
+ * one refresh, not one per change; a change inside the quiet period is pushed at its end, never
+ * dropped. Two seconds is short enough that new shares still seem to appear at once.
+ */
+export const INDEX_CHANGED_MIN_INTERVAL_MS = 2_000;
+
+/**
+ * Matching a change against live queries costs live queries × changed names substring checks.
+ * Past this many names (a large announce, a big sharer leaving) the tracker stops checking and
+ * tells every peer with a live query (still at most once per interval): 10,000 queries × 100
+ * names is a million short substring checks, tens of milliseconds, about the most one event should
+ * hold the tracker's one thread for. A person sharing a few files stays far below it.
+ */
+export const INDEX_CHANGED_MAX_NAMES_CHECKED = 100;
+
 /** How long `npm start` waits for a clean shutdown before exiting anyway. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -97,8 +114,8 @@ export const RATE_LIMITS: RateLimitPolicy = {
   // A join is two requests (challenge + join); a person retrying a taken name a few times fits in
   // the burst, while guessing a network key or hammering ECDSA verification is held to one try per 5 s.
   join: { capacity: 10, refillPerSecond: 0.4 },
-  // Clients re-run their search on every index-changed push: twenty peers re-announcing after a
-  // tracker restart is a burst of twenty, so the burst is 40. A search costs about its answer
+  // Clients re-run their search on an index-changed push, which reaches a peer at most once per
+  // INDEX_CHANGED_MIN_INTERVAL_MS; people typing fill the burst of 40. A search costs about its answer
   // (search/file-index.ts), but a query of only 1-2 letter words still scans every file, so the
   // steady rate stays low.
   search: { capacity: 40, refillPerSecond: 10 },

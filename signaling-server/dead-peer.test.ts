@@ -34,6 +34,7 @@ describe('removing unresponsive peers', () => {
 
   it('removes a peer and its files when its heartbeat stops', async () => {
     const watcher = await harness.join('Watcher');
+    expect(await watcher.socket.emitWithAck('search', { query: 'frozen' })).toMatchObject({ ok: true, total: 0 });
     const frozen = await rawPeerSharing('Frozen', 'frozen.txt');
     try {
       await watcher.waitForPeers((peers) => peers.some((peer) => peer.name === 'Frozen' && peer.files === 1), 'Frozen to share');

@@ -18,9 +18,10 @@ async function announce(peer: JoinedPeer, files: FileAnnouncement[]): Promise<vo
 describe('announcing and withdrawing files', () => {
   const harness = useTracker();
 
-  it('makes announced files searchable, tells every peer the index changed and updates file counts', async () => {
+  it('makes announced files searchable, tells a peer searching for them the index changed and updates file counts', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');
+    expect(resultNames(await bo.socket.emitWithAck('search', { query: 'holiday' }))).toEqual([]);
     const file = fileNamed('holiday.zip', { mimeType: 'application/zip' });
     await announce(ana, [file]);
 
@@ -38,22 +39,25 @@ describe('announcing and withdrawing files', () => {
     expect(ack.ok && ack.file?.mimeType).toBe('application/octet-stream');
   });
 
-  it('removes withdrawn files and tells every peer', async () => {
+  it('removes withdrawn files and tells a peer whose search finds them', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');
+    expect(resultNames(await bo.socket.emitWithAck('search', { query: 'dropped' }))).toEqual([]);
     const [kept, dropped] = [fileNamed('kept.txt'), fileNamed('dropped.txt')];
     await announce(ana, [kept, dropped]);
     await waitFor(() => bo.pushes.indexChanged === 1, 'the announce at Bo');
 
+    expect(resultNames(await bo.socket.emitWithAck('search', { query: 'dropped' }))).toEqual(['dropped.txt']);
     expect(await ana.socket.emitWithAck('withdraw', { contentIds: [dropped.contentId] })).toEqual({ ok: true });
     await waitFor(() => bo.pushes.indexChanged === 2, 'the withdraw at Bo');
     await bo.waitForPeers((peers) => peers.find((peer) => peer.id === ana.id)?.files === 1, 'Ana to count 1 file');
     expect(resultNames(await bo.socket.emitWithAck('search', { query: '' }))).toEqual(['kept.txt']);
   });
 
-  it('removes a leaving peer’s files and tells the others the index changed', async () => {
+  it('removes a leaving peer’s files and tells a peer searching for them the index changed', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');
+    expect(resultNames(await bo.socket.emitWithAck('search', { query: '' }))).toEqual([]);
     await announce(ana, [fileNamed('leaving.txt')]);
     await waitFor(() => bo.pushes.indexChanged === 1, 'the announce at Bo');
 

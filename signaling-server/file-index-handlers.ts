@@ -12,25 +12,31 @@ import type { RequestDoor } from './socket-requests';
 import type { TrackerStore } from './store/tracker-store';
 
 export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcasts: PeerBroadcasts): void {
-  async function afterIndexChange(peerId: string): Promise<void> {
-    broadcasts.announceIndexChanged();
+  async function afterIndexChange(peerId: string, changedNames: readonly string[]): Promise<void> {
+    broadcasts.announceIndexChanged(changedNames);
     // The peer's file count in the peer list changed too: one delta per request, however many files.
     await broadcasts.filesChanged(peerId);
   }
 
   onPeerRequest(door, 'announce', announceRequestSchema, async ({ files }, { peer, afterReply }) => {
+    // A re-announce may rename a file, and a new holder changes results found under other names.
+    const earlierNames = await store.fileNamesOf(files.map((file) => file.contentId));
     await store.announce(peer.id, files);
-    afterReply(() => afterIndexChange(peer.id));
+    const changedNames = [...new Set([...earlierNames, ...files.map((file) => file.name)])];
+    afterReply(() => afterIndexChange(peer.id, changedNames));
     return { ok: true };
   });
 
   onPeerRequest(door, 'withdraw', withdrawRequestSchema, async ({ contentIds }, { peer, afterReply }) => {
+    // Read before they go: every name these content ids are found under, by any holder.
+    const changedNames = await store.fileNamesOf(contentIds);
     const withdrawn = await store.withdraw(peer.id, contentIds);
-    if (withdrawn > 0) afterReply(() => afterIndexChange(peer.id));
+    if (withdrawn > 0) afterReply(() => afterIndexChange(peer.id, changedNames));
     return { ok: true };
   });
 
   onPeerRequest(door, 'search', searchRequestSchema, async ({ query, limit, offset }) => {
+    broadcasts.searched(door.socket, query);
     const page = await store.search({ query, limit: clampLimit(limit), offset });
     return { ok: true, total: page.total, results: page.results };
   });

@@ -1,9 +1,12 @@
 /**
  * The pushes joined peers receive: the peer list (once per join, paged) and then only its changes,
- * and "the file index changed". A change costs one small push per peer, not the whole list.
+ * and "the file index changed" (only to peers whose live search it touches; see
+ * index-change-pushes.ts). A change costs one small push per peer, not the whole list.
  */
 import type { PeersDeltaPush, PeerSummary } from '../shared/protocol';
 import { PEER_LIST_PAGE_SIZE } from './config';
+import { createIndexChangePushes } from './index-change-pushes';
+import type { IndexChangePushTuning } from './index-change-pushes';
 import type { TrackerStore } from './store/tracker-store';
 import { JOINED_ROOM, peerRoom } from './socket-types';
 import type { TrackerServer, TrackerSocket } from './socket-types';
@@ -18,13 +21,23 @@ export interface PeerBroadcasts {
   peerLeft(peerId: string): Promise<void>;
   /** Tells every joined peer how many files this peer now shares (one push per announce or withdraw). */
   filesChanged(peerId: string): Promise<void>;
-  /** Tells peers to refresh their searches. */
-  announceIndexChanged(): void;
+  /** Remembers the connection's latest search, so index changes that touch it reach it. */
+  searched(socket: TrackerSocket, query: string): void;
+  /** Files under these names were added, removed or changed holders: peers searching for them refresh. */
+  announceIndexChanged(changedNames: readonly string[]): void;
+  /** Drops pushes still waiting (the tracker is closing). */
+  close(): void;
 }
 
 type ChangeKind = 'joined' | 'left' | 'files';
 
-export function createPeerBroadcasts(io: TrackerServer, store: TrackerStore, pageSize = PEER_LIST_PAGE_SIZE): PeerBroadcasts {
+export function createPeerBroadcasts(
+  io: TrackerServer,
+  store: TrackerStore,
+  pageSize = PEER_LIST_PAGE_SIZE,
+  indexChangeTuning: IndexChangePushTuning = {},
+): PeerBroadcasts {
+  const indexChanges = createIndexChangePushes(indexChangeTuning);
   // Invariant: every push is made by one task of this queue, one task at a time, and each reads
   // the store after the change it reports. A delta carries the peer's state as read (absolute, so
   // applying it twice is harmless) under the next `seq`; a snapshot carries the `seq` of the last
@@ -77,8 +90,14 @@ export function createPeerBroadcasts(io: TrackerServer, store: TrackerStore, pag
     filesChanged(peerId) {
       return pushChange('files', peerId);
     },
-    announceIndexChanged() {
-      io.to(JOINED_ROOM).emit('index-changed');
+    searched(socket, query) {
+      indexChanges.searched(socket, query);
+    },
+    announceIndexChanged(changedNames) {
+      indexChanges.namesChanged(changedNames);
+    },
+    close() {
+      indexChanges.close();
     },
   };
 }

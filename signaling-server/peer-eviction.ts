@@ -18,7 +18,7 @@ export interface PeerEviction {
 
 export function createPeerEviction(io: TrackerServer, store: TrackerStore, broadcasts: PeerBroadcasts, log: TrackerLog): PeerEviction {
   async function evict(peers: PeerSummary[], reason: ErrorBody): Promise<number> {
-    let isIndexChanged = false;
+    const changedNames: string[] = [];
     for (const peer of peers) {
       // The push goes out before the disconnect on the same connection, so the peer reads it first.
       io.to(peerRoom(peer.id)).emit('removed', { error: reason });
@@ -26,10 +26,10 @@ export function createPeerEviction(io: TrackerServer, store: TrackerStore, broad
       // The disconnect handler may already have removed it and pushed the leave; a second one changes nothing.
       const removed = await store.removePeer(peer.id);
       log.info(`Peer '${peer.name}' removed by the operator (${reason.code})`);
-      if (removed !== undefined && removed.fileCount > 0) isIndexChanged = true;
+      if (removed !== undefined) changedNames.push(...removed.fileNames);
       await broadcasts.peerLeft(peer.id);
     }
-    if (isIndexChanged) broadcasts.announceIndexChanged();
+    broadcasts.announceIndexChanged(changedNames);
     return peers.length;
   }
 

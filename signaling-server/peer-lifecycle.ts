@@ -109,6 +109,6 @@ export function handleLeave(socket: TrackerSocket, store: TrackerStore, broadcas
     if (removed === undefined) return;
     log.info(`Peer '${removed.peer.name}' left (${reason}); ${removed.fileCount} file(s) withdrawn`);
     await broadcasts.peerLeft(peerId);
-    if (removed.fileCount > 0) broadcasts.announceIndexChanged();
+    broadcasts.announceIndexChanged(removed.fileNames);
   }
 }

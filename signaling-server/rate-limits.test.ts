@@ -35,6 +35,7 @@ describe('per-connection rate limits', () => {
   it('changes nothing for an announce or withdraw over the budget', async () => {
     const ana = await harness.join('Ana');
     const watcher = await harness.join('Watcher');
+    expect(await watcher.socket.emitWithAck('search', { query: '' })).toMatchObject({ ok: true });
     const [first, second, refused] = [fileNamed('first.txt'), fileNamed('second.txt'), fileNamed('refused.txt')];
     expect(await ana.socket.emitWithAck('announce', { files: [first] })).toEqual({ ok: true });
     expect(await ana.socket.emitWithAck('announce', { files: [second] })).toEqual({ ok: true });

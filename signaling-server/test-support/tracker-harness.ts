@@ -162,7 +162,9 @@ export function useTracker(options: TrackerOptions | (() => TrackerOptions) = {}
 
   beforeEach(async () => {
     const chosen = typeof options === 'function' ? options() : options;
-    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, ...chosen });
+    // No quiet period between index-changed pushes unless a test asks for one, so each change's
+    // push can be counted; the coalescing tests set it.
+    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, indexChangedMinIntervalMs: 0, ...chosen });
   });
 
   afterEach(async () => {
