@@ -38,7 +38,11 @@ test('a page over plain HTTP joins, shares and downloads with a localhost page, 
     const context = await lanBrowser.newContext({ acceptDownloads: true });
     const lan = await context.newPage();
     const consoleTexts: string[] = [];
-    lan.on('console', (message) => consoleTexts.push(message.text()));
+    const consoleErrors: string[] = [];
+    lan.on('console', (message) => {
+      consoleTexts.push(message.text());
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     lan.on('pageerror', (error) => consoleTexts.push(error.message));
 
     await lan.goto(`http://${LAN_HOST}:${tracker.port}/`);
@@ -75,6 +79,8 @@ test('a page over plain HTTP joins, shares and downloads with a localhost page, 
 
     const headerComplaints = consoleTexts.filter((text) => /Cross-Origin-Opener-Policy|Origin-Agent-Cluster/i.test(text));
     expect(headerComplaints).toEqual([]);
+    // Nothing else either (a missing favicon, say): the console of a page over plain HTTP stays clean.
+    expect(consoleErrors).toEqual([]);
     await local.close();
   } finally {
     await lanBrowser.close();
