@@ -1,10 +1,38 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from './e2e/chromium-path.ts';
+
+/** Suites that need a real browser (IndexedDB, the browser's WebRTC) end in `.browser.test.ts`. */
+const BROWSER_TESTS = ['shared/**/*.browser.test.ts', 'client/**/*.browser.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'signaling-server/**/*.test.ts', 'client/**/*.test.ts', 'cli/**/*.test.ts'],
     // Two cores: a few workers keep the socket-server tests from starving each other.
     maxWorkers: 2,
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['shared/**/*.test.ts', 'signaling-server/**/*.test.ts', 'client/**/*.test.ts', 'cli/**/*.test.ts'],
+          exclude: BROWSER_TESTS,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chromium',
+          include: BROWSER_TESTS,
+          browser: {
+            enabled: true,
+            headless: true,
+            // The same Chromium and flags as the e2e specs (Playwright cannot download browsers everywhere).
+            provider: playwright({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });
