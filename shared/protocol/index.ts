@@ -5,3 +5,4 @@ export * from './tracker-messages';
 export * from './ice-servers';
 export * from './peer-messages';
 export * from './admin-messages';
+export * from './file-result';
