@@ -92,11 +92,12 @@ export class FsChunkStore implements ChunkStore {
 
   // ---- ChunkStore ----------------------------------------------------------------------------
 
-  /** Records a file to download (the engine calls this with a verified manifest). */
+  /** Records a file to download (the engine calls this with a verified manifest); a file already
+   * held keeps its place on disk and takes the record's name, type and time. */
   async putFile(record: FileRecord): Promise<void> {
     const existing = this.entries.get(record.contentId);
     if (existing !== undefined) {
-      await this.saveEntry({ ...existing, name: record.name, mimeType: record.mimeType });
+      await this.saveEntry({ ...existing, name: record.name, mimeType: record.mimeType, addedAtMs: record.addedAtMs });
       return;
     }
     await mkdir(this.options.downloadDir, { recursive: true });

@@ -57,11 +57,13 @@ export class PartialDownload {
     return [...this.held].sort((a, b) => a - b);
   }
 
-  /** Writes a (verified) chunk at its offset, then records it: the journal never runs ahead of the data. */
+  /** Writes a (verified) chunk at its offset, then records it: the journal never runs ahead of the data.
+   * A chunk held already is written again (a damaged copy repaired), and journaled once. */
   async write(index: number, bytes: Uint8Array): Promise<void> {
-    if (this.held.has(index) || index >= this.chunkCount) return;
+    if (index >= this.chunkCount) return;
     const { start } = chunkRange(this.manifest.size, this.manifest.chunkSizeBytes, index);
     await this.data.write(bytes, 0, bytes.byteLength, start);
+    if (this.held.has(index)) return;
     await this.journal.write(`${index}\n`);
     this.held.add(index);
   }

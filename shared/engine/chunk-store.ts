@@ -1,6 +1,7 @@
 /**
  * Where a peer keeps manifests and verified chunks. The browser supplies IndexedDB, Node the file
  * system, tests memory. Implementations store bytes as given; verifying them is the engine's job.
+ * chunk-store.contract.ts holds what every implementation must do, run against all three.
  */
 import type { Manifest } from '../protocol/peer-messages';
 
@@ -14,12 +15,15 @@ export interface FileRecord {
 }
 
 export interface ChunkStore {
+  /** Stores a copy of the record, replacing any earlier one of the same content id (its chunks stay). */
   putFile(record: FileRecord): Promise<void>;
   getFile(contentId: string): Promise<FileRecord | undefined>;
   listFiles(): Promise<FileRecord[]>;
   /** Removes the record and every chunk of it. */
   deleteFile(contentId: string): Promise<void>;
-  /** Stores a copy: `bytes` is reused for another chunk once this settles, so keep no reference to it. */
+  /** Stores a copy, replacing any held one: `bytes` is reused for another chunk once this settles, so
+   * keep no reference to it. A store that places chunks by the record (Node's) rejects a chunk of a
+   * file it has no record of with FILE_NOT_FOUND; the others take it (sharing puts the record last). */
   putChunk(contentId: string, index: number, bytes: Uint8Array): Promise<void>;
   getChunk(contentId: string, index: number): Promise<Uint8Array | undefined>;
   /** Indices of the chunks held for a file, ascending. */
