@@ -67,7 +67,7 @@ function fileAt(index: number): GeneratedFile {
 }
 
 function peerAt(index: number): PeerRecord {
-  return { id: `peer-${index}`, name: `Peer ${index}`, publicKey: 'k'.repeat(88), fingerprint: '0000 0000 0000 0000', joinedAtMs: 0 };
+  return { id: `peer-${index}`, name: `Peer ${index}`, publicKey: 'k'.repeat(88), fingerprint: '0000 0000 0000 0000', joinedAtMs: 0, nodeId: 'bench' };
 }
 
 function heapBytes(): number {

@@ -2,13 +2,19 @@
  * Builds and starts one tracker: Fastify for the REST API and the web app, Socket.IO on the same
  * HTTP server for peers. `main.ts` runs it for people; tests and e2e start many on port 0.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
+import { useZodSchemas, type ZodTypeProvider } from '../shared/fastify/zod-fastify';
 import { registerAdminApi } from './admin-api';
+import { TrustedProxies } from './client-address';
+import { capConnectionsPerAddress } from './connection-cap';
+import { MemoryConnectionCounter } from './connection-cap-counter';
+import type { ConnectionCounter } from './connection-cap-counter';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -25,7 +31,7 @@ import { httpUrl } from './listen-urls';
 import { createPeerBroadcasts } from './peer-broadcasts';
 import { createPeerEviction } from './peer-eviction';
 import { requireNetworkKeyForApi } from './rest-access';
-import { installErrorHandler } from './rest-errors';
+import { installTrackerErrorHandler } from './rest-errors';
 import { registerRestApi } from './rest-api';
 import { limitRestRequests } from './rest-rate-limit';
 import { addSecurityHeaders } from './security-headers';
@@ -37,8 +43,6 @@ import { MemoryStore } from './store/memory-store';
 import type { RegistrationStore } from './store/registration-store';
 import { SqliteRegistrationStore } from './store/sqlite-registration-store';
 import type { TrackerStore } from './store/tracker-store';
-import { zodSerializerCompiler, zodValidatorCompiler } from './zod-fastify';
-import type { ZodTypeProvider } from './zod-fastify';
 
 export interface TrackerOptions {
   /** TCP port; 0 picks a free one (tests). Default 8080. */
@@ -54,6 +58,8 @@ export interface TrackerOptions {
   corsOrigins?: string[];
   /** Tracker state; default a fresh in-memory store. */
   store?: TrackerStore;
+  /** This tracker process's id, recorded on the peers it holds; default a random UUID. */
+  nodeId?: string;
   /**
    * Directory for durable data: name registrations and bans go to `registrations.db` in it (SQLite).
    * Without it (and without `registrations`) they live in memory and end with the tracker.
@@ -79,6 +85,18 @@ export interface TrackerOptions {
   peerListPageSize?: number;
   /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
   indexChangedMinIntervalMs?: number;
+  /**
+   * Most Socket.IO connections one client address may hold (SHOAL_MAX_CONNECTIONS_PER_IP; `npm start`
+   * applies its default). Unset or 0: no cap, as tests and benchmarks open many from 127.0.0.1.
+   */
+  maxConnectionsPerAddress?: number;
+  /** Reverse proxies whose X-Forwarded-For names the client (SHOAL_TRUSTED_PROXIES); default none. */
+  trustedProxies?: TrustedProxies;
+  /**
+   * Where connections per address are counted: default this process's memory; several processes
+   * share a RedisConnectionCounter. The caller closes a counter it passes in.
+   */
+  connectionCounter?: ConnectionCounter;
 }
 
 export interface RunningTracker {
@@ -91,6 +109,8 @@ export interface RunningTracker {
   host: string;
   /** Whether a built web app is being served. */
   isServingWebApp: boolean;
+  /** This process's node id, as recorded on the peers it holds. */
+  nodeId: string;
   /** Disconnects every peer and frees the port; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -106,24 +126,28 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   const host = options.host ?? DEFAULT_HOST;
   const store = options.store ?? new MemoryStore();
   const log = options.log ?? silentLog;
+  const nodeId = options.nodeId ?? randomUUID();
   const { tls, networkKey, adminToken } = options;
   const isTls = tls !== undefined;
   const registrations = options.registrations ?? openRegistrationStore(options.dataDir);
   // The tracker closes the registration store only when it opened it.
   const ownsRegistrations = options.registrations === undefined;
+  const trustedProxies = options.trustedProxies ?? new TrustedProxies();
+  const connectionCounter = options.connectionCounter ?? new MemoryConnectionCounter();
 
   const app = Fastify({
     logger: false,
+    // request.ip (the REST rate limit's key) follows the same trusted-proxy rule as the connection cap.
+    trustProxy: (address: string) => trustedProxies.isTrusted(address),
     serverFactory: (handler) => (tls === undefined ? createHttpServer(handler) : createHttpsServer(tls, handler)),
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(zodSerializerCompiler);
-  installErrorHandler(app, log);
+  useZodSchemas(app);
+  installTrackerErrorHandler(app, log);
   await addSecurityHeaders(app, { isTls });
   // Before the key check, so guessing the network key or admin token counts against the limit.
   limitRestRequests(app, options.restRateLimit ?? REST_RATE_LIMIT);
   requireNetworkKeyForApi(app, networkKey);
-  registerRestApi(app, { store, startedAtMs: Date.now() });
+  await registerRestApi(app, { store, startedAtMs: Date.now() });
   const isServingWebApp = await serveWebApp(app, options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir);
 
   const io: TrackerServer = new Server(app.server, {
@@ -136,6 +160,10 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
+  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 0;
+  if (maxConnectionsPerAddress > 0) {
+    capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log });
+  }
   const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize, {
     minIntervalMs: options.indexChangedMinIntervalMs,
   });
@@ -147,6 +175,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     rateLimits: { ...RATE_LIMITS, ...options.rateLimits },
     iceServers: createIceServerIssuer(options.ice ?? NO_ICE_SERVERS),
     log,
+    nodeId,
   });
   registerAdminApi(app, {
     adminToken,
@@ -175,6 +204,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       await ioClosed;
       await app.close();
       if (ownsRegistrations) await registrations.close();
+      if (options.connectionCounter === undefined) await connectionCounter.close();
     })();
     return closing;
   };
@@ -186,5 +216,5 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
-  return { url: httpUrl(host, port, isTls ? 'https' : 'http'), isTls, port, host, isServingWebApp, close };
+  return { url: httpUrl(host, port, isTls ? 'https' : 'http'), isTls, port, host, isServingWebApp, nodeId, close };
 }

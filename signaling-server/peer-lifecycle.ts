@@ -21,6 +21,8 @@ export interface JoinDependencies extends AdmissionPolicy {
   store: TrackerStore;
   broadcasts: PeerBroadcasts;
   iceServers: IceServerIssuer;
+  /** This tracker process, recorded on the peer record. */
+  nodeId: string;
 }
 
 function refuseIfJoined(socket: TrackerSocket): void {
@@ -62,7 +64,7 @@ export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): v
       socket.data.isJoining = true;
       try {
         const key = await admitJoin(request, nonce, dependencies);
-        const peer = { id: randomUUID(), name: request.name, ...key, joinedAtMs: Date.now() };
+        const peer = { id: randomUUID(), name: request.name, ...key, joinedAtMs: Date.now(), nodeId: dependencies.nodeId };
         await store.addPeer(peer);
         try {
           if (socket.disconnected) throw new ShoalError('CANCELLED', 'The connection closed while joining');

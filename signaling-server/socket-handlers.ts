@@ -21,15 +21,17 @@ export interface SocketHandlerOptions {
   /** Mints each peer's ICE servers (TURN credentials) at join and on renewal. */
   iceServers: IceServerIssuer;
   log: TrackerLog;
+  /** This tracker process, recorded on every peer it admits (see PeerRecord.nodeId). */
+  nodeId: string;
 }
 
 export function attachSocketHandlers(io: TrackerServer, options: SocketHandlerOptions): void {
-  const { store, registrations, broadcasts, networkKey, rateLimits, iceServers, log } = options;
+  const { store, registrations, broadcasts, networkKey, rateLimits, iceServers, log, nodeId } = options;
   io.on('connection', (socket) => {
     // Each connection gets its own budgets, dropped with the socket.
     const door: RequestDoor = { socket, limits: new RequestLimits(rateLimits), log };
     handleChallenge(door);
-    handleJoin(door, { store, broadcasts, registrations, networkKey, iceServers });
+    handleJoin(door, { store, broadcasts, registrations, networkKey, iceServers, nodeId });
     handleLeave(socket, store, broadcasts, log);
     handleFileIndex(door, store, broadcasts);
     handleSignalRelay(io, door, store);

@@ -63,6 +63,16 @@ export class MemoryStore implements TrackerStore {
     return { peer: { ...peer }, fileCount: contentIds.size, fileNames };
   }
 
+  async removePeersOfNode(nodeId: string): Promise<RemovedPeer[]> {
+    const removed: RemovedPeer[] = [];
+    for (const peer of [...this.peers.values()]) {
+      if (peer.nodeId !== nodeId) continue;
+      const gone = await this.removePeer(peer.id);
+      if (gone !== undefined) removed.push(gone);
+    }
+    return removed;
+  }
+
   async listPeers(): Promise<PeerSummary[]> {
     return [...this.peers.values()].map((peer) => this.summaryOf(peer)).sort(comparePeers);
   }

@@ -93,6 +93,24 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         expect((await store.holdersOf(shared.contentId))?.holders).toEqual([{ id: bo.id, name: 'Bo' }]);
         expect(await store.removePeer(ana.id)).toBeUndefined();
       });
+
+      it("removes every peer of one tracker process, with their files, and no other process's peers", async () => {
+        const store = await makeStore();
+        const [ana, bo, cy] = [peerNamed('Ana', 'node-a'), peerNamed('Bo', 'node-a'), peerNamed('Cy', 'node-b')];
+        for (const peer of [ana, bo, cy]) await store.addPeer(peer);
+        const shared = fileNamed('shared.iso');
+        await store.announce(ana.id, [shared, fileNamed('only-ana.txt')]);
+        await store.announce(cy.id, [{ ...shared, name: 'copy.iso' }]);
+
+        const removed = await store.removePeersOfNode('node-a');
+        expect(removed.map((gone) => gone.peer.name).toSorted()).toEqual(['Ana', 'Bo']);
+        expect(removed.find((gone) => gone.peer.id === ana.id)).toMatchObject({ peer: ana, fileCount: 2 });
+        expect(removed.find((gone) => gone.peer.id === ana.id)?.fileNames.toSorted()).toEqual(['copy.iso', 'only-ana.txt', 'shared.iso']);
+        expect(await store.listPeers()).toEqual([summaryOf(cy, 1)]);
+        expect((await store.search(everything)).results.map((file) => file.name)).toEqual(['copy.iso']);
+        await expect(store.addPeer(peerNamed('ana', 'node-b'))).resolves.toBeUndefined();
+        expect(await store.removePeersOfNode('node-a')).toEqual([]);
+      });
     });
 
     describe('announce and withdraw', () => {

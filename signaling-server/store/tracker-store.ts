@@ -15,6 +15,11 @@ export interface PeerRecord {
   publicKey: string;
   fingerprint: string;
   joinedAtMs: number;
+  /**
+   * The tracker process holding the peer's socket. One process is one node; with several on Redis
+   * the others use it to remove a dead process's peers (`removePeersOfNode`).
+   */
+  nodeId: string;
 }
 
 export interface SearchQuery {
@@ -56,6 +61,9 @@ export interface TrackerStore {
 
   /** Removes the peer and every file it announced; undefined when no such peer is online. */
   removePeer(id: string): Promise<RemovedPeer | undefined>;
+
+  /** Removes every peer the tracker process `nodeId` held, as `removePeer` does each; the removed ones. */
+  removePeersOfNode(nodeId: string): Promise<RemovedPeer[]>;
 
   /** Online peers with how many files each holds, sorted by name (case-insensitive). */
   listPeers(): Promise<PeerSummary[]>;

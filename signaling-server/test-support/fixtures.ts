@@ -18,10 +18,13 @@ export function fileNamed(name: string, overrides: Partial<FileAnnouncement> = {
   };
 }
 
+/** The tracker process the fixtures' peers are on, unless a test names another. */
+export const TEST_NODE_ID = 'test-node';
+
 /** A peer with a made-up key: the store keeps keys as opaque text (the join handler verifies them). */
-export function peerNamed(name: string): PeerRecord {
+export function peerNamed(name: string, nodeId = TEST_NODE_ID): PeerRecord {
   const fingerprint = (randomBytes(8).toString('hex').match(/.{4}/g) ?? []).join(' ');
-  return { id: randomUUID(), name, publicKey: randomBytes(65).toString('base64'), fingerprint, joinedAtMs: Date.now() };
+  return { id: randomUUID(), name, publicKey: randomBytes(65).toString('base64'), fingerprint, joinedAtMs: Date.now(), nodeId };
 }
 
 /** How a peer appears in the peer list, given how many files it shares. */
