@@ -3,6 +3,7 @@
  * When one completes, its partial file is renamed to the real name and the file is announced, so
  * the downloader seeds it. A download whose process was killed resumes from its verified chunks.
  */
+import { realClock } from '../../shared/engine/clock';
 import { Download } from '../../shared/engine/download';
 import type { DownloadState, FetchingPeer } from '../../shared/engine/download-report';
 import type { LinkSource } from '../../shared/engine/link-pool';
@@ -123,11 +124,8 @@ export class Transfers {
     const running = this.transfers.get(request.contentId);
     if (running?.isActive) return running;
     const { store, session, pool, library } = this.options;
-    const download = new Download({
-      contentId: request.contentId,
-      name: request.name,
-      mimeType: request.mimeType,
-      size: request.sizeBytes,
+    const { contentId, name, mimeType, sizeBytes } = request;
+    const download = new Download({ contentId, name, mimeType, size: sizeBytes }, {
       // Never download from ourselves, even when we hold part of the file.
       holders: async () => {
         const myId = session.me?.id;
@@ -135,6 +133,7 @@ export class Transfers {
       },
       pool,
       store,
+      clock: realClock,
     });
     const transfer = new Transfer(request, download, async () => {
       const finalPath = await store.finishDownload(request.contentId);

@@ -4,6 +4,7 @@
  * those chunks from us), resumes half-done downloads after a reload, and hands finished files to
  * the browser as ordinary downloads.
  */
+import { realClock } from '../../shared/engine/clock';
 import { Download } from '../../shared/engine/download';
 import type { DownloadState } from '../../shared/engine/download-report';
 import type { LinkPool } from '../../shared/engine/link-pool';
@@ -115,8 +116,7 @@ export class Transfers {
   }
 
   private begin(request: DownloadRequest, isPaused: boolean): void {
-    const download = new Download({
-      ...request,
+    const download = new Download(request, {
       // We never download from ourselves, even if we hold part of the file.
       holders: async () => {
         const myId = this.deps.myPeerId();
@@ -124,6 +124,7 @@ export class Transfers {
       },
       pool: this.deps.pool,
       store: this.deps.store,
+      clock: realClock,
     });
     this.downloads.set(request.contentId, download);
     let isAnnounced = false;

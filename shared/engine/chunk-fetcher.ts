@@ -16,8 +16,10 @@ import type { Holder } from '../protocol/tracker-messages';
 import { ChunkBufferPool } from './chunk-buffer-pool';
 import type { ChunkStore } from './chunk-store';
 import { ChunkScheduler } from './chunk-scheduler';
+import type { Clock } from './clock';
 import { ChunkWriter, type WriteOutcome } from './chunk-writer';
 import { DownloadAllowance } from './download-allowance';
+import type { DownloadTuning } from './download-tuning';
 import type { HolderFailures } from './holder-failures';
 import { HolderLinks } from './holder-links';
 import { HolderPoller } from './holder-poller';
@@ -29,20 +31,10 @@ import { PeerWindow } from './peer-window';
 import { WaitingWatch, type FetchCondition } from './waiting-watch';
 
 /** Timing and caps, from transfer-policy.ts unless a test wants them shorter. */
-export interface FetchTuning {
-  holderPollIntervalMs: number;
-  starvedGraceMs: number;
-  peersMax: number;
-  /** How often the holders' connection paths are read again (PATH_REFRESH_INTERVAL_MS). */
-  pathRefreshIntervalMs: number;
-  /** Connections to one holder on a long round trip (LINKS_PER_PEER), to all together
-   * (LINKS_PER_DOWNLOAD_MAX), and that round trip. */
-  linksPerPeer: number;
-  linksPerDownloadMax: number;
-  multiLinkRttMinMs: number;
-  /** Breaks rarest-first ties. */
-  random: () => number;
-}
+export type FetchTuning = Pick<
+  DownloadTuning,
+  'holderPollIntervalMs' | 'starvedGraceMs' | 'peersMax' | 'pathRefreshIntervalMs' | 'linksPerPeer' | 'linksPerDownloadMax' | 'multiLinkRttMinMs' | 'random'
+>;
 
 export interface ChunkFetcherOptions {
   contentId: string;
@@ -52,12 +44,14 @@ export interface ChunkFetcherOptions {
   missing: readonly number[];
   /** Holders to start with; the list is asked for again as the fetch goes on. */
   initialHolders: readonly Holder[];
-  holders: () => Promise<Holder[]>;
+  holders: (signal: AbortSignal) => Promise<Holder[]>;
   pool: LinkSource;
   store: ChunkStore;
   failures: HolderFailures;
   tuning: FetchTuning;
-  now: () => number;
+  clock: Clock;
+  /** Aborting stops the fetch at once: requests in flight are cancelled and `run` rejects with the reason. */
+  signal: AbortSignal;
   onChunkStored: (bytes: number) => void;
   /** The holders we are fetching from and how each is connected: when one comes or goes, or its path changes. */
   onPeersChanged: (peers: FetchingPeer[]) => void;
@@ -113,6 +107,7 @@ export class ChunkFetcher {
     this.poller = new HolderPoller({
       fileName: options.fileName,
       holders: options.holders,
+      signal: options.signal,
       intervalMs: options.tuning.holderPollIntervalMs,
       onHolders: (listed) => this.addHolders(listed),
       onPolled: () => {
@@ -129,11 +124,14 @@ export class ChunkFetcher {
     });
   }
 
-  /** Resolves when every missing chunk is stored; rejects when the store fails or `stop` is called. */
+  /** Resolves when every missing chunk is stored; rejects when the store fails or the signal aborts. */
   run(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.resolveRun = resolve;
       this.rejectRun = reject;
+      const { signal } = this.options;
+      if (signal.aborted) return this.finish(asShoalError(signal.reason, 'CANCELLED'));
+      signal.addEventListener('abort', () => this.finish(asShoalError(signal.reason, 'CANCELLED')), { once: true });
       if (this.scheduler.isDone) return this.finish();
       this.addHolders(this.options.initialHolders);
       if (!this.isPaused) this.poller.start();
@@ -162,19 +160,14 @@ export class ChunkFetcher {
     this.dispatch();
   }
 
-  /** Stops at once: requests in flight are cancelled and `run` rejects with `reason`. */
-  stop(reason: ShoalError): void {
-    this.finish(reason);
-  }
-
   /** Resolves once no chunk is being verified or written, so the file can be deleted safely. */
   whenWritesSettled(): Promise<void> {
     return this.writer.whenSettled();
   }
 
   private addHolders(listed: readonly Holder[]): void {
-    const { failures, tuning, now } = this.options;
-    const nowMs = now();
+    const { failures, tuning, clock } = this.options;
+    const nowMs = clock.now();
     for (const holder of listed) {
       if (this.isFinished || this.peers.size >= tuning.peersMax) break;
       if (this.peers.has(holder.id) || !failures.canTry(holder.id, nowMs)) continue;
@@ -239,8 +232,8 @@ export class ChunkFetcher {
   /** Fills free slots, one chunk per peer per round so the file spreads over everyone. */
   private dispatch(): void {
     if (this.isFinished || this.isPaused) return;
-    const { manifest, now } = this.options;
-    const nowMs = now();
+    const { manifest, clock } = this.options;
+    const nowMs = clock.now();
     for (let isAssigning = true; isAssigning; ) {
       isAssigning = false;
       for (const peer of this.peers.values()) {
@@ -298,7 +291,7 @@ export class ChunkFetcher {
   private received(peer: FetchPeer, index: number, bytes: Uint8Array): void {
     const racers = this.isFinished ? undefined : this.scheduler.markReceived(peer.holder.id, index);
     if (racers === undefined) return this.buffers.give(bytes); // another peer's copy came first
-    peer.window.record(bytes.byteLength, this.options.now());
+    peer.window.record(bytes.byteLength, this.options.clock.now());
     for (const racer of racers) this.cancelOn(this.peers.get(racer), index);
     const writing = this.writer.write(index, bytes, () => !this.isFinished);
     this.dispatch(); // the slot is free: ask for the next chunk while this one is checked and stored
@@ -334,16 +327,16 @@ export class ChunkFetcher {
   private dropForBadData(peer: FetchPeer, reason: ShoalError): void {
     const current = this.peers.get(peer.holder.id);
     if (current !== undefined) this.drop(current, reason);
-    else this.options.failures.record(peer.holder, reason, this.options.now());
+    else this.options.failures.record(peer.holder, reason, this.options.clock.now());
   }
 
   /** Sets a holder aside for this file; its chunks in flight go back to the others. */
   private drop(peer: FetchPeer, reason: unknown): void {
     if (!this.isCurrent(peer)) return;
-    const { failures, now } = this.options;
+    const { failures, clock } = this.options;
     this.peers.delete(peer.holder.id);
     peer.stopListening();
-    failures.record(peer.holder, reason, now());
+    failures.record(peer.holder, reason, clock.now());
     this.scheduler.removePeer(peer.holder.id);
     this.cancelOn(peer);
     this.paths.remove(peer.holder.id);

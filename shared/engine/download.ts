@@ -11,51 +11,44 @@ import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore } from './chunk-store';
-import { ChunkFetcher, type FetchTuning } from './chunk-fetcher';
+import { ChunkFetcher } from './chunk-fetcher';
+import type { Clock } from './clock';
 import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
+import { downloadTuning, type DownloadTuning } from './download-tuning';
 import { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
+import { PauseGate } from './pause-gate';
 import { SpeedMeter } from './speed-meter';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
-import {
-  HOLDER_POLL_INTERVAL_MS,
-  HOLDER_RETRY_BACKOFF_MAX_MS,
-  HOLDER_RETRY_BACKOFF_MS,
-  LINKS_PER_DOWNLOAD_MAX,
-  LINKS_PER_PEER,
-  MULTI_LINK_RTT_MIN_MS,
-  PATH_REFRESH_INTERVAL_MS,
-  PEERS_PER_DOWNLOAD_MAX,
-  PROGRESS_INTERVAL_MS,
-  STARVED_GRACE_MS,
-} from './transfer-policy';
+import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
+import type { ComponentLogger } from '../logging/logger';
 
-export interface DownloadOptions {
+/** What is being downloaded, as the tracker or a link described it. */
+export interface DownloadFile {
   contentId: string;
   name: string;
-  mimeType: string;
   /** As announced; the verified manifest has the final word. */
   size: number;
-  /** Who holds the file now, completely or in part; asked again every so often. */
-  holders: () => Promise<Holder[]>;
+  mimeType: string;
+}
+
+/** What a download works with, supplied by the host. */
+export interface DownloadDeps {
+  /** Who holds the file now, completely or in part; asked again every so often. Must not list this
+   * peer itself. The signal aborts when the download ends, so a query may stop early. */
+  holders: (signal: AbortSignal) => Promise<Holder[]>;
   pool: LinkSource;
   store: ChunkStore;
-  now?: () => number;
-  progressIntervalMs?: number;
-  /** Policy overrides, for tests and simulations (defaults in transfer-policy.ts). */
-  holderPollIntervalMs?: number;
-  holderRetryBackoffMs?: number;
-  starvedGraceMs?: number;
-  peersMax?: number;
-  pathRefreshIntervalMs?: number;
-  linksPerPeer?: number;
-  linksPerDownloadMax?: number;
-  multiLinkRttMinMs?: number;
-  random?: () => number;
+  /** Every wait and timestamp of the download: `realClock` in hosts. */
+  clock: Clock;
+  /** Where the download says what it handled quietly; silent when absent. */
+  logger?: ComponentLogger;
 }
+
+export type { DownloadTuning } from './download-tuning';
 
 export interface CancelOptions {
   /** Also delete the file's record and every chunk stored so far. */
@@ -68,6 +61,7 @@ type FinalState = 'completed' | 'failed' | 'cancelled';
 export class Download {
   readonly contentId: string;
   readonly name: string;
+  readonly mimeType: string;
   private phase: Phase = 'connecting';
   private finalState: FinalState | undefined;
   private isPausedByUser = false;
@@ -81,23 +75,28 @@ export class Download {
   private running: Promise<void> | undefined;
   private readonly settled: Promise<void>;
   private markSettled: () => void = () => {};
-  /** Ends a wait between manifest attempts early (resume, cancel). */
-  private wakeUp: (() => void) | undefined;
+  /** Aborts when the download ends (cancelled, completed or failed); every wait and query of the
+   * download listens to it, so a cancel stops them at once. */
+  private readonly lifetime = new AbortController();
+  /** Closed while paused; resuming opens it and ends a wait between manifest attempts early. */
+  private readonly gate = new PauseGate();
   private readonly failures: HolderFailures;
   private readonly notifier: ThrottledNotifier<DownloadSnapshot>;
-  private readonly now: () => number;
-  private readonly pollIntervalMs: number;
+  private readonly tuning: DownloadTuning;
 
-  constructor(private readonly options: DownloadOptions) {
-    this.contentId = options.contentId;
-    this.name = options.name;
-    this.totalBytes = options.size;
-    this.now = options.now ?? Date.now;
-    this.pollIntervalMs = options.holderPollIntervalMs ?? HOLDER_POLL_INTERVAL_MS;
-    const initialMs = options.holderRetryBackoffMs ?? HOLDER_RETRY_BACKOFF_MS;
+  constructor(
+    file: DownloadFile,
+    private readonly deps: DownloadDeps,
+    tuning: Partial<DownloadTuning> = {},
+  ) {
+    this.contentId = file.contentId;
+    this.name = file.name;
+    this.mimeType = file.mimeType;
+    this.totalBytes = file.size;
+    this.tuning = downloadTuning(tuning);
+    const initialMs = this.tuning.holderRetryBackoffMs;
     this.failures = new HolderFailures({ initialMs, maxMs: Math.max(initialMs, HOLDER_RETRY_BACKOFF_MAX_MS) });
-    const progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-    this.notifier = new ThrottledNotifier(progressIntervalMs, () => this.snapshot(), this.now);
+    this.notifier = new ThrottledNotifier(this.tuning.progressIntervalMs, () => this.snapshot(), () => deps.clock.now());
     this.settled = new Promise((resolve) => {
       this.markSettled = resolve;
     });
@@ -119,7 +118,7 @@ export class Download {
   }
 
   get progress(): DownloadProgress {
-    const nowMs = this.now();
+    const nowMs = this.deps.clock.now();
     const state = this.state;
     const isMoving = state === 'downloading' && this.speed !== undefined;
     const remainingBytes = this.totalBytes - this.bytesDone;
@@ -160,6 +159,7 @@ export class Download {
   pause(): void {
     if (this.finalState !== undefined || this.isPausedByUser) return;
     this.isPausedByUser = true;
+    this.gate.close();
     this.fetcher?.pause();
     this.notifier.changed(true);
   }
@@ -168,7 +168,7 @@ export class Download {
     if (this.finalState !== undefined || !this.isPausedByUser) return;
     this.isPausedByUser = false;
     this.fetcher?.resume();
-    this.wake();
+    this.gate.open();
     this.notifier.changed(true);
   }
 
@@ -180,15 +180,14 @@ export class Download {
   cancel(options: CancelOptions = {}): Promise<void> {
     if (this.finalState !== undefined) return this.settled;
     this.enterFinalState('cancelled', false);
-    this.fetcher?.stop(cancelledError(this.name));
-    this.wake();
     if (options.discard) void this.discard().finally(() => this.markSettled());
     else this.markSettled();
     return this.settled;
   }
 
   private async discard(): Promise<void> {
-    const { store, contentId } = this.options;
+    const { store } = this.deps;
+    const { contentId } = this;
     await store.deleteFile(contentId).catch(() => {});
     // A write already under way may land after that delete: wait for it, then delete again.
     await this.running;
@@ -198,9 +197,10 @@ export class Download {
 
   private async run(): Promise<void> {
     try {
-      await this.untilResumed();
+      await this.gate.untilOpen(this.lifetime.signal);
+      this.throwIfFinal();
       const { manifest, initialHolders } = await this.prepareManifest();
-      const missing = await missingChunkIndices(this.options.store, this.contentId, manifest);
+      const missing = await missingChunkIndices(this.deps.store, this.contentId, manifest);
       this.throwIfFinal();
       this.totalBytes = manifest.size;
       const lengthOf = (index: number): number => chunkLength(manifest.size, manifest.chunkSizeBytes, index);
@@ -216,32 +216,24 @@ export class Download {
   }
 
   private async fetchChunks(manifest: Manifest, missing: number[], initialHolders: Holder[]): Promise<void> {
-    this.speed = new SpeedMeter(this.now());
+    this.speed = new SpeedMeter(this.deps.clock.now());
     this.phase = 'downloading';
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
-    const tuning: FetchTuning = {
-      holderPollIntervalMs: this.pollIntervalMs,
-      starvedGraceMs: this.options.starvedGraceMs ?? STARVED_GRACE_MS,
-      peersMax: this.options.peersMax ?? PEERS_PER_DOWNLOAD_MAX,
-      pathRefreshIntervalMs: this.options.pathRefreshIntervalMs ?? PATH_REFRESH_INTERVAL_MS,
-      linksPerPeer: this.options.linksPerPeer ?? LINKS_PER_PEER,
-      linksPerDownloadMax: this.options.linksPerDownloadMax ?? LINKS_PER_DOWNLOAD_MAX,
-      multiLinkRttMinMs: this.options.multiLinkRttMinMs ?? MULTI_LINK_RTT_MIN_MS,
-      random: this.options.random ?? Math.random,
-    };
+    const { holders, pool, store, clock } = this.deps;
     this.fetcher = new ChunkFetcher({
       contentId: this.contentId,
       fileName: this.name,
       manifest,
       missing,
       initialHolders,
-      holders: this.options.holders,
-      pool: this.options.pool,
-      store: this.options.store,
+      holders,
+      pool,
+      store,
       failures: this.failures,
-      tuning,
-      now: this.now,
+      tuning: this.tuning,
+      clock,
+      signal: this.lifetime.signal,
       onChunkStored: (bytes) => this.chunkStored(bytes),
       onPeersChanged: (peers) => this.peersChanged(peers),
       onWaitingChanged: (reason) => this.setWaitingReason(reason),
@@ -252,20 +244,19 @@ export class Download {
 
   /** The stored manifest when resuming, else one fetched from a holder (see manifest-acquisition.ts). */
   private prepareManifest(): Promise<AcquiredManifest> {
-    const { contentId, mimeType, holders, pool, store } = this.options;
+    const { holders, pool, store, clock } = this.deps;
     return acquireManifest({
-      contentId,
+      contentId: this.contentId,
       fileName: this.name,
-      mimeType,
+      mimeType: this.mimeType,
       holders,
       pool,
       store,
       failures: this.failures,
-      now: this.now,
-      retryIntervalMs: this.pollIntervalMs,
-      isCancelled: () => this.finalState !== undefined,
-      untilResumed: () => this.untilResumed(),
-      sleep: (ms) => this.sleep(ms),
+      clock,
+      retryIntervalMs: this.tuning.holderPollIntervalMs,
+      signal: this.lifetime.signal,
+      gate: this.gate,
       onWaitingChanged: (reason) => this.setWaitingReason(reason),
     });
   }
@@ -273,7 +264,7 @@ export class Download {
   private chunkStored(bytes: number): void {
     const isFirstData = this.bytesDone === 0;
     this.bytesDone += bytes;
-    this.speed?.record(bytes, this.now());
+    this.speed?.record(bytes, this.deps.clock.now());
     // The first bytes are news ("it started"); later ones can wait for the next progress tick.
     this.notifier.changed(isFirstData);
   }
@@ -296,30 +287,8 @@ export class Download {
     this.peers = [];
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
+    this.lifetime.abort(cancelledError(this.name));
     if (isSettledNow) this.markSettled();
-  }
-
-  private untilResumed(): Promise<void> {
-    if (!this.isPausedByUser || this.finalState !== undefined) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.wakeUp = resolve;
-    }).then(() => this.untilResumed());
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  private wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = undefined;
-    wakeUp?.();
   }
 
   private throwIfFinal(): void {

@@ -10,7 +10,9 @@ type Timer = ReturnType<typeof setTimeout>;
 
 export interface HolderPollerOptions {
   fileName: string;
-  holders: () => Promise<Holder[]>;
+  holders: (signal: AbortSignal) => Promise<Holder[]>;
+  /** Aborts when the download ends; handed to each query. */
+  signal: AbortSignal;
   intervalMs: number;
   onHolders: (listed: Holder[]) => void;
   /** Called after every poll, with or without holders. */

@@ -10,7 +10,7 @@ export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
 export { PeerLink, type PeerLinkOptions } from './peer-link';
 export { RefusedByPeerError } from './outgoing-requests';
 export type { ChunkRepairer, ServeEvent } from './serve-queue';
-export { Download, type CancelOptions, type DownloadOptions } from './download';
+export { Download, type CancelOptions, type DownloadDeps, type DownloadFile, type DownloadTuning } from './download';
 export type { DownloadProgress, DownloadSnapshot, DownloadState, FetchingPeer } from './download-report';
 export type { HolderFailure } from './holder-failures';
 export { ChunkScheduler } from './chunk-scheduler';

@@ -9,27 +9,27 @@ import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
+import type { Clock } from './clock';
 import { cancelledError } from './download-report';
 import type { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
 import { fetchVerifiedManifest } from './manifest-fetch';
+import type { PauseGate } from './pause-gate';
 
 export interface ManifestAcquisitionOptions {
   contentId: string;
   fileName: string;
   mimeType: string;
-  holders: () => Promise<Holder[]>;
+  holders: (signal: AbortSignal) => Promise<Holder[]>;
   pool: LinkSource;
   store: ChunkStore;
   failures: HolderFailures;
-  now: () => number;
+  clock: Clock;
   retryIntervalMs: number;
-  /** True once the download was cancelled (or otherwise ended): then this rejects with CANCELLED. */
-  isCancelled: () => boolean;
-  /** Resolves when the download is not paused (at once if it is not). */
-  untilResumed: () => Promise<void>;
-  /** A pause between attempts; resuming or cancelling may end it early. */
-  sleep: (ms: number) => Promise<void>;
+  /** Aborts once the download was cancelled (or otherwise ended): then this rejects with CANCELLED. */
+  signal: AbortSignal;
+  /** Closed while the download is paused: no attempt starts then, and resuming ends a rest early. */
+  gate: PauseGate;
   onWaitingChanged: (reason: ShoalError | undefined) => void;
 }
 
@@ -49,7 +49,7 @@ export async function acquireManifest(options: ManifestAcquisitionOptions): Prom
   }
   for (;;) {
     throwIfCancelled(options);
-    await options.untilResumed();
+    await options.gate.untilOpen(options.signal);
     let found: Awaited<ReturnType<typeof fetchVerifiedManifest>>;
     try {
       found = await fetchVerifiedManifest({
@@ -58,31 +58,31 @@ export async function acquireManifest(options: ManifestAcquisitionOptions): Prom
         holders: options.holders,
         pool: options.pool,
         failures: options.failures,
-        isCancelled: options.isCancelled,
-        now: options.now,
+        signal: options.signal,
+        clock: options.clock,
       });
     } catch (error) {
       throwIfCancelled(options);
       const cause = asShoalError(error, 'NO_HOLDER');
       options.onWaitingChanged(new ShoalError(cause.code, `${cause.message}; the download will try again shortly`));
-      await options.sleep(options.retryIntervalMs);
+      await options.gate.rest(options.retryIntervalMs, options.clock, options.signal);
       continue;
     }
     throwIfCancelled(options);
     const { manifest, listed } = found;
     if (manifest !== undefined) {
       options.onWaitingChanged(undefined);
-      const record: FileRecord = { contentId, name: options.fileName, mimeType: options.mimeType, manifest, addedAtMs: options.now() };
+      const record: FileRecord = { contentId, name: options.fileName, mimeType: options.mimeType, manifest, addedAtMs: options.clock.now() };
       await store.putFile(record);
       return { manifest, initialHolders: listed };
     }
     const mismatch = options.failures.mismatchError(options.fileName, listed);
     if (mismatch !== undefined) throw mismatch;
     options.onWaitingChanged(options.failures.waitingReason(options.fileName));
-    await options.sleep(options.retryIntervalMs);
+    await options.gate.rest(options.retryIntervalMs, options.clock, options.signal);
   }
 }
 
 function throwIfCancelled(options: ManifestAcquisitionOptions): void {
-  if (options.isCancelled()) throw cancelledError(options.fileName);
+  if (options.signal.aborted) throw cancelledError(options.fileName);
 }

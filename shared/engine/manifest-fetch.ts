@@ -7,18 +7,19 @@ import { verifyManifest } from '../content/manifest';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
+import type { Clock } from './clock';
 import type { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
 
 export interface ManifestFetchOptions {
   contentId: string;
   fileName: string;
-  holders: () => Promise<Holder[]>;
+  holders: (signal: AbortSignal) => Promise<Holder[]>;
   pool: LinkSource;
   failures: HolderFailures;
   /** Checked between attempts; a cancelled download stops trying. */
-  isCancelled: () => boolean;
-  now: () => number;
+  signal: AbortSignal;
+  clock: Clock;
 }
 
 export interface ManifestFetchResult {
@@ -33,12 +34,12 @@ export async function fetchVerifiedManifest(options: ManifestFetchOptions): Prom
   const tried = new Set<string>();
   for (;;) {
     const listed = await queryHolders(options);
-    const nowMs = options.now();
+    const nowMs = options.clock.now();
     const candidates = listed.filter((holder) => !tried.has(holder.id) && options.failures.canTry(holder.id, nowMs));
     if (candidates.length === 0) return { manifest: undefined, listed };
     for (const holder of candidates) {
       tried.add(holder.id);
-      if (options.isCancelled()) throw new ShoalError('CANCELLED', 'The download was cancelled');
+      if (options.signal.aborted) throw new ShoalError('CANCELLED', 'The download was cancelled');
       try {
         const link = await options.pool.linkTo(holder.id);
         const manifest = await link.requestManifest(options.contentId);
@@ -46,17 +47,17 @@ export async function fetchVerifiedManifest(options: ManifestFetchOptions): Prom
         options.failures.forget(holder.id);
         return { manifest, listed: [holder, ...listed.filter((other) => other.id !== holder.id)] };
       } catch (error) {
-        options.failures.record(holder, error, options.now());
+        options.failures.record(holder, error, options.clock.now());
       }
     }
   }
 }
 
 /** The current holders, without duplicates. A failed query (tracker unreachable) fails with its reason. */
-export async function queryHolders(options: Pick<ManifestFetchOptions, 'holders' | 'fileName'>): Promise<Holder[]> {
+export async function queryHolders(options: Pick<ManifestFetchOptions, 'holders' | 'fileName' | 'signal'>): Promise<Holder[]> {
   let listed: Holder[];
   try {
-    listed = await options.holders();
+    listed = await options.holders(options.signal);
   } catch (error) {
     const cause = asShoalError(error, 'NO_HOLDER');
     throw new ShoalError(cause.code, `Could not find who holds '${options.fileName}': ${cause.message}`);

@@ -4,7 +4,8 @@ import { MIN_CHUNK_SIZE_BYTES } from '../content/chunking';
 import { sha256Hex } from '../content/sha256';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
-import { Download, type DownloadOptions } from './download';
+import { realClock } from './clock';
+import { Download, type DownloadTuning } from './download';
 import { LinkPool, type LinkPoolOptions } from './link-pool';
 import { MemoryChunkStore } from './memory-chunk-store';
 import { MemoryNetwork, type LinkConditions } from './memory-transport';
@@ -130,18 +131,14 @@ export function downloadInto(
   downloader: SwarmPeer,
   record: FileRecord,
   holders: () => Promise<Holder[]>,
-  options: Partial<DownloadOptions> = {},
+  tuning: Partial<DownloadTuning> = {},
 ): Download {
-  return new Download({
-    contentId: record.contentId,
-    name: record.name,
-    mimeType: record.mimeType,
-    size: record.manifest.size,
-    holders,
-    pool: downloader.pool,
-    store: downloader.store,
-    ...options,
-  });
+  const { contentId, name, mimeType, manifest } = record;
+  return new Download(
+    { contentId, name, mimeType, size: manifest.size },
+    { holders, pool: downloader.pool, store: downloader.store, clock: realClock },
+    tuning,
+  );
 }
 
 /** The same random file shared by each of `holderIds`; every holder's record is the same. */
