@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { createTracker } from './app';
+import type { RunningTracker, TrackerOptions } from './app';
+import { TrustedProxies } from './client-address';
+import { TOO_MANY_CONNECTIONS } from './connection-cap';
+
+const LIMIT = 3;
+const trackers: RunningTracker[] = [];
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  for (const tracker of trackers.splice(0)) await tracker.close();
+});
+
+async function startTracker(options: TrackerOptions = {}): Promise<RunningTracker> {
+  const tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, maxConnectionsPerAddress: LIMIT, ...options });
+  trackers.push(tracker);
+  return tracker;
+}
+
+type Outcome = { connected: Socket } | { refused: Error & { data?: { code?: string; limit?: number } } };
+
+/** Opens a real socket.io-client connection over websocket, optionally as if through a proxy. */
+function connect(url: string, forwardedFor?: string): Promise<Outcome> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(forwardedFor === undefined ? {} : { extraHeaders: { 'x-forwarded-for': forwardedFor } }),
+  });
+  sockets.push(socket);
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ connected: socket }));
+    socket.once('connect_error', (error) => resolve({ refused: error }));
+  });
+}
+
+async function connected(url: string, forwardedFor?: string): Promise<Socket> {
+  const outcome = await connect(url, forwardedFor);
+  if ('refused' in outcome) throw new Error(`Connection refused: ${outcome.refused.message}`);
+  return outcome.connected;
+}
+
+async function refusal(url: string, forwardedFor?: string): Promise<string> {
+  const outcome = await connect(url, forwardedFor);
+  if ('connected' in outcome) throw new Error('The connection was admitted');
+  expect(outcome.refused.data).toEqual({ code: TOO_MANY_CONNECTIONS, limit: LIMIT });
+  return outcome.refused.message;
+}
+
+describe('connection cap per client address', () => {
+  it('refuses the connection past the limit with a clear message, and a closed one frees its slot', async () => {
+    const { url } = await startTracker();
+    const open = [await connected(url), await connected(url), await connected(url)];
+    expect(await refusal(url)).toBe(`Too many connections from your address (limit ${LIMIT})`);
+    open[0]?.disconnect();
+    // The slot frees once the tracker has seen the disconnect; poll by reconnecting.
+    let again: Outcome = await connect(url);
+    for (let attempt = 0; 'refused' in again && attempt < 50; attempt += 1) again = await connect(url);
+    expect('connected' in again).toBe(true);
+    expect(await refusal(url)).toContain(`(limit ${LIMIT})`);
+  });
+
+  it('counts clients behind a trusted proxy by their X-Forwarded-For address', async () => {
+    const { url } = await startTracker({ trustedProxies: TrustedProxies.parse('127.0.0.1, ::1') });
+    for (let index = 0; index < LIMIT; index += 1) await connected(url, `198.51.100.${index}, 203.0.113.1`);
+    // Same rightmost untrusted address, a different forged one on the left: still the same client.
+    expect(await refusal(url, '192.0.2.99, 203.0.113.1')).toContain('Too many connections');
+    // Another client behind the same proxy has its own slots.
+    await connected(url, '203.0.113.2');
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const { url } = await startTracker({ trustedProxies: TrustedProxies.parse('10.0.0.0/8') });
+    for (let index = 0; index < LIMIT; index += 1) await connected(url, `203.0.113.${index}`);
+    // A fresh forged address does not buy a fresh slot.
+    expect(await refusal(url, '203.0.113.200')).toContain('Too many connections');
+  });
+
+  it('leaves connections uncapped when no limit is set', async () => {
+    const { url } = await startTracker({ maxConnectionsPerAddress: undefined });
+    for (let index = 0; index < LIMIT + 2; index += 1) await connected(url);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The cap on Socket.IO connections per client address (SHOAL_MAX_CONNECTIONS_PER_IP), enforced in
+ * a connection middleware: a connection over the cap never reaches the request handlers, and its
+ * client gets a `connect_error` saying why. Per-connection rate limits alone let one address open
+ * any number of connections and so multiply its budget.
+ */
+import { clientAddressOf } from './client-address';
+import type { TrustedProxies } from './client-address';
+import type { ConnectionCounter } from './connection-cap-counter';
+import type { TrackerLog, TrackerServer } from './socket-types';
+
+/** The `code` in a refused connection's `connect_error` data, for clients that map errors by code. */
+export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';
+
+export function tooManyConnectionsMessage(limit: number): string {
+  return `Too many connections from your address (limit ${limit})`;
+}
+
+/** Proxies we warn about at most once each; bounded so a flood of addresses cannot grow it. */
+const MAX_UNTRUSTED_PROXY_WARNINGS = 20;
+
+export interface ConnectionCapOptions {
+  counter: ConnectionCounter;
+  /** Most connections one client address may hold at once, across every tracker process sharing `counter`. */
+  maxPerAddress: number;
+  trustedProxies: TrustedProxies;
+  log: TrackerLog;
+  /** Told of every refused connection (metrics). */
+  onRefused?: (address: string) => void;
+}
+
+/** A Socket.IO middleware error: the client's `connect_error` carries `message` and `data`. */
+function refusal(limit: number): Error & { data: { code: string; limit: number } } {
+  return Object.assign(new Error(tooManyConnectionsMessage(limit)), { data: { code: TOO_MANY_CONNECTIONS, limit } });
+}
+
+export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionCapOptions): void {
+  const { counter, maxPerAddress, trustedProxies, log, onRefused } = options;
+  const warnedProxies = new Set<string>();
+  let isCounterFailing = false;
+
+  // Behind a proxy nobody listed, every client shares the proxy's address and so one cap.
+  function warnOfUntrustedProxy(address: string): void {
+    if (warnedProxies.has(address) || warnedProxies.size >= MAX_UNTRUSTED_PROXY_WARNINGS) return;
+    warnedProxies.add(address);
+    log.info(
+      `A connection from ${address} carried X-Forwarded-For, which is ignored: if ${address} is your reverse proxy, ` +
+        'list it in SHOAL_TRUSTED_PROXIES, or every client behind it shares one connection cap',
+    );
+  }
+
+  io.use(async (socket, next) => {
+    const { address: remoteAddress, headers } = socket.handshake;
+    const forwardedFor = headers['x-forwarded-for'];
+    const origin = { remoteAddress, forwardedFor };
+    const address = clientAddressOf(origin, trustedProxies);
+    if (forwardedFor !== undefined && !trustedProxies.isTrusted(remoteAddress)) warnOfUntrustedProxy(address);
+
+    let isCounted: boolean;
+    try {
+      isCounted = await counter.tryAcquire(address, maxPerAddress);
+      isCounterFailing = false;
+    } catch (error) {
+      // A counter that cannot be reached (Redis down) must not lock everyone out: admit uncounted.
+      if (!isCounterFailing) log.error('Could not count connections per address; admitting connections uncounted until it recovers', error);
+      isCounterFailing = true;
+      next();
+      return;
+    }
+    if (!isCounted) {
+      onRefused?.(address);
+      next(refusal(maxPerAddress));
+      return;
+    }
+
+    let isReleased = false;
+    const release = (): void => {
+      if (isReleased) return;
+      isReleased = true;
+      counter.release(address).catch((error: unknown) => log.error(`Could not uncount a connection from ${address}`, error));
+    };
+    // 'disconnect' ends a connected socket; the transport's close covers one that closed while we
+    // were counting, which Socket.IO then drops without ever connecting or disconnecting it.
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    if (socket.conn.readyState !== 'open') release();
+    next();
+  });
+}
