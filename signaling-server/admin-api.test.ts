@@ -30,7 +30,7 @@ describe('the admin API without SHOAL_ADMIN_TOKEN', () => {
     for (const [method, path] of [['GET', '/api/admin/registrations'], ['POST', '/api/admin/bans'], ['DELETE', '/api/admin/bans/x']]) {
       expect(await call(method!, path!, undefined, 'anything')).toEqual({
         status: 404,
-        body: { error: 'NOT_FOUND', message: 'The admin API is off; start the tracker with SHOAL_ADMIN_TOKEN set to use it' },
+        body: { code: 'NOT_FOUND', error: 'NOT_FOUND', message: 'The admin API is off; start the tracker with SHOAL_ADMIN_TOKEN set to use it' },
       });
     }
   });
@@ -45,6 +45,7 @@ describe('the admin API', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toContain('Bearer');
     expect(await missing.json()).toEqual({
+      code: 'UNAUTHORIZED',
       error: 'UNAUTHORIZED',
       message: 'This request needs the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"',
     });
@@ -106,7 +107,7 @@ describe('the admin API', () => {
     await expect(harness.join('Mallory')).resolves.toMatchObject({ name: 'Mallory' });
     expect(await call('DELETE', '/api/admin/registrations/Nobody')).toEqual({
       status: 404,
-      body: { error: 'NOT_FOUND', message: "No name 'Nobody' is registered" },
+      body: { code: 'NOT_FOUND', error: 'NOT_FOUND', message: "No name 'Nobody' is registered", details: { peerName: 'Nobody' } },
     });
   });
 

@@ -17,13 +17,13 @@ import {
   unbanResponseSchema,
 } from '../shared/protocol';
 import { isValidPublicKey, keyFingerprint } from '../shared/identity/peer-keys';
+import { errorReplySchema, sendError } from '../shared/fastify/error-replies';
+import type { ZodFastify } from '../shared/fastify/zod-fastify';
 import type { PeerEviction } from './peer-eviction';
-import { restErrorSchema, sendError } from './rest-errors';
 import { secretsMatch } from './secret-compare';
 import { nameKey } from './store/peer-names';
 import type { Ban, Registration, RegistrationStore } from './store/registration-store';
 import type { TrackerStore } from './store/tracker-store';
-import type { ZodFastify } from './zod-fastify';
 
 /** Admin bodies are a key or a fingerprint: a few hundred bytes. */
 const ADMIN_BODY_LIMIT_BYTES = 4 * 1024;
@@ -66,7 +66,7 @@ function registeredAt({ name, fingerprint, publicKey, registeredAtMs }: Registra
 export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): void {
   const { adminToken, registrations, store, eviction } = options;
   if (adminToken === undefined) {
-    app.all('/api/admin/*', async (_request, reply) =>
+    app.all('/api/admin/*', { schema: { hide: true } }, async (_request, reply) =>
       sendError(reply, 'NOT_FOUND', 'The admin API is off; start the tracker with SHOAL_ADMIN_TOKEN set to use it'),
     );
     return;
@@ -83,25 +83,40 @@ export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): voi
     reply.removeHeader('www-authenticate');
   }
   const admin = { onRequest: requireAdminToken };
+  const unauthorized = { 401: errorReplySchema };
+  const docs = (summary: string) => ({ summary, tags: ['admin'], description: 'Needs `Authorization: Bearer <SHOAL_ADMIN_TOKEN>`.' });
 
-  app.get('/api/admin/registrations', { ...admin, schema: { response: { 200: registrationsResponseSchema } } }, async () => {
-    const onlineNames = new Set((await store.listPeers()).map((peer) => nameKey(peer.name)));
-    const bannedFingerprints = new Set((await registrations.listBans()).map((ban) => ban.fingerprint));
-    return {
-      registrations: (await registrations.listRegistrations()).map((registration) => ({
-        ...registeredAt(registration),
-        online: onlineNames.has(nameKey(registration.name)),
-        banned: bannedFingerprints.has(registration.fingerprint),
-      })),
-    };
-  });
+  app.get(
+    '/api/admin/registrations',
+    { ...admin, schema: { ...docs('Every registered name, whether online and whether banned'), response: { 200: registrationsResponseSchema, ...unauthorized } } },
+    async () => {
+      const onlineNames = new Set((await store.listPeers()).map((peer) => nameKey(peer.name)));
+      const bannedFingerprints = new Set((await registrations.listBans()).map((ban) => ban.fingerprint));
+      return {
+        registrations: (await registrations.listRegistrations()).map((registration) => ({
+          ...registeredAt(registration),
+          online: onlineNames.has(nameKey(registration.name)),
+          banned: bannedFingerprints.has(registration.fingerprint),
+        })),
+      };
+    },
+  );
 
   app.delete(
     '/api/admin/registrations/:name',
-    { ...admin, schema: { params: registrationNameParamsSchema, response: { 200: revokeResponseSchema, 404: restErrorSchema } } },
+    {
+      ...admin,
+      schema: {
+        ...docs('Revoke a name: frees it and disconnects the peer using it'),
+        params: registrationNameParamsSchema,
+        response: { 200: revokeResponseSchema, ...unauthorized, 404: errorReplySchema },
+      },
+    },
     async (request, reply) => {
       const revoked = await registrations.revokeName(request.params.name);
-      if (revoked === undefined) return sendError(reply, 'NOT_FOUND', `No name '${request.params.name}' is registered`);
+      if (revoked === undefined) {
+        return sendError(reply, 'NOT_FOUND', `No name '${request.params.name}' is registered`, { peerName: request.params.name });
+      }
       const disconnected = await eviction.evictByName(revoked.name, {
         code: 'REVOKED',
         message: `The tracker operator revoked the name '${revoked.name}'`,
@@ -110,13 +125,23 @@ export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): voi
     },
   );
 
-  app.get('/api/admin/bans', { ...admin, schema: { response: { 200: bansResponseSchema } } }, async () => {
-    return { bans: (await registrations.listBans()).map(bannedAt) };
-  });
+  app.get(
+    '/api/admin/bans',
+    { ...admin, schema: { ...docs('Every banned identity key'), response: { 200: bansResponseSchema, ...unauthorized } } },
+    async () => ({ bans: (await registrations.listBans()).map(bannedAt) }),
+  );
 
   app.post(
     '/api/admin/bans',
-    { ...admin, bodyLimit: ADMIN_BODY_LIMIT_BYTES, schema: { body: banRequestSchema, response: { 200: banResponseSchema } } },
+    {
+      ...admin,
+      bodyLimit: ADMIN_BODY_LIMIT_BYTES,
+      schema: {
+        ...docs('Ban an identity key (by key or fingerprint) and disconnect its peers'),
+        body: banRequestSchema,
+        response: { 200: banResponseSchema, 400: errorReplySchema, ...unauthorized },
+      },
+    },
     async (request) => {
       const body = request.body;
       let fingerprint: string;
@@ -143,10 +168,18 @@ export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): voi
 
   app.delete(
     '/api/admin/bans/:fingerprint',
-    { ...admin, schema: { params: fingerprintParamsSchema, response: { 200: unbanResponseSchema, 404: restErrorSchema } } },
+    {
+      ...admin,
+      schema: {
+        ...docs('Lift a ban'),
+        params: fingerprintParamsSchema,
+        response: { 200: unbanResponseSchema, ...unauthorized, 404: errorReplySchema },
+      },
+    },
     async (request, reply) => {
-      const lifted = await registrations.unban(request.params.fingerprint);
-      if (lifted === undefined) return sendError(reply, 'NOT_FOUND', `No ban on the fingerprint '${request.params.fingerprint}'`);
+      const { fingerprint } = request.params;
+      const lifted = await registrations.unban(fingerprint);
+      if (lifted === undefined) return sendError(reply, 'NOT_FOUND', `No ban on the fingerprint '${fingerprint}'`, { fingerprint });
       return { unbanned: bannedAt(lifted) };
     },
   );

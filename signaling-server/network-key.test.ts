@@ -48,10 +48,10 @@ describe('a network with a key', () => {
       expect([path, missing.status, await missing.json()]).toEqual([
         path,
         401,
-        { error: 'NETWORK_KEY_INVALID', message: 'This network needs a network key' },
+        { code: 'NETWORK_KEY_INVALID', error: 'NETWORK_KEY_INVALID', message: 'This network needs a network key' },
       ]);
       const wrong = await fetch(`${harness.url}${path}`, { headers: { 'x-shoal-network-key': 'guess' } });
-      expect([path, wrong.status, await wrong.json()]).toEqual([path, 401, { error: 'NETWORK_KEY_INVALID', message: 'The network key is wrong' }]);
+      expect([path, wrong.status, await wrong.json()]).toEqual([path, 401, { code: 'NETWORK_KEY_INVALID', error: 'NETWORK_KEY_INVALID', message: 'The network key is wrong' }]);
     }
     const allowed = await fetch(`${harness.url}/api/peers`, { headers: { 'x-shoal-network-key': NETWORK_KEY } });
     expect(allowed.status).toBe(200);

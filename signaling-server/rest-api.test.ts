@@ -60,6 +60,11 @@ describe('REST API', () => {
           name: 'Big Buck Bunny.mp4',
           size: 123_456,
           mimeType: 'video/mp4',
+          holders: [
+            { id: ana.id, name: 'Ana' },
+            { id: bo.id, name: 'Bo' },
+          ],
+          // The deprecated alias, kept for one release.
           peers: [
             { id: ana.id, name: 'Ana' },
             { id: bo.id, name: 'Bo' },
@@ -81,17 +86,22 @@ describe('REST API', () => {
   });
 
   it.each([
-    ['limit=0', 'limit must be at least 1'],
-    ['limit=ten', 'limit must be a whole number'],
-    [`limit=${SEARCH_MAX_LIMIT + 1}`, `limit must be at most ${SEARCH_MAX_LIMIT}`],
-    ['offset=-1', 'offset must be a whole number'],
-    [`q=${'x'.repeat(QUERY_MAX_CHARS + 1)}`, `q has at most ${QUERY_MAX_CHARS} characters`],
-    ['q=a&q=b', 'Invalid query string: q'],
-  ])('answers a bad query string (%s) with a 400 JSON error', async (query, message) => {
+    ['limit=0', 'limit must be at least 1', 'limit'],
+    ['limit=ten', 'limit must be a whole number', 'limit'],
+    [`limit=${SEARCH_MAX_LIMIT + 1}`, `limit must be at most ${SEARCH_MAX_LIMIT}`, 'limit'],
+    ['offset=-1', 'offset must be a whole number', 'offset'],
+    [`q=${'x'.repeat(QUERY_MAX_CHARS + 1)}`, `q has at most ${QUERY_MAX_CHARS} characters`, 'q'],
+    ['q=a&q=b', 'Invalid query string: q', 'q'],
+  ])('answers a bad query string (%s) with a 400 JSON error naming the field', async (query, message, field) => {
     expect(await get(`/api/files?${query}`)).toEqual({
       status: 400,
       contentType: expect.stringContaining('application/json'),
-      body: { error: 'BAD_REQUEST', message: expect.stringContaining(message) },
+      body: {
+        code: 'BAD_REQUEST',
+        error: 'BAD_REQUEST',
+        message: expect.stringContaining(message),
+        details: { field: `query string ${field}` },
+      },
     });
   });
 
@@ -100,7 +110,7 @@ describe('REST API', () => {
       expect(await get(path, init)).toEqual({
         status: 404,
         contentType: expect.stringContaining('application/json'),
-        body: { error: 'NOT_FOUND', message: expect.stringContaining('No API endpoint') },
+        body: { code: 'NOT_FOUND', error: 'NOT_FOUND', message: expect.stringContaining('No API endpoint') },
       });
     }
   });

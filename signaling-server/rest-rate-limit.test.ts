@@ -10,7 +10,7 @@ describe('the REST rate limit', () => {
     expect(statuses).toEqual([401, 401, 401]);
     const limited = await fetch(`${harness.url}/api/health`, { headers: { 'x-shoal-network-key': 'the key' } });
     expect(limited.status).toBe(429);
-    expect(await limited.json()).toEqual({ error: 'RATE_LIMITED', message: 'Too many requests — wait a moment' });
+    expect(await limited.json()).toEqual({ code: 'RATE_LIMITED', error: 'RATE_LIMITED', message: 'Too many requests — wait a moment' });
   });
 
   it('leaves the web app and Socket.IO peers alone', async () => {

@@ -7,7 +7,7 @@ import { REST_RATE_LIMIT_MAX_ADDRESSES } from './config';
 import type { BucketPolicy } from './config';
 import { isApiPath } from './static-site';
 import { TokenBucket } from './token-bucket';
-import type { ZodFastify } from './zod-fastify';
+import type { ZodFastify } from '../shared/fastify/zod-fastify';
 
 export function limitRestRequests(app: ZodFastify, policy: BucketPolicy): void {
   const buckets = new Map<string, TokenBucket>();

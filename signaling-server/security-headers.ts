@@ -5,7 +5,7 @@
  * does not govern, so the built app needs nothing looser.
  */
 import helmet from '@fastify/helmet';
-import type { ZodFastify } from './zod-fastify';
+import type { ZodFastify } from '../shared/fastify/zod-fastify';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],

@@ -59,6 +59,7 @@ describe('without a built web app', () => {
     const response = await fetch(`${harness.url}/`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
+      code: 'NOT_FOUND',
       error: 'NOT_FOUND',
       message: 'The web app is not built yet; run `npm run build` or `npm start`',
     });

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyRequest } from 'fastify';
-import { sendError } from './rest-errors';
-import type { ZodFastify } from './zod-fastify';
+import { sendError } from '../shared/fastify/error-replies';
+import type { ZodFastify } from '../shared/fastify/zod-fastify';
 
 export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');

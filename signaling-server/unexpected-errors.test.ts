@@ -32,6 +32,7 @@ describe('unexpected failures inside the tracker', () => {
     const response = await fetch(`${harness.url}/api/files`);
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({
+      code: 'INTERNAL',
       error: 'INTERNAL',
       message: 'The tracker hit an unexpected error; please try again',
     });
