@@ -21,6 +21,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Bundled before the first suite loads; found mid-run, Vite would reload the page under the tests.
+        optimizeDeps: { include: ['simple-peer/simplepeer.min.js'] },
         test: {
           name: 'chromium',
           include: BROWSER_TESTS,
