@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN_MIN_CHARS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TURN_TTL_SECONDS, readEnvConfig } from './config';
+import {
+  ADMIN_TOKEN_MIN_CHARS,
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  DEFAULT_PORT,
+  DEFAULT_TURN_TTL_SECONDS,
+  readEnvConfig,
+} from './config';
 
 describe('readEnvConfig', () => {
   it('uses the defaults when nothing is set', () => {
@@ -9,6 +16,8 @@ describe('readEnvConfig', () => {
       dataDir: '/srv/shoal/data',
       corsOrigins: [],
       ice: { staticServers: [] },
+      maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,
+      trustedProxies: [],
     });
   });
 
@@ -20,8 +29,26 @@ describe('readEnvConfig', () => {
       dataDir: '/var/lib/shoal',
       corsOrigins: ['http://localhost:5173', 'http://x:1'],
       ice: { staticServers: [] },
+      maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,
+      trustedProxies: [],
     });
     expect(readEnvConfig({ PORT: '' }, '/srv').port).toBe(DEFAULT_PORT);
+  });
+
+  it('reads the connection cap and the trusted proxies, and names a bad proxy entry', () => {
+    const env = { SHOAL_MAX_CONNECTIONS_PER_IP: '50', SHOAL_TRUSTED_PROXIES: '10.0.0.0/8, ::1' };
+    expect(readEnvConfig(env, '/srv')).toMatchObject({
+      maxConnectionsPerIp: 50,
+      trustedProxies: [
+        { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+        { address: '::1', prefix: 128, family: 'ipv6' },
+      ],
+    });
+    expect(readEnvConfig({ SHOAL_MAX_CONNECTIONS_PER_IP: '0' }, '/srv').maxConnectionsPerIp).toBe(0);
+    expect(() => readEnvConfig({ SHOAL_MAX_CONNECTIONS_PER_IP: 'lots' })).toThrow('SHOAL_MAX_CONNECTIONS_PER_IP must be a whole number');
+    expect(() => readEnvConfig({ SHOAL_TRUSTED_PROXIES: '10.0.0.1, nginx' })).toThrow(
+      "Bad environment: SHOAL_TRUSTED_PROXIES.1: SHOAL_TRUSTED_PROXIES: 'nginx' is not an IP address or CIDR block",
+    );
   });
 
   it('reads the security settings: network key, admin token and TLS files', () => {

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ICE_SERVERS_MAX, iceServerUrlSchema, iceServersSchema } from '../shared/protocol/ice-servers';
 import type { IceServer } from '../shared/protocol/ice-servers';
+import { trustedProxiesSchema } from './client-address';
+import type { ProxyEntry } from './client-address';
 
 /** The repository root (this file lives in `<repo>/signaling-server/`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,9 +105,20 @@ export interface RateLimitPolicy {
 /**
  * REST calls per client IP address across /api: a burst of 60, then 5 a second. Scripts and health
  * checks stay far below it; someone guessing the network key or the admin token is held to 5 tries
- * a second. Behind a reverse proxy every caller shares the proxy's address, and so this budget.
+ * a second. Behind a reverse proxy every caller shares the proxy's address, and so this budget,
+ * unless the proxy is listed in SHOAL_TRUSTED_PROXIES.
  */
 export const REST_RATE_LIMIT: BucketPolicy = { capacity: 60, refillPerSecond: 5 };
+
+/**
+ * Socket.IO connections one client address may hold at once, across every tracker process. Each
+ * browser tab or CLI peer is one connection, so 20 covers a household or small office behind one
+ * NAT with room to spare, while one address can no longer open thousands of connections (each with
+ * its own rate-limit budget). Networks whose users share addresses widely (carrier-grade NAT, a
+ * campus) should raise it; behind a reverse proxy list it in SHOAL_TRUSTED_PROXIES, or every client
+ * counts as the proxy's address. 0 turns the cap off.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 20;
 
 /** Past this many addresses tracked, idle ones (full buckets) are forgotten, so memory stays bounded. */
 export const REST_RATE_LIMIT_MAX_ADDRESSES = 10_000;
@@ -179,6 +192,10 @@ export interface EnvConfig {
   tls?: { certPath: string; keyPath: string };
   /** SHOAL_ICE_SERVERS, SHOAL_TURN_URLS, SHOAL_TURN_SECRET, SHOAL_TURN_TTL_SECONDS. */
   ice: IceConfig;
+  /** SHOAL_MAX_CONNECTIONS_PER_IP: Socket.IO connections per client address; 0 means no cap. */
+  maxConnectionsPerIp: number;
+  /** SHOAL_TRUSTED_PROXIES: reverse proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client. */
+  trustedProxies: ProxyEntry[];
 }
 
 /** SHOAL_ICE_SERVERS: one place in the wire limit is kept for the TURN entry the tracker adds. */
@@ -239,6 +256,12 @@ const envSchema = z.object({
         .max(TURN_TTL_MAX_SECONDS, `SHOAL_TURN_TTL_SECONDS must be at most ${TURN_TTL_MAX_SECONDS} (a week)`),
     )
     .default(DEFAULT_TURN_TTL_SECONDS),
+  SHOAL_MAX_CONNECTIONS_PER_IP: z
+    .string()
+    .regex(/^\d+$/, 'SHOAL_MAX_CONNECTIONS_PER_IP must be a whole number (0 turns the cap off)')
+    .transform(Number)
+    .default(DEFAULT_MAX_CONNECTIONS_PER_IP),
+  SHOAL_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
 });
 
 /** Reads the environment; throws an Error naming the bad variable when a value makes no sense. */
@@ -273,6 +296,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
           ? { urls: turnUrls, secret: turnSecret, ttlSeconds: parsed.data.SHOAL_TURN_TTL_SECONDS }
           : undefined,
     },
+    maxConnectionsPerIp: parsed.data.SHOAL_MAX_CONNECTIONS_PER_IP,
+    trustedProxies: parsed.data.SHOAL_TRUSTED_PROXIES,
   };
 }
 

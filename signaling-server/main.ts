@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createTracker } from './app';
 import type { RunningTracker, TrackerOptions } from './app';
 import { buildClientIfStale } from './client-build';
+import { TrustedProxies } from './client-address';
 import { REPO_ROOT, SHUTDOWN_GRACE_MS, prepareDataDir, readEnvConfig } from './config';
 import type { EnvConfig } from './config';
 import { startupLines } from './listen-urls';
@@ -41,6 +42,8 @@ async function start(config: EnvConfig): Promise<RunningTracker> {
       networkKey: config.networkKey,
       adminToken: config.adminToken,
       ice: config.ice,
+      maxConnectionsPerAddress: config.maxConnectionsPerIp,
+      trustedProxies: new TrustedProxies(config.trustedProxies),
       tls,
       log: consoleLog,
     });
