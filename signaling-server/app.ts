@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
 import { useZodSchemas, type ZodTypeProvider } from '../shared/fastify/zod-fastify';
@@ -22,12 +21,13 @@ import {
   HEARTBEAT,
   MAX_MESSAGE_BYTES,
   RATE_LIMITS,
-  REGISTRATIONS_DB_FILE,
   REST_RATE_LIMIT,
 } from './config';
 import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
 import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
+import { joinCluster } from './cluster/cluster-node';
+import type { ClusterOptions } from './cluster/cluster-node';
 import { createPeerBroadcasts } from './peer-broadcasts';
 import { createPeerEviction } from './peer-eviction';
 import { requireNetworkKeyForApi } from './rest-access';
@@ -38,10 +38,8 @@ import { addSecurityHeaders } from './security-headers';
 import { attachSocketHandlers } from './socket-handlers';
 import type { TrackerLog, TrackerServer } from './socket-types';
 import { serveWebApp } from './static-site';
-import { MemoryRegistrationStore } from './store/memory-registration-store';
-import { MemoryStore } from './store/memory-store';
+import { openTrackerStores } from './store/open-tracker-stores';
 import type { RegistrationStore } from './store/registration-store';
-import { SqliteRegistrationStore } from './store/sqlite-registration-store';
 import type { TrackerStore } from './store/tracker-store';
 
 export interface TrackerOptions {
@@ -56,7 +54,7 @@ export interface TrackerOptions {
   staticDir?: string | null;
   /** Other origins allowed to open Socket.IO connections, e.g. the Vite dev server `http://localhost:5173`. */
   corsOrigins?: string[];
-  /** Tracker state; default a fresh in-memory store. */
+  /** Tracker state; default a fresh in-memory store, or a RedisTrackerStore with `redisUrl`. */
   store?: TrackerStore;
   /** This tracker process's id, recorded on the peers it holds; default a random UUID. */
   nodeId?: string;
@@ -65,8 +63,15 @@ export interface TrackerOptions {
    * Without it (and without `registrations`) they live in memory and end with the tracker.
    */
   dataDir?: string;
-  /** Name registrations and bans; overrides `dataDir`. The caller closes a store it passes in. */
+  /** Name registrations and bans; overrides `dataDir` and `redisUrl`. The caller closes a store it passes in. */
   registrations?: RegistrationStore;
+  /**
+   * REDIS_URL: keep the tracker state, registrations and bans (those not passed in) in this Redis,
+   * shared by every tracker process on it. Opening fails with a clear error when it is unreachable.
+   */
+  redisUrl?: string;
+  /** Prefix of the tracker's keys in Redis, one network per prefix; default 'shoal:'. Tests vary it. */
+  redisKeyPrefix?: string;
   /** When set, joins and the REST API (header X-Shoal-Network-Key) need this key. */
   networkKey?: string;
   /** When set, turns on the admin REST API under /api/admin for `Authorization: Bearer <token>`. */
@@ -85,6 +90,12 @@ export interface TrackerOptions {
   peerListPageSize?: number;
   /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
   indexChangedMinIntervalMs?: number;
+  /**
+   * Makes this tracker one node of several on one Redis (with a RedisTrackerStore on the same
+   * Redis): Socket.IO rooms, peer-list changes and index changes reach every node's peers, and a
+   * dead node's peers are cleared out (cluster/cluster-node.ts).
+   */
+  cluster?: ClusterOptions;
   /**
    * Most Socket.IO connections one client address may hold (SHOAL_MAX_CONNECTIONS_PER_IP; `npm start`
    * applies its default). Unset or 0: no cap, as tests and benchmarks open many from 127.0.0.1.
@@ -117,21 +128,15 @@ export interface RunningTracker {
 
 const silentLog: TrackerLog = { info: () => undefined, error: () => undefined };
 
-/** SQLite under the data directory when there is one; otherwise registrations end with the process. */
-function openRegistrationStore(dataDir: string | undefined): RegistrationStore {
-  return dataDir === undefined ? new MemoryRegistrationStore() : new SqliteRegistrationStore(join(dataDir, REGISTRATIONS_DB_FILE));
-}
-
 export async function createTracker(options: TrackerOptions = {}): Promise<RunningTracker> {
   const host = options.host ?? DEFAULT_HOST;
-  const store = options.store ?? new MemoryStore();
+  // Redis with a Redis URL, else embedded (see store/open-tracker-stores.ts).
+  const stores = await openTrackerStores(options);
+  const { store, registrations } = stores;
   const log = options.log ?? silentLog;
   const nodeId = options.nodeId ?? randomUUID();
   const { tls, networkKey, adminToken } = options;
   const isTls = tls !== undefined;
-  const registrations = options.registrations ?? openRegistrationStore(options.dataDir);
-  // The tracker closes the registration store only when it opened it.
-  const ownsRegistrations = options.registrations === undefined;
   const trustedProxies = options.trustedProxies ?? new TrustedProxies();
   const connectionCounter = options.connectionCounter ?? new MemoryConnectionCounter();
 
@@ -164,9 +169,15 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   if (maxConnectionsPerAddress > 0) {
     capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log });
   }
-  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize, {
-    minIntervalMs: options.indexChangedMinIntervalMs,
-  });
+  const cluster = options.cluster === undefined ? undefined : await joinCluster(io, nodeId, options.cluster, log);
+  const broadcasts = createPeerBroadcasts(
+    io,
+    store,
+    options.peerListPageSize,
+    { minIntervalMs: options.indexChangedMinIntervalMs },
+    cluster?.pushRelay,
+  );
+  await cluster?.watchNodes(store, broadcasts);
   attachSocketHandlers(io, {
     store,
     registrations,
@@ -202,8 +213,9 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       const ioClosed = io.close();
       for (const connection of connections) connection.destroy();
       await ioClosed;
+      await cluster?.close(store, broadcasts);
       await app.close();
-      if (ownsRegistrations) await registrations.close();
+      await stores.close();
       if (options.connectionCounter === undefined) await connectionCounter.close();
     })();
     return closing;

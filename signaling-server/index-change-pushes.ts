@@ -6,7 +6,8 @@
  *
  * Cost per change: live queries × changed names substring checks (search.ts's rule), bounded by
  * treating a change of more than `maxNamesChecked` names as matching every live query. Live queries
- * are kept in this process: with several tracker nodes, changed names would have to reach each.
+ * are kept in the node holding the connection; with several nodes a PushRelay brings each node the
+ * changed names (push-relay.ts).
  */
 import { INDEX_CHANGED_MAX_NAMES_CHECKED, INDEX_CHANGED_MIN_INTERVAL_MS } from './config';
 import { nameMatches, queryWords } from './search';
@@ -20,6 +21,8 @@ export interface IndexChangePushes {
    * live query matches one of them, now or at the end of its quiet period.
    */
   namesChanged(names: readonly string[]): void;
+  /** Too many names changed to check (elsewhere in the network): tells every connection with a live query. */
+  everythingChanged(): void;
   /** Drops pending pushes (the tracker is closing). */
   close(): void;
 }
@@ -85,6 +88,9 @@ export function createIndexChangePushes(tuning: IndexChangePushTuning = {}): Ind
         if (live.pending !== undefined) continue;
         if (isTooManyToCheck || names.some((name) => nameMatches(name, live.words))) schedule(live);
       }
+    },
+    everythingChanged() {
+      for (const live of liveQueries.values()) schedule(live);
     },
     close() {
       for (const socketId of [...liveQueries.keys()]) forget(socketId);

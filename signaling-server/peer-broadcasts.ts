@@ -1,12 +1,15 @@
 /**
  * The pushes joined peers receive: the peer list (once per join, paged) and then only its changes,
  * and "the file index changed" (only to peers whose live search it touches; see
- * index-change-pushes.ts). A change costs one small push per peer, not the whole list.
+ * index-change-pushes.ts). A change costs one small push per peer, not the whole list. With several
+ * tracker nodes, a PushRelay carries changes between them (push-relay.ts).
  */
-import type { PeersDeltaPush, PeerSummary } from '../shared/protocol';
+import type { PeerSummary, PeersSnapshotPush } from '../shared/protocol';
 import { PEER_LIST_PAGE_SIZE } from './config';
 import { createIndexChangePushes } from './index-change-pushes';
 import type { IndexChangePushTuning } from './index-change-pushes';
+import { createLocalPushRelay } from './push-relay';
+import type { PeerListChange, PushRelay } from './push-relay';
 import type { TrackerStore } from './store/tracker-store';
 import { JOINED_ROOM, peerRoom } from './socket-types';
 import type { TrackerServer, TrackerSocket } from './socket-types';
@@ -36,18 +39,17 @@ export function createPeerBroadcasts(
   store: TrackerStore,
   pageSize = PEER_LIST_PAGE_SIZE,
   indexChangeTuning: IndexChangePushTuning = {},
+  relay: PushRelay = createLocalPushRelay(),
 ): PeerBroadcasts {
   const indexChanges = createIndexChangePushes(indexChangeTuning);
-  // Invariant: every push is made by one task of this queue, one task at a time, and each reads
-  // the store after the change it reports. A delta carries the peer's state as read (absolute, so
-  // applying it twice is harmless) under the next `seq`; a snapshot carries the `seq` of the last
-  // delta sent before it and is emitted page after page with no await between, after the socket
-  // joined the room. So a peer skips the deltas numbered at or below its snapshot (their changes
-  // are in it, or a later delta repeats them), and every later delta reaches it after the last
-  // page, in order (Socket.IO keeps order per connection). A change read into a snapshot whose
-  // delta comes after it only repeats a state the snapshot already holds.
-  // `seq` counts per process: fine for one tracker node; several nodes would need a shared counter.
-  let seq = 0;
+  // Invariant: this node makes its pushes one task of this queue at a time, and each reads the
+  // store after the change it reports. A delta carries the peer's state as read (absolute, so
+  // applying it twice is harmless) under the next network-wide `seq`; the deltas about one peer come
+  // from the node holding its socket, in the order they were read. A snapshot carries the `seq` of
+  // the last delta this node delivered before reading the store (every change up to it is in what
+  // it reads) and is emitted page after page with no await between, after the socket joined the
+  // room. So a peer skips the deltas numbered at or below its snapshot, and gets every later one
+  // (before the snapshot or after; PeerListReplica holds early ones until the snapshot is whole).
   let tail: Promise<void> = Promise.resolve();
 
   function enqueue(task: () => Promise<void>): Promise<void> {
@@ -57,31 +59,49 @@ export function createPeerBroadcasts(
     return run;
   }
 
-  function deltaOf(kind: ChangeKind, peerId: string, summary: PeerSummary | undefined): PeersDeltaPush {
-    seq += 1;
-    if (summary === undefined) return { seq, left: peerId };
-    if (kind === 'files') return { seq, files: { id: peerId, count: summary.files } };
-    return { seq, joined: summary };
+  function changeOf(kind: ChangeKind, peerId: string, summary: PeerSummary | undefined): PeerListChange {
+    if (summary === undefined) return { left: peerId };
+    if (kind === 'files') return { files: { id: peerId, count: summary.files } };
+    return { joined: summary };
   }
 
-  function pushChange(kind: ChangeKind, peerId: string, except?: string): Promise<void> {
+  function pushChange(kind: ChangeKind, peerId: string, exceptRoom?: string): Promise<void> {
     return enqueue(async () => {
       const summary = await store.peerSummary(peerId);
-      const delta = deltaOf(kind, peerId, summary);
-      const room = io.to(JOINED_ROOM);
-      (except === undefined ? room : room.except(except)).emit('peers-delta', delta);
+      await relay.publishDelta(changeOf(kind, peerId, summary), exceptRoom);
     });
   }
 
+  function sendSnapshot(emit: (push: PeersSnapshotPush) => void): Promise<void> {
+    return enqueue(async () => {
+      const seq = relay.deliveredSeq;
+      const peers = await store.listPeers();
+      const pages = Math.max(1, Math.ceil(peers.length / pageSize));
+      for (let page = 0; page < pages; page += 1) {
+        emit({ seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
+      }
+    });
+  }
+
+  relay.attach({
+    delta(push, exceptRoom) {
+      // Only this node's sockets: the relay brings the change to every other node itself.
+      const room = io.local.to(JOINED_ROOM);
+      (exceptRoom === undefined ? room : room.except(exceptRoom)).emit('peers-delta', push);
+    },
+    indexChanged(names) {
+      if (names === 'all') indexChanges.everythingChanged();
+      else indexChanges.namesChanged(names);
+    },
+    pushesLost() {
+      // A fresh list for every joined socket of this node; their replicas replace theirs with it.
+      void sendSnapshot((push) => io.local.to(JOINED_ROOM).emit('peers-snapshot', push)).catch(() => undefined);
+    },
+  });
+
   return {
     async peerJoined(socket, peerId) {
-      await enqueue(async () => {
-        const peers = await store.listPeers();
-        const pages = Math.max(1, Math.ceil(peers.length / pageSize));
-        for (let page = 0; page < pages; page += 1) {
-          socket.emit('peers-snapshot', { seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
-        }
-      });
+      await sendSnapshot((push) => socket.emit('peers-snapshot', push));
       await pushChange('joined', peerId, peerRoom(peerId));
     },
     peerLeft(peerId) {
@@ -94,7 +114,9 @@ export function createPeerBroadcasts(
       indexChanges.searched(socket, query);
     },
     announceIndexChanged(changedNames) {
-      indexChanges.namesChanged(changedNames);
+      if (changedNames.length === 0) return;
+      // Names reach every node's live queries; a relay that fails loses a refresh hint, nothing more.
+      void relay.publishIndexChange(changedNames).catch(() => undefined);
     },
     close() {
       indexChanges.close();

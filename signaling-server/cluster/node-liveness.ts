@@ -1,0 +1,142 @@
+/**
+ * Which tracker processes (nodes) are alive, so a crashed one leaves no ghosts. Each node writes its
+ * heartbeat into a sorted set in Redis (score: Redis's own clock, so machines' clocks need not
+ * agree); every node looks for beats older than `deadAfterMs`, and for each dead node one of them,
+ * holding a short Redis lock, clears it out (`onDeadNode`: its peers and their files, and the leave
+ * pushes) and only then drops it from the set, so a sweeper that dies midway leaves the job to the
+ * next one.
+ *
+ * A node that was only slow (paused past `deadAfterMs`) finds at its next beat that it was swept:
+ * its peers are gone from the store while their sockets live, so it is told (`onSweptWhileAlive`)
+ * and disconnects them; they rejoin and announce again.
+ */
+import type { Redis } from 'ioredis';
+import { RedisScript } from '../store/redis-script';
+
+export interface NodeLivenessTiming {
+  /** Between two heartbeats. */
+  beatIntervalMs: number;
+  /** A node whose last beat is older than this is dead. Several beats, so one slow beat is no death. */
+  deadAfterMs: number;
+  /** Between two looks for dead nodes. */
+  sweepIntervalMs: number;
+  /** How long a sweeper holds a dead node's lock; another takes over after it if the sweeper died. */
+  sweepLockMs: number;
+}
+
+/**
+ * A killed process's peers must be gone within 15 s and back (through another process) within 10 s;
+ * they can rejoin under their names only once the ghosts are gone. Dead after 3 missed beats (6 s)
+ * and a look every second: swept 6-7 s after the kill, rejoined a second or two later.
+ */
+export const NODE_LIVENESS: NodeLivenessTiming = {
+  beatIntervalMs: 2_000,
+  deadAfterMs: 6_000,
+  sweepIntervalMs: 1_000,
+  sweepLockMs: 10_000,
+};
+
+/** ARGV: nodes key, node id. Records the beat at Redis's time; replies 1 if the node was still listed. */
+const BEAT = new RedisScript(`
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local listed = redis.call('ZSCORE', ARGV[1], ARGV[2])
+redis.call('ZADD', ARGV[1], ms, ARGV[2])
+if listed then return 1 end
+return 0
+`);
+
+/** ARGV: nodes key, dead-after ms. Replies with the nodes whose last beat is older. */
+const DEAD_NODES = new RedisScript(`
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', ARGV[1], '-inf', '(' .. (ms - tonumber(ARGV[2])))
+`);
+
+/** ARGV: lock key, owner. Deletes the lock only if this owner still holds it. */
+const RELEASE_LOCK = new RedisScript(`
+if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
+return 0
+`);
+
+export interface NodeLivenessOptions {
+  redis: Redis;
+  nodeId: string;
+  keyPrefix: string;
+  timing?: Partial<NodeLivenessTiming>;
+  /** Clears out a dead node (its peers and files, the pushes); may run on several nodes' behalf in turn. */
+  onDeadNode(deadNodeId: string): Promise<void>;
+  /** This node was declared dead while it lived; its peers have to join again. */
+  onSweptWhileAlive(): void;
+  /** Redis failures are retried at the next beat or sweep; this hears about them. */
+  onError(message: string, error: unknown): void;
+}
+
+export interface NodeLiveness {
+  /** Nodes listed as alive (their beat is recent), this one included. */
+  liveNodes(): Promise<string[]>;
+  /** Stops beating and sweeping, and unlists this node (a clean stop needs no sweep). */
+  close(): Promise<void>;
+}
+
+export async function startNodeLiveness(options: NodeLivenessOptions): Promise<NodeLiveness> {
+  const { redis, nodeId, keyPrefix } = options;
+  const timing = { ...NODE_LIVENESS, ...options.timing };
+  const nodesKey = `${keyPrefix}nodes`;
+  const lockKey = (deadNodeId: string): string => `${keyPrefix}node-sweep:${deadNodeId}`;
+  let isClosed = false;
+  let isSweeping = false;
+
+  async function beat(): Promise<void> {
+    const wasListed = Number(await BEAT.run(redis, [nodesKey, nodeId])) === 1;
+    if (!wasListed && !isClosed) options.onSweptWhileAlive();
+  }
+
+  async function sweepOne(deadNodeId: string): Promise<void> {
+    const locked = await redis.set(lockKey(deadNodeId), nodeId, 'PX', timing.sweepLockMs, 'NX');
+    if (locked !== 'OK') return;
+    try {
+      await options.onDeadNode(deadNodeId);
+      // Unlisted only once cleared: if this node dies midway, the lock expires and another finishes.
+      await redis.zrem(nodesKey, deadNodeId);
+    } finally {
+      await RELEASE_LOCK.run(redis, [lockKey(deadNodeId), nodeId]).catch(() => undefined);
+    }
+  }
+
+  async function sweep(): Promise<void> {
+    if (isSweeping) return;
+    isSweeping = true;
+    try {
+      const dead = (await DEAD_NODES.run(redis, [nodesKey, timing.deadAfterMs])) as string[];
+      for (const deadNodeId of dead) {
+        if (deadNodeId === nodeId || isClosed) continue;
+        await sweepOne(deadNodeId).catch((error: unknown) => options.onError(`Could not clear out dead tracker node ${deadNodeId}`, error));
+      }
+    } finally {
+      isSweeping = false;
+    }
+  }
+
+  // The first beat lists this node before it serves anyone; a failure here stops the start.
+  await BEAT.run(redis, [nodesKey, nodeId]);
+  const beatTimer = setInterval(() => {
+    beat().catch((error: unknown) => options.onError('Tracker heartbeat to Redis failed', error));
+  }, timing.beatIntervalMs);
+  const sweepTimer = setInterval(() => {
+    sweep().catch((error: unknown) => options.onError('Looking for dead tracker nodes failed', error));
+  }, timing.sweepIntervalMs);
+
+  return {
+    async liveNodes() {
+      return redis.zrange(nodesKey, '0', '-1');
+    },
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      clearInterval(beatTimer);
+      clearInterval(sweepTimer);
+      await redis.zrem(nodesKey, nodeId).catch(() => undefined);
+    },
+  };
+}
