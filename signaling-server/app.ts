@@ -26,8 +26,6 @@ import {
 import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
 import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
-import { joinCluster } from './cluster/cluster-node';
-import type { ClusterOptions } from './cluster/cluster-node';
 import { createPeerBroadcasts } from './peer-broadcasts';
 import { createPeerEviction } from './peer-eviction';
 import { requireNetworkKeyForApi } from './rest-access';
@@ -90,12 +88,6 @@ export interface TrackerOptions {
   peerListPageSize?: number;
   /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
   indexChangedMinIntervalMs?: number;
-  /**
-   * Makes this tracker one node of several on one Redis (with a RedisTrackerStore on the same
-   * Redis): Socket.IO rooms, peer-list changes and index changes reach every node's peers, and a
-   * dead node's peers are cleared out (cluster/cluster-node.ts).
-   */
-  cluster?: ClusterOptions;
   /**
    * Most Socket.IO connections one client address may hold (SHOAL_MAX_CONNECTIONS_PER_IP; `npm start`
    * applies its default). Unset or 0: no cap, as tests and benchmarks open many from 127.0.0.1.
@@ -169,15 +161,9 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   if (maxConnectionsPerAddress > 0) {
     capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log });
   }
-  const cluster = options.cluster === undefined ? undefined : await joinCluster(io, nodeId, options.cluster, log);
-  const broadcasts = createPeerBroadcasts(
-    io,
-    store,
-    options.peerListPageSize,
-    { minIntervalMs: options.indexChangedMinIntervalMs },
-    cluster?.pushRelay,
-  );
-  await cluster?.watchNodes(store, broadcasts);
+  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize, {
+    minIntervalMs: options.indexChangedMinIntervalMs,
+  });
   attachSocketHandlers(io, {
     store,
     registrations,
@@ -213,7 +199,6 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       const ioClosed = io.close();
       for (const connection of connections) connection.destroy();
       await ioClosed;
-      await cluster?.close(store, broadcasts);
       await app.close();
       await stores.close();
       if (options.connectionCounter === undefined) await connectionCounter.close();
