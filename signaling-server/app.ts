@@ -26,6 +26,8 @@ import {
 import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
 import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
+import { joinCluster } from './cluster/cluster-node';
+import type { NodeLivenessTiming } from './cluster/node-liveness';
 import { createPeerBroadcasts } from './peer-broadcasts';
 import { createPeerEviction } from './peer-eviction';
 import { requireNetworkKeyForApi } from './rest-access';
@@ -88,6 +90,8 @@ export interface TrackerOptions {
   peerListPageSize?: number;
   /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
   indexChangedMinIntervalMs?: number;
+  /** With `redisUrl`: heartbeat timing of the tracker processes; defaults in cluster/node-liveness.ts. Tests shorten it. */
+  nodeLiveness?: Partial<NodeLivenessTiming>;
   /**
    * Most Socket.IO connections one client address may hold (SHOAL_MAX_CONNECTIONS_PER_IP; `npm start`
    * applies its default). Unset or 0: no cap, as tests and benchmarks open many from 127.0.0.1.
@@ -161,9 +165,19 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   if (maxConnectionsPerAddress > 0) {
     capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log });
   }
-  const broadcasts = createPeerBroadcasts(io, store, options.peerListPageSize, {
-    minIntervalMs: options.indexChangedMinIntervalMs,
-  });
+  // With Redis this process is one node of several: rooms, pushes and liveness go through Redis too.
+  const cluster =
+    options.redisUrl === undefined
+      ? undefined
+      : await joinCluster(io, nodeId, { url: options.redisUrl, keyPrefix: options.redisKeyPrefix, liveness: options.nodeLiveness }, log);
+  const broadcasts = createPeerBroadcasts(
+    io,
+    store,
+    options.peerListPageSize,
+    { minIntervalMs: options.indexChangedMinIntervalMs },
+    cluster?.pushRelay,
+  );
+  await cluster?.watchNodes(store, broadcasts);
   attachSocketHandlers(io, {
     store,
     registrations,
@@ -199,6 +213,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       const ioClosed = io.close();
       for (const connection of connections) connection.destroy();
       await ioClosed;
+      await cluster?.close(store, broadcasts);
       await app.close();
       await stores.close();
       if (options.connectionCounter === undefined) await connectionCounter.close();
