@@ -72,6 +72,15 @@ describe('readEnvConfig', () => {
     expect(() => readEnvConfig({ TLS_KEY: 'key.pem' })).toThrow('TLS_CERT and TLS_KEY go together');
   });
 
+  it('reads REDIS_URL and refuses anything but a redis:// or rediss:// URL', () => {
+    expect(readEnvConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }, '/srv').redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(readEnvConfig({ REDIS_URL: 'rediss://:secret@redis.example.org' }, '/srv').redisUrl).toBe('rediss://:secret@redis.example.org');
+    expect(readEnvConfig({}, '/srv').redisUrl).toBeUndefined();
+    for (const bad of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis://']) {
+      expect(() => readEnvConfig({ REDIS_URL: bad }, '/srv')).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    }
+  });
+
   it('names the variable when a value makes no sense', () => {
     expect(() => readEnvConfig({ PORT: 'eighty' })).toThrow('Bad environment: PORT: PORT must be a whole number');
     expect(() => readEnvConfig({ PORT: '70000' })).toThrow('PORT must be at most 65535');

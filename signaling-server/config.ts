@@ -196,6 +196,11 @@ export interface EnvConfig {
   maxConnectionsPerIp: number;
   /** SHOAL_TRUSTED_PROXIES: reverse proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client. */
   trustedProxies: ProxyEntry[];
+  /**
+   * REDIS_URL (redis:// or rediss://): tracker state, registrations and bans live in this Redis,
+   * shared by every tracker process on it. Unset: embedded (memory, and SQLite under DATA_DIR).
+   */
+  redisUrl?: string;
 }
 
 /** SHOAL_ICE_SERVERS: one place in the wire limit is kept for the TURN entry the tracker adds. */
@@ -262,7 +267,21 @@ const envSchema = z.object({
     .transform(Number)
     .default(DEFAULT_MAX_CONNECTIONS_PER_IP),
   SHOAL_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine(isRedisUrl, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
 });
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** Reads the environment; throws an Error naming the bad variable when a value makes no sense. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): EnvConfig {
@@ -298,6 +317,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     },
     maxConnectionsPerIp: parsed.data.SHOAL_MAX_CONNECTIONS_PER_IP,
     trustedProxies: parsed.data.SHOAL_TRUSTED_PROXIES,
+    redisUrl: parsed.data.REDIS_URL,
   };
 }
 

@@ -10,6 +10,7 @@ import { TrustedProxies } from './client-address';
 import { REPO_ROOT, SHUTDOWN_GRACE_MS, prepareDataDir, readEnvConfig } from './config';
 import type { EnvConfig } from './config';
 import { startupLines } from './listen-urls';
+import { redactedUrl } from './store/redis-connection';
 import type { TrackerLog } from './socket-types';
 
 const consoleLog: TrackerLog = {
@@ -39,6 +40,7 @@ async function start(config: EnvConfig): Promise<RunningTracker> {
       host: config.host,
       corsOrigins: config.corsOrigins,
       dataDir: config.dataDir,
+      redisUrl: config.redisUrl,
       networkKey: config.networkKey,
       adminToken: config.adminToken,
       ice: config.ice,
@@ -92,6 +94,7 @@ try {
   for (const line of startupLines(tracker.host, tracker.port, tracker.isTls ? 'https' : 'http')) console.log(line);
   console.log(config.networkKey === undefined ? 'Open network: anyone who can reach it may join.' : 'Closed network: joining needs the network key.');
   if (config.adminToken !== undefined) console.log('Admin API on: /api/admin (Authorization: Bearer <SHOAL_ADMIN_TOKEN>).');
+  if (config.redisUrl !== undefined) console.log(`Tracker state, registrations and bans in Redis at ${redactedUrl(config.redisUrl)}.`);
   console.log(describeIce(config.ice));
   if (!tracker.isServingWebApp) console.log('(No built web app found; only the API and Socket.IO are available.)');
 } catch (error) {
