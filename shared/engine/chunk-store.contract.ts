@@ -139,6 +139,16 @@ export function describeChunkStoreContract(name: string, harness: ChunkStoreHarn
         expect(await store.listChunkIndices(file.record.contentId)).toEqual([1]);
       });
 
+      it('keeps one entry when the same new record is put twice at once, and stores its chunks', async () => {
+        const store = await harness.makeStore();
+        const file = await makeTestFile('twice.bin', 2_500);
+        await Promise.all([store.putFile(file.record), store.putFile(file.record)]);
+        expect(await store.listFiles()).toEqual([file.record]);
+        await putAllChunks(store, file);
+        expect(await store.listChunkIndices(file.record.contentId)).toEqual([0, 1, 2]);
+        for (const index of [0, 1, 2]) await expectSameBytes(await store.getChunk(file.record.contentId, index), chunkOf(file, index));
+      });
+
       it('lists files oldest first by when they were added, whatever the order they were put in', async () => {
         const store = await harness.makeStore();
         const newest = await makeTestFile('c.bin', 100, { addedAtMs: 3_000 });

@@ -324,6 +324,13 @@ export function describeTransportContract(name: string, harness: TransportHarnes
         });
       }
 
+      it('ends a wait for drain at once on a closed channel', async () => {
+        const peers = await makePeers();
+        const [atCaller] = await connectEnds(peers);
+        atCaller.close();
+        await withDeadline(atCaller.waitForDrain(), 'a closed channel to stop waiting', 1_000);
+      });
+
       it('tells a listener added after the close that the channel closed', async () => {
         const peers = await makePeers();
         const [atCaller, atAnswerer] = await connectEnds(peers);
