@@ -101,6 +101,7 @@ export class ChunkFetcher {
     this.allowance = new DownloadAllowance(options.pool.downloadLimiter, () => this.dispatch());
     this.paths = new PeerPaths(
       options.tuning.pathRefreshIntervalMs,
+      options.clock,
       () => options.onPeersChanged(this.paths.list()),
       (peerId, path) => this.pathRead(peerId, path?.rttMs),
     );
@@ -109,6 +110,7 @@ export class ChunkFetcher {
       holders: options.holders,
       signal: options.signal,
       intervalMs: options.tuning.holderPollIntervalMs,
+      clock: options.clock,
       onHolders: (listed) => this.addHolders(listed),
       onPolled: () => {
         this.hasHolderList = true;
@@ -118,6 +120,7 @@ export class ChunkFetcher {
     this.waiting = new WaitingWatch({
       fileName: options.fileName,
       graceMs: options.tuning.starvedGraceMs,
+      clock: options.clock,
       condition: () => this.condition(),
       noPeerReason: () => this.noPeerReason(),
       onChanged: options.onWaitingChanged,

@@ -1,4 +1,4 @@
-/** Time as the engine's rate limiters see it: the real clock, or a virtual one in tests. */
+/** Time as the engine sees it (every wait, timestamp and rate limit): the real clock, or a virtual one in tests. */
 
 export interface Clock {
   now(): number;

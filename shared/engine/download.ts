@@ -96,7 +96,7 @@ export class Download {
     this.tuning = downloadTuning(tuning);
     const initialMs = this.tuning.holderRetryBackoffMs;
     this.failures = new HolderFailures({ initialMs, maxMs: Math.max(initialMs, HOLDER_RETRY_BACKOFF_MAX_MS) });
-    this.notifier = new ThrottledNotifier(this.tuning.progressIntervalMs, () => this.snapshot(), () => deps.clock.now());
+    this.notifier = new ThrottledNotifier(this.tuning.progressIntervalMs, () => this.snapshot(), deps.clock);
     this.settled = new Promise((resolve) => {
       this.markSettled = resolve;
     });

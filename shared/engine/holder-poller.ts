@@ -4,9 +4,8 @@
  */
 import { asShoalError, type ShoalError } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';
+import type { Clock } from './clock';
 import { queryHolders } from './manifest-fetch';
-
-type Timer = ReturnType<typeof setTimeout>;
 
 export interface HolderPollerOptions {
   fileName: string;
@@ -14,13 +13,15 @@ export interface HolderPollerOptions {
   /** Aborts when the download ends; handed to each query. */
   signal: AbortSignal;
   intervalMs: number;
+  clock: Clock;
   onHolders: (listed: Holder[]) => void;
   /** Called after every poll, with or without holders. */
   onPolled: () => void;
 }
 
 export class HolderPoller {
-  private timer: Timer | undefined;
+  /** Cancels the scheduled poll. */
+  private cancelTimer: (() => void) | undefined;
   private isPolling = false;
   private isRunning = false;
   private isPollWanted = false;
@@ -37,8 +38,7 @@ export class HolderPoller {
 
   stop(): void {
     this.isRunning = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
   }
 
   /** Polls now (or right after the poll in progress), then every interval again. */
@@ -48,17 +48,21 @@ export class HolderPoller {
       this.isPollWanted = true;
       return;
     }
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     void this.poll();
   }
 
   private scheduleNext(): void {
-    if (!this.isRunning || this.timer !== undefined || this.isPolling) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (!this.isRunning || this.cancelTimer !== undefined || this.isPolling) return;
+    this.cancelTimer = this.options.clock.setTimer(() => {
+      this.cancelTimer = undefined;
       void this.poll();
     }, this.options.intervalMs);
+  }
+
+  private cancelScheduled(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   private async poll(): Promise<void> {

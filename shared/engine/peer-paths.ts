@@ -4,6 +4,7 @@
  * PATH_REFRESH_INTERVAL_MS because the round trip drifts; never per chunk or block, since a read
  * asks the browser for the connection's stats.
  */
+import type { Clock } from './clock';
 import { RTT_UNKNOWN_RETRY_MS } from './transfer-policy';
 import type { ConnectionPath } from './transport';
 
@@ -31,11 +32,13 @@ interface Entry {
 
 export class PeerPaths {
   private readonly entries = new Map<string, Entry>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the scheduled refresh. */
+  private cancelTimer: (() => void) | undefined;
   private isStopped = false;
 
   constructor(
     private readonly refreshIntervalMs: number,
+    private readonly clock: Clock,
     /** Called when a holder comes or goes, or its path changes. */
     private readonly onChanged: () => void,
     /** Called after each read of a holder's path (the fetcher decides on extra links from it). */
@@ -86,7 +89,7 @@ export class PeerPaths {
     if (this.entries.get(entry.peer.peerId) !== entry) return;
     if (path !== undefined && path.rttMs === undefined && retriesLeft > 0) {
       // Measured within a second or so of connecting; the fetcher wants it before the next refresh.
-      setTimeout(() => void this.read(entry, retriesLeft - 1), RTT_UNKNOWN_RETRY_MS);
+      this.clock.setTimer(() => void this.read(entry, retriesLeft - 1), RTT_UNKNOWN_RETRY_MS);
     }
     this.onRead(entry.peer.peerId, path);
     if (isSamePath(entry.peer.path, path)) return;
@@ -95,9 +98,9 @@ export class PeerPaths {
   }
 
   private scheduleRefresh(): void {
-    if (this.timer !== undefined || this.isStopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.cancelTimer !== undefined || this.isStopped) return;
+    this.cancelTimer = this.clock.setTimer(() => {
+      this.cancelTimer = undefined;
       if (this.entries.size === 0) return;
       for (const entry of this.entries.values()) void this.read(entry);
       this.scheduleRefresh();
@@ -105,8 +108,8 @@ export class PeerPaths {
   }
 
   private cancelRefresh(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 }
 

@@ -2,17 +2,18 @@
  * Tells listeners about changes at most once per interval (the last change is never lost: a trailing
  * call delivers it), or at once when the change matters (a state change).
  */
-type Timer = ReturnType<typeof setTimeout>;
+import type { Clock } from './clock';
 
 export class ThrottledNotifier<T> {
   private readonly listeners = new Set<(value: T) => void>();
   private lastNotifiedMs = -Infinity;
-  private trailing: Timer | undefined;
+  /** Cancels the pending trailing call. */
+  private cancelPending: (() => void) | undefined;
 
   constructor(
     private readonly intervalMs: number,
     private readonly snapshot: () => T,
-    private readonly now: () => number,
+    private readonly clock: Clock,
   ) {}
 
   subscribe(listener: (value: T) => void): () => void {
@@ -22,23 +23,23 @@ export class ThrottledNotifier<T> {
 
   /** Something changed; `isUrgent` skips the throttle. */
   changed(isUrgent = false): void {
-    const sinceLastMs = this.now() - this.lastNotifiedMs;
+    const sinceLastMs = this.clock.now() - this.lastNotifiedMs;
     if (isUrgent || sinceLastMs >= this.intervalMs) {
       this.notifyNow();
-    } else if (this.trailing === undefined) {
-      this.trailing = setTimeout(() => this.notifyNow(), this.intervalMs - sinceLastMs);
+    } else if (this.cancelPending === undefined) {
+      this.cancelPending = this.clock.setTimer(() => this.notifyNow(), this.intervalMs - sinceLastMs);
     }
   }
 
   /** Drops a pending trailing call; listeners stay subscribed. */
   cancelTrailing(): void {
-    if (this.trailing !== undefined) clearTimeout(this.trailing);
-    this.trailing = undefined;
+    this.cancelPending?.();
+    this.cancelPending = undefined;
   }
 
   private notifyNow(): void {
     this.cancelTrailing();
-    this.lastNotifiedMs = this.now();
+    this.lastNotifiedMs = this.clock.now();
     const value = this.snapshot();
     for (const listener of this.listeners) {
       try {

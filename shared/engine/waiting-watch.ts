@@ -5,6 +5,7 @@
  * their next chunk arrives.
  */
 import { ShoalError } from '../protocol/errors';
+import type { Clock } from './clock';
 
 /** moving: something is in flight, being written or about to be; no-peer: nobody is connected;
  * nothing-to-fetch: peers are connected but have none of what is missing. */
@@ -13,17 +14,17 @@ export type FetchCondition = 'moving' | 'no-peer' | 'nothing-to-fetch';
 export interface WaitingWatchOptions {
   fileName: string;
   graceMs: number;
+  clock: Clock;
   condition: () => FetchCondition;
   /** Why nobody can send the file (the holders' failures, or the tracker's error). */
   noPeerReason: () => ShoalError;
   onChanged: (reason: ShoalError | undefined) => void;
 }
 
-type Timer = ReturnType<typeof setTimeout>;
-
 export class WaitingWatch {
   private reason: ShoalError | undefined;
-  private graceTimer: Timer | undefined;
+  /** Cancels the grace period's timer while it runs. */
+  private cancelGrace: (() => void) | undefined;
 
   constructor(private readonly options: WaitingWatchOptions) {}
 
@@ -36,9 +37,9 @@ export class WaitingWatch {
     } else if (condition === 'no-peer') {
       this.stop();
       this.set(this.options.noPeerReason());
-    } else if (this.reason === undefined && this.graceTimer === undefined) {
-      this.graceTimer = setTimeout(() => {
-        this.graceTimer = undefined;
+    } else if (this.reason === undefined && this.cancelGrace === undefined) {
+      this.cancelGrace = this.options.clock.setTimer(() => {
+        this.cancelGrace = undefined;
         if (this.options.condition() !== 'nothing-to-fetch') return this.evaluate();
         const { fileName } = this.options;
         const message = `No peer online has the rest of '${fileName}' yet; the download will resume when one does`;
@@ -55,8 +56,8 @@ export class WaitingWatch {
 
   /** Stops the grace timer without reporting anything. */
   stop(): void {
-    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
+    this.cancelGrace?.();
+    this.cancelGrace = undefined;
   }
 
   private set(reason: ShoalError | undefined): void {
