@@ -4,7 +4,7 @@
  * A holder that sent bad data is dropped for the file for good; one that failed in a way that may
  * pass (unreachable, stopped answering) is tried again after a back-off that doubles each time.
  */
-import { asShoalError, ShoalError, type ErrorCode } from '../protocol/errors';
+import { asShoalError, errorWithOutlook, ShoalError, type ErrorCode } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';
 import { HOLDER_RETRY_BACKOFF_MAX_MS, HOLDER_RETRY_BACKOFF_MS } from './transfer-policy';
 import { PeerUnreachableError } from './transport';
@@ -92,16 +92,12 @@ export class HolderFailures {
   waitingReason(fileName: string): ShoalError {
     const failures = this.list();
     if (failures.length === 0) {
-      const message = `No peer holding '${fileName}' is online; the download will resume when one appears`;
-      return new ShoalError('NO_HOLDER', message);
+      return errorWithOutlook('NO_HOLDER', `No peer holding '${fileName}' is online`, 'the download will resume when one appears', { fileName });
     }
     const reasons = [...this.byPeer.values()]
       .map((failure) => (failure.isUnreachableWithReason ? failure.message : `${failure.name} ${describe(failure)}`))
       .join('; ');
-    return new ShoalError(
-      'NO_HOLDER',
-      `No peer holding '${fileName}' can send it now (${reasons}); the download will resume when one can`,
-    );
+    return errorWithOutlook('NO_HOLDER', `No peer holding '${fileName}' can send it now (${reasons})`, 'the download will resume when one can', { fileName });
   }
 
   /** The error to fail with when every listed holder sent a manifest that does not match the

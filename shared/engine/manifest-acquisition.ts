@@ -5,7 +5,7 @@
  * every holder describes a different file than the content id names.
  */
 import { verifyManifest } from '../content/manifest';
-import { asShoalError, ShoalError } from '../protocol/errors';
+import { asShoalError, errorWithOutlook, type ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
@@ -64,7 +64,7 @@ export async function acquireManifest(options: ManifestAcquisitionOptions): Prom
     } catch (error) {
       throwIfCancelled(options);
       const cause = asShoalError(error, 'NO_HOLDER');
-      options.onWaitingChanged(new ShoalError(cause.code, `${cause.message}; the download will try again shortly`));
+      options.onWaitingChanged(errorWithOutlook(cause.code, cause.details.reason ?? cause.message, 'the download will try again shortly', { ...cause.details, fileName: options.fileName }));
       await options.gate.rest(options.retryIntervalMs, options.clock, options.signal);
       continue;
     }

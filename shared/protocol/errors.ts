@@ -112,6 +112,15 @@ export class ShoalError extends Error {
   }
 }
 
+/**
+ * An error that says what is wrong and what happens next ("No peer holding 'a.txt' is online; the
+ * download will resume when one appears"). details.reason keeps the first half, so a caller that
+ * does something else next (the CLI exits) can say so without parsing the sentence.
+ */
+export function errorWithOutlook(code: ErrorCode, reason: string, outlook: string, details: ErrorDetails = {}): ShoalError {
+  return new ShoalError(code, `${reason}; ${outlook}`, { ...details, reason });
+}
+
 /** Turns any thrown value into a ShoalError without leaking internals to the user. */
 export function asShoalError(error: unknown, fallback: ErrorCode = 'INTERNAL'): ShoalError {
   if (error instanceof ShoalError) return error;
