@@ -20,6 +20,8 @@ export interface TransportPeers {
   silentPeerId: string;
   /** A peer id nobody has. */
   absentPeerId: string;
+  /** Releases what the harness made beyond the two transports (tracker connections, say). */
+  dispose?(): Promise<void>;
 }
 
 /** A peer's refusal of a signal whose signature did not check out, as its transport reported it. */
@@ -136,14 +138,18 @@ function quietPeriod(ms = 150): Promise<void> {
 
 export function describeTransportContract(name: string, harness: TransportHarness): void {
   describe(`${name} (Transport contract)`, () => {
-    const opened: Transport[] = [];
+    const opened: TransportPeers[] = [];
     const makePeers = async (): Promise<TransportPeers> => {
       const peers = await harness.makePeers();
-      opened.push(peers.caller, peers.answerer);
+      opened.push(peers);
       return peers;
     };
-    afterEach(() => {
-      for (const transport of opened.splice(0)) transport.close();
+    afterEach(async () => {
+      for (const peers of opened.splice(0)) {
+        peers.caller.close();
+        peers.answerer.close();
+        await peers.dispose?.();
+      }
     });
 
     describe('connecting', () => {
@@ -356,7 +362,7 @@ export function describeTransportContract(name: string, harness: TransportHarnes
       describe('signed signalling', () => {
         const makeSignedPeers = async (options?: Parameters<SignedSignallingHarness['makePeers']>[0]) => {
           const peers = await signed.makePeers(options);
-          opened.push(peers.caller, peers.answerer);
+          opened.push(peers);
           return peers;
         };
 

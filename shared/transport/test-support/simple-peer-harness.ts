@@ -11,7 +11,7 @@ import { generateKeyPair, identityFromKeyPair, type PeerIdentity } from '../../i
 import type { SignalData } from '../../protocol/tracker-messages';
 import type { SignalAuth } from '../signal-signing';
 import { SimplePeerTransport, type SimplePeerConstructor } from '../simple-peer-transport';
-import { MemorySignalRelay, type RelayRewrite } from './memory-signal-relay';
+import { MemorySignalRelay } from './memory-signal-relay';
 
 const CALLER = { id: 'ana-id', name: 'ana' };
 const ANSWERER = { id: 'ben-id', name: 'ben' };
@@ -76,11 +76,11 @@ async function newIdentity(): Promise<PeerIdentity> {
 }
 
 /** Changes the first byte of each offer's DTLS fingerprint, as a man in the middle swapping certificates would. */
-const alterOfferFingerprint: RelayRewrite = (data: SignalData) => {
+export function alterOfferFingerprint(data: SignalData): SignalData {
   if (data.type !== 'offer' || data.sdp === undefined) return data;
   const sdp = data.sdp.replace(/(a=fingerprint:sha-256 )([0-9A-F]{2})/i, (_, prefix: string, byte: string) =>
     `${prefix}${byte.toUpperCase() === 'AA' ? 'BB' : 'AA'}`,
   );
   if (sdp === data.sdp) throw new Error('The offer carries no sha-256 fingerprint to alter');
   return { ...data, sdp };
-};
+}
