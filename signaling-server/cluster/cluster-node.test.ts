@@ -131,11 +131,11 @@ describe('trackers sharing one Redis', () => {
     const ids = new Set(online.map((peer) => peer.id));
     const listed = async (): Promise<unknown[]> => ((await (await fetch(`${trackers[0]!.url}/api/peers`)).json()) as { peers: unknown[] }).peers;
     await waitFor(async () => (await listed()).length === ids.size, 'the tracker to list exactly the online peers', 15_000);
-    const expected = (await listed()) as { id: string }[];
+    const expected = (await listed()) as { id: string; files: number }[];
     expect(new Set(expected.map((peer) => peer.id))).toEqual(ids);
     const unconverged = (): string[] =>
       online
-        .filter((peer) => JSON.stringify(peer.latestPeers()?.map((p) => [p.id, p.files])) !== JSON.stringify(expected.map((p) => [p.id, (p as { files: number }).files])))
+        .filter((peer) => JSON.stringify(peer.latestPeers()?.map((p) => [p.id, p.files])) !== JSON.stringify(expected.map((p) => [p.id, p.files])))
         .map((peer) => peer.name);
     await waitFor(() => unconverged().length === 0, 'every remaining peer’s list to equal the tracker’s', 15_000).catch(() => undefined);
     expect(unconverged()).toEqual([]);
