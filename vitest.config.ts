@@ -5,6 +5,16 @@ import { CHROMIUM_ARGS, findChromium } from './e2e/chromium-path.ts';
 /** Suites that need a real browser (IndexedDB, the browser's WebRTC) end in `.browser.test.ts`. */
 const BROWSER_TESTS = ['shared/**/*.browser.test.ts', 'client/**/*.browser.test.ts'];
 
+/** Tracker integration suites that also run with the tracker's state in Redis. */
+const TRACKER_TESTS_ON_REDIS = [
+  'signaling-server/peer-registration.test.ts',
+  'signaling-server/file-index-events.test.ts',
+  'signaling-server/dead-peer.test.ts',
+  'signaling-server/signal-relay.test.ts',
+  'signaling-server/admin-api.test.ts',
+  'signaling-server/rest-api.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Two cores: a few workers keep the socket-server tests from starving each other.
@@ -17,6 +27,16 @@ export default defineConfig({
           name: 'node',
           include: ['shared/**/*.test.ts', 'signaling-server/**/*.test.ts', 'client/**/*.test.ts', 'cli/**/*.test.ts'],
           exclude: BROWSER_TESTS,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The tracker's integration tests again, on the Redis stores (a real redis-server per file;
+          // signaling-server/test-support/redis-backend.ts). A subset, so the suite does not take twice as long.
+          name: 'tracker-on-redis',
+          include: TRACKER_TESTS_ON_REDIS,
+          env: { SHOAL_TEST_STORE: 'redis' },
         },
       },
       {

@@ -22,6 +22,7 @@ import type { RunningTracker, TrackerOptions } from '../app';
 import { newIdentity, signedJoin } from './identities';
 import type { TestIdentity } from './identities';
 import type { RawPeer } from './raw-peer';
+import { useStoreBackend } from './redis-backend';
 import { waitFor } from './wait-for';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -159,12 +160,14 @@ export async function joinClient(url: string, name: string, options: JoinOptions
 export function useTracker(options: TrackerOptions | (() => TrackerOptions) = {}): TrackerHarness {
   let tracker: RunningTracker | undefined;
   const clients: ClientSocket[] = [];
+  // Embedded, or Redis in the "tracker on Redis" test project (see redis-backend.ts).
+  const backend = useStoreBackend();
 
   beforeEach(async () => {
     const chosen = typeof options === 'function' ? options() : options;
     // No quiet period between index-changed pushes unless a test asks for one, so each change's
     // push can be counted; the coalescing tests set it.
-    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, indexChangedMinIntervalMs: 0, ...chosen });
+    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, indexChangedMinIntervalMs: 0, ...backend(), ...chosen });
   });
 
   afterEach(async () => {
