@@ -13,6 +13,7 @@ import { registerAdminApi } from './admin-api';
 import { TrustedProxies } from './client-address';
 import { capConnectionsPerAddress } from './connection-cap';
 import { MemoryConnectionCounter } from './connection-cap-counter';
+import { RedisConnectionCounter } from './connection-cap-redis';
 import type { ConnectionCounter } from './connection-cap-counter';
 import {
   DEFAULT_HOST,
@@ -26,6 +27,9 @@ import {
 import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
 import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
+import { createTrackerMetrics } from './metrics';
+import { registerMetricsRoute } from './metrics-route';
+import { observeSocketRequests } from './metrics-socket-observer';
 import { joinCluster } from './cluster/cluster-node';
 import type { NodeLivenessTiming } from './cluster/node-liveness';
 import { createPeerBroadcasts } from './peer-broadcasts';
@@ -134,7 +138,12 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   const { tls, networkKey, adminToken } = options;
   const isTls = tls !== undefined;
   const trustedProxies = options.trustedProxies ?? new TrustedProxies();
-  const connectionCounter = options.connectionCounter ?? new MemoryConnectionCounter();
+  // Counted across every process on the same Redis, else in this process.
+  const connectionCounter =
+    options.connectionCounter ??
+    (options.redisUrl === undefined
+      ? new MemoryConnectionCounter()
+      : await RedisConnectionCounter.connect(options.redisUrl, { nodeId, keyPrefix: options.redisKeyPrefix }));
 
   const app = Fastify({
     logger: false,
@@ -161,9 +170,13 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
+  const metrics = createTrackerMetrics({ nodeId, store, io });
+  observeSocketRequests(io, metrics);
+  registerMetricsRoute(app, { metrics, adminToken });
   const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 0;
   if (maxConnectionsPerAddress > 0) {
-    capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log });
+    const onRefused = (): void => metrics.connectionRefused();
+    capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log, onRefused });
   }
   // With Redis this process is one node of several: rooms, pushes and liveness go through Redis too.
   const cluster =
@@ -217,6 +230,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       await app.close();
       await stores.close();
       if (options.connectionCounter === undefined) await connectionCounter.close();
+      metrics.close();
     })();
     return closing;
   };

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConnectionCounter } from './connection-cap-counter';
+import { connectRedis } from './store/redis-connection';
 
 export interface RedisConnectionCounterOptions {
   /** This process's name in the counts; a fresh random one by default. */
@@ -78,6 +79,8 @@ export class RedisConnectionCounter implements ConnectionCounter {
   private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private isClosed = false;
+  /** Set when this counter opened its own connection (`connect`), which it then closes. */
+  private ownsConnection = false;
 
   private constructor(
     private readonly redis: Redis,
@@ -100,6 +103,19 @@ export class RedisConnectionCounter implements ConnectionCounter {
     }, counter.settings.heartbeatMs);
     counter.timer.unref();
     return counter;
+  }
+
+  /** Opens its own Redis connection (closed by `close`) and starts counting on it. */
+  static async connect(url: string, options: RedisConnectionCounterOptions = {}): Promise<RedisConnectionCounter> {
+    const redis = await connectRedis(url, { connectionName: `shoal-connection-cap-${options.nodeId ?? 'node'}` });
+    try {
+      const counter = await RedisConnectionCounter.start(redis, options);
+      counter.ownsConnection = true;
+      return counter;
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
   }
 
   async tryAcquire(address: string, limit: number): Promise<boolean> {
@@ -128,7 +144,12 @@ export class RedisConnectionCounter implements ConnectionCounter {
     for (const address of this.held.keys()) pipeline.hdel(`${keyPrefix}conns:${address}`, this.nodeId);
     pipeline.zrem(`${keyPrefix}conn-nodes`, this.nodeId);
     this.held.clear();
-    await pipeline.exec();
+    try {
+      await pipeline.exec();
+    } finally {
+      // QUIT lets replies to releases still in flight arrive first.
+      if (this.ownsConnection) await this.redis.quit();
+    }
   }
 
   private async heartbeat(): Promise<void> {
