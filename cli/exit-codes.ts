@@ -1,5 +1,5 @@
 /** Exit codes: 0 for success, and one per kind of failure so scripts can tell them apart. */
-import { ShoalError, type ErrorCode } from '../shared/protocol/errors';
+import { exitKindOf, ShoalError, type ExitKind } from '../shared/protocol/errors';
 import { TrackerUnreachableError } from './node/tracker-unreachable-error';
 
 export const EXIT_CODES = {
@@ -13,21 +13,11 @@ export const EXIT_CODES = {
   notFound: 4,
   /** The file exists but no peer holding it is online or reachable. */
   noHolder: 5,
-} as const;
-
-const exitCodeByErrorCode: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: EXIT_CODES.badArguments,
-  NAME_INVALID: EXIT_CODES.badArguments,
-  NAME_TAKEN: EXIT_CODES.badArguments,
-  NETWORK_KEY_INVALID: EXIT_CODES.badArguments,
-  UNAUTHORIZED: EXIT_CODES.badArguments,
-  FILE_NOT_FOUND: EXIT_CODES.notFound,
-  NO_HOLDER: EXIT_CODES.noHolder,
-  PEER_UNREACHABLE: EXIT_CODES.noHolder,
-};
+} as const satisfies Record<ExitKind | 'ok' | 'trackerUnreachable', number>;
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof TrackerUnreachableError) return EXIT_CODES.trackerUnreachable;
-  if (error instanceof ShoalError) return exitCodeByErrorCode[error.code] ?? EXIT_CODES.failed;
+  // Each code's kind of exit sits beside it in the error table.
+  if (error instanceof ShoalError) return EXIT_CODES[exitKindOf(error.code)];
   return EXIT_CODES.failed;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTracker } from '../../signaling-server/app';
 import { makeRandomFile } from '../../e2e/test-files';
+import { ERRORS, type ErrorCode } from '../../shared/protocol/errors';
 import type { NodePeer } from '../node/node-peer';
 import { tempDir } from '../test-support/temp-dir';
 import { startTestPeer } from '../test-support/test-peers';
@@ -40,11 +41,18 @@ function upload(files: Array<{ name: string; bytes: Uint8Array }>, fields: Recor
   return fetch(`${api.url}/share`, { method: 'POST', body: form });
 }
 
-async function expectError(response: Response, status: number, code: string): Promise<string> {
+/** Checks the status (also the error table's for the code) and the body; returns the message. */
+async function expectError(response: Response, status: number, code: ErrorCode, details?: Record<string, unknown>): Promise<string> {
   expect(response.status).toBe(status);
+  expect(ERRORS[code].status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = (await response.json()) as { error: string; message: string };
-  expect(body).toEqual({ error: code, message: expect.any(String) });
+  const body = (await response.json()) as { message: string; details?: unknown };
+  expect(body).toEqual({
+    code,
+    error: code,
+    message: expect.any(String),
+    ...(details !== undefined ? { details } : body.details !== undefined ? { details: expect.any(Object) } : {}),
+  });
   return body.message;
 }
 
@@ -167,6 +175,14 @@ describe('POST /search, GET /download', () => {
         connections: [{ peerId: other.me?.id, name: 'other-peer', path: 'direct', rttMs: expect.any(Number) }],
       }),
     );
+  });
+
+  it('names the input that is not valid in the error fields', async () => {
+    const badKeyword = await fetch(`${api.url}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"keyword":5}' });
+    expect(await expectError(badKeyword, 400, 'BAD_REQUEST', { field: 'request body keyword' })).toMatch(/^Invalid request body: keyword — /);
+    await expectError(await fetch(`${api.url}/shares/xyz`, { method: 'DELETE' }), 400, 'BAD_REQUEST', { field: 'path id' });
+    await expectError(await fetch(`${api.url}/download`), 400, 'BAD_REQUEST', { field: 'query string' });
+    await expectError(await fetch(`${api.url}/search`, { method: 'PUT' }), 404, 'NOT_FOUND');
   });
 
   it('answers bad download requests with JSON errors', async () => {

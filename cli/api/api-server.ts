@@ -1,13 +1,13 @@
 /**
- * The peer's REST API (`shoal serve`): Fastify with zod schemas declared next to each handler,
- * which also generate the OpenAPI document (/openapi.json) and the interactive docs (/docs).
+ * The peer's REST API (`shoal serve`): Fastify with zod schemas declared next to each handler
+ * (shared/fastify/, as the tracker's API), which also generate the OpenAPI document
+ * (/openapi.json) and the interactive docs (/docs).
  */
 import type { AddressInfo } from 'node:net';
 import fastifyMultipart from '@fastify/multipart';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { registerApiDocs } from '../../shared/fastify/api-docs';
+import { useZodSchemas } from '../../shared/fastify/zod-fastify';
 import type { NodePeer } from '../node/node-peer';
 import { UPLOAD_FILE_MAX_BYTES, UPLOAD_FILES_MAX } from '../config';
 import type { ApiApp, ApiContext, UploadLimits } from './api-context';
@@ -36,24 +36,15 @@ export interface RunningApi {
 }
 
 export async function buildApi(options: Omit<ApiServerOptions, 'host' | 'port'>): Promise<ApiApp> {
-  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(apiValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  const app = useZodSchemas(Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } }), apiValidatorCompiler);
   installErrorHandlers(app, options.log ?? (() => {}));
   await app.register(fastifyMultipart);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Shoal peer API',
-        version: options.version,
-        description: 'Share, search and download files on a Shoal network through this peer.',
-      },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+  await registerApiDocs(app, {
+    prefix: '',
+    title: 'Shoal peer API',
+    version: options.version,
+    description: 'Share, search and download files on a Shoal network through this peer.',
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const context: ApiContext = {
     peer: options.peer,
     sharedDir: options.sharedDir,

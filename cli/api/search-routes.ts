@@ -1,7 +1,8 @@
 /** POST /search (the network's files), GET /peers, GET /transfers, GET /health. */
 import { z } from 'zod';
+import { fileResultOf, fileResultSchema } from '../../shared/protocol/file-result';
 import { QUERY_MAX_CHARS } from '../../shared/protocol/limits';
-import { fileViewSchema, fileView, peerViewSchema, peerView } from '../output/views';
+import { peerViewSchema, peerView } from '../output/views';
 import { apiErrorSchema } from './api-errors';
 import type { ApiApp, ApiContext } from './api-context';
 
@@ -38,12 +39,12 @@ export function registerSearchRoutes(app: ApiApp, { peer }: ApiContext): void {
             keyword: z.string().max(QUERY_MAX_CHARS).default('').describe('words that must all appear in the name; blank lists every file'),
           })
           .default({ keyword: '' }),
-        response: { 200: z.object({ total: z.number().int().min(0), files: z.array(fileViewSchema) }), 400: apiErrorSchema },
+        response: { 200: z.object({ total: z.number().int().min(0), files: z.array(fileResultSchema) }), 400: apiErrorSchema },
       },
     },
     async (request) => {
       const results = await peer.search(request.body.keyword);
-      return { total: results.length, files: results.map(fileView) };
+      return { total: results.length, files: results.map(fileResultOf) };
     },
   );
 

@@ -12,7 +12,7 @@ import {
   type AdminBan,
   type AdminRegistration,
 } from '../../shared/protocol/admin-messages';
-import { ERROR_CODES, ShoalError } from '../../shared/protocol/errors';
+import { errorBodySchema, isErrorCode, ShoalError, shoalErrorFrom } from '../../shared/protocol/errors';
 import { TrackerUnreachableError } from '../node/tracker-unreachable-error';
 
 export type Registration = AdminRegistration;
@@ -26,7 +26,8 @@ export const adminAnswers = {
   unbanned: unbanResponseSchema,
 };
 
-const errorAnswerSchema = z.object({ error: z.string(), message: z.string() });
+/** Trackers before the error table sent the code only as `error`. */
+const olderErrorAnswerSchema = z.object({ error: z.string(), message: z.string() });
 
 export interface AdminTarget {
   trackerUrl: string;
@@ -55,10 +56,11 @@ export async function adminRequest<T>(
   }
   const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const failure = errorAnswerSchema.safeParse(json);
-    const code = failure.success && (ERROR_CODES as readonly string[]).includes(failure.data.error) ? failure.data.error : undefined;
-    const message = failure.success ? failure.data.message : `The tracker answered ${response.status}`;
-    throw new ShoalError((code as ShoalError['code'] | undefined) ?? (response.status === 404 ? 'FILE_NOT_FOUND' : 'BAD_REQUEST'), message);
+    const failure = errorBodySchema.safeParse(json);
+    if (failure.success) throw shoalErrorFrom(failure.data);
+    const older = olderErrorAnswerSchema.safeParse(json);
+    const code = older.success && isErrorCode(older.data.error) ? older.data.error : response.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+    throw new ShoalError(code, older.success ? older.data.message : `The tracker answered ${response.status}`);
   }
   const answer = answerSchema.safeParse(json);
   if (!answer.success) throw new ShoalError('INTERNAL', 'The tracker sent an admin answer Shoal does not understand');

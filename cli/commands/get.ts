@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeFetchingPeers } from '../../shared/engine/connection-description';
-import { asShoalError, ShoalError } from '../../shared/protocol/errors';
+import { asShoalError, errorWithOutlook } from '../../shared/protocol/errors';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
 import { EXIT_CODES } from '../exit-codes';
 import type { NodePeer } from '../node/node-peer';
@@ -83,11 +83,11 @@ export async function downloadWithProgress(
       },
     });
   } catch (error) {
-    const reason = asShoalError(error);
-    if (reason.code !== 'NO_HOLDER') throw reason;
-    // The engine would go on waiting; this process is about to leave, so say how to go on.
-    const cause = reason.message.replace(/; the download will resume when one (appears|can)$/, '');
-    throw new ShoalError('NO_HOLDER', `${cause}; run the same command again to resume (or add --wait)`);
+    const failure = asShoalError(error);
+    if (failure.code !== 'NO_HOLDER') throw failure;
+    // The engine would go on waiting; this process is about to leave, so say how to go on instead.
+    const reason = failure.details.reason ?? `No peer holding '${file.name}' can send it now`;
+    throw errorWithOutlook('NO_HOLDER', reason, 'run the same command again to resume (or add --wait)', { ...failure.details, fileName: file.name });
   } finally {
     progress.end();
   }

@@ -1,9 +1,9 @@
 /** `shoal search [keyword]`: every file on the network whose name has all the words (blank: all). */
 import type { Command } from 'commander';
+import { fileResultOf } from '../../shared/protocol/file-result';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
 import { EXIT_CODES } from '../exit-codes';
 import { formatBytes, plural } from '../output/format';
-import { fileView } from '../output/views';
 import { globalOptionsOf } from './global-options';
 import { startPeer, stopAndExit } from './peer-lifetime';
 
@@ -17,7 +17,7 @@ export function registerSearch(program: Command): void {
       const peer = await startPeer(globalOptionsOf(command), { downloadDir: process.cwd(), seedsLibrary: false });
       const results = await peer.search(keyword);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ total: results.length, files: results.map(fileView) })}\n`);
+        process.stdout.write(`${JSON.stringify({ total: results.length, files: results.map(fileResultOf) })}\n`);
       } else {
         process.stdout.write(describeResults(results, keyword));
       }

@@ -1,18 +1,10 @@
-/** The JSON shapes of files, peers and shares, one definition for `--json` output and the REST API. */
+/**
+ * The JSON shapes of peers and shares, one definition for `--json` output and the REST API. A file
+ * found on the network has the shape every Shoal answer gives it: shared/protocol/file-result.ts.
+ */
 import { z } from 'zod';
-import type { PeerSummary, SearchResult } from '../../shared/protocol/tracker-messages';
+import type { PeerSummary } from '../../shared/protocol/tracker-messages';
 import type { SharedFile } from '../node/library';
-
-export const holderViewSchema = z.object({ id: z.string(), name: z.string() });
-
-export const fileViewSchema = z.object({
-  id: z.string().describe('content id: SHA-256 of the manifest'),
-  name: z.string(),
-  size: z.number().int().min(0).describe('bytes'),
-  mimeType: z.string(),
-  holders: z.array(holderViewSchema).describe('online peers that hold the file'),
-});
-export type FileView = z.infer<typeof fileViewSchema>;
 
 export const peerViewSchema = z.object({
   id: z.string(),
@@ -30,16 +22,6 @@ export const sharedFileViewSchema = z.object({
   path: z.string().describe('where the file is on this machine'),
 });
 export type SharedFileView = z.infer<typeof sharedFileViewSchema>;
-
-export function fileView(file: SearchResult): FileView {
-  return {
-    id: file.contentId,
-    name: file.name,
-    size: file.size,
-    mimeType: file.mimeType,
-    holders: file.holders.map(({ id, name }) => ({ id, name })),
-  };
-}
 
 export function peerView(peer: PeerSummary): PeerView {
   return { id: peer.id, name: peer.name, files: peer.files, fingerprint: peer.fingerprint };
