@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
-import { ShoalError, type ErrorBody } from '../protocol/errors';
+import { ShoalError, shoalErrorFrom, type ErrorBody } from '../protocol/errors';
 import type { PeerIdentity } from '../identity/peer-keys';
 import type { IceServer, IceServerGrant } from '../protocol/ice-servers';
 import { joinChallengeText } from '../identity/signed-texts';
@@ -201,7 +201,7 @@ export class TrackerConnection implements SignalingChannel {
     }
     const ack = ackSchema.safeParse(raw);
     if (!ack.success) throw new ShoalError('INTERNAL', 'The tracker sent an answer Shoal does not understand');
-    if (!ack.data.ok) throw new ShoalError(ack.data.error.code, ack.data.error.message);
+    if (!ack.data.ok) throw shoalErrorFrom(ack.data.error);
     return ack.data as Extract<z.infer<S>, { ok: true }>;
   }
 }
