@@ -46,12 +46,15 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: BROWSER_TESTS,
+          globalSetup: ['client/test-support/tracker-for-browser-tests.ts'],
           browser: {
             enabled: true,
             headless: true,
             // The same Chromium and flags as the e2e specs (Playwright cannot download browsers everywhere).
             provider: playwright({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
+            // These suites draw nothing: a screenshot of a failure would be a blank page in the tree.
+            screenshotFailures: false,
           },
         },
       },
