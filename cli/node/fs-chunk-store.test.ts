@@ -1,21 +1,34 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { chunkRange, MIN_CHUNK_SIZE_BYTES as CHUNK } from '../../shared/content/chunking';
 import type { FileRecord } from '../../shared/engine/chunk-store';
 import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
 import { shareFile } from '../../shared/engine/share-file';
 import { tempDir } from '../test-support/temp-dir';
-import { FsChunkStore, type StaleFile } from './fs-chunk-store';
+import { FsChunkStore, type FsChunkStoreOptions, type StaleFile } from './fs-chunk-store';
 
 const KiB = 1024;
+
+/** Every store a test opens, closed after it so no partial file is left open. */
+const openStores: FsChunkStore[] = [];
+
+async function openStore(options: FsChunkStoreOptions): Promise<FsChunkStore> {
+  const store = await FsChunkStore.open(options);
+  openStores.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  await Promise.all(openStores.splice(0).map((store) => store.close()));
+});
 
 async function setup() {
   const dataDir = await tempDir();
   const downloadDir = await tempDir();
   const filesDir = await tempDir();
-  const store = await FsChunkStore.open({ dataDir, downloadDir });
+  const store = await openStore({ dataDir, downloadDir });
   return { dataDir, downloadDir, filesDir, store };
 }
 
@@ -79,7 +92,7 @@ describe('FsChunkStore: sharing in place', () => {
     const { filePath } = await writeRandomFile(filesDir, 'notes.txt', CHUNK + CHUNK / 8);
     const first = await store.addFileInPlace(filePath);
 
-    const reopened = await FsChunkStore.open({ dataDir, downloadDir });
+    const reopened = await openStore({ dataDir, downloadDir });
     expect((await reopened.getFile(first.contentId))?.name).toBe('notes.txt');
     await reopened.deleteFile(first.contentId);
     let hashedBytes = 0;
@@ -152,7 +165,7 @@ describe('FsChunkStore: downloads', () => {
     expect(await store.getChunk(record.contentId, 1)).toBeUndefined();
 
     // As after kill -9: a new store on the same folders.
-    const resumed = await FsChunkStore.open({ dataDir, downloadDir });
+    const resumed = await openStore({ dataDir, downloadDir });
     expect(await resumed.listChunkIndices(record.contentId)).toEqual([0, 2]);
     for (const index of [1, 3]) await resumed.putChunk(record.contentId, index, (await chunks.getChunk(record.contentId, index))!);
     const finalPath = await resumed.finishDownload(record.contentId);
@@ -179,7 +192,7 @@ describe('FsChunkStore: downloads', () => {
     await writeFile(partialPath, partial);
     await appendFile(path.join(dataDir, 'library', `${record.contentId}.chunks`), '3');
 
-    const resumed = await FsChunkStore.open({ dataDir, downloadDir });
+    const resumed = await openStore({ dataDir, downloadDir });
     expect(await resumed.listChunkIndices(record.contentId)).toEqual([0, 2]);
   });
 
