@@ -138,12 +138,13 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   const { tls, networkKey, adminToken } = options;
   const isTls = tls !== undefined;
   const trustedProxies = options.trustedProxies ?? new TrustedProxies();
+  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 0;
   // Counted across every process on the same Redis, else in this process.
   const connectionCounter =
     options.connectionCounter ??
-    (options.redisUrl === undefined
-      ? new MemoryConnectionCounter()
-      : await RedisConnectionCounter.connect(options.redisUrl, { nodeId, keyPrefix: options.redisKeyPrefix }));
+    (options.redisUrl !== undefined && maxConnectionsPerAddress > 0
+      ? await RedisConnectionCounter.connect(options.redisUrl, { nodeId, keyPrefix: options.redisKeyPrefix })
+      : new MemoryConnectionCounter());
 
   const app = Fastify({
     logger: false,
@@ -173,7 +174,6 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
   const metrics = createTrackerMetrics({ nodeId, store, io });
   observeSocketRequests(io, metrics);
   registerMetricsRoute(app, { metrics, adminToken });
-  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 0;
   if (maxConnectionsPerAddress > 0) {
     const onRefused = (): void => metrics.connectionRefused();
     capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log, onRefused });
