@@ -1,0 +1,27 @@
+/**
+ * One tracker in a process of its own, for tests that kill it for real (kill -9): the same
+ * createTracker as `npm start`, on 127.0.0.1 and the PORT given (0: a free one), on REDIS_URL, with
+ * the default heartbeats, without the web app (no build). Prints one JSON line `{url, nodeId}`
+ * once it listens; SIGTERM closes it cleanly.
+ */
+import { createTracker } from '../../app';
+
+const redisUrl = process.env.REDIS_URL;
+if (redisUrl === undefined) {
+  console.error('REDIS_URL is required');
+  process.exit(1);
+}
+const tracker = await createTracker({
+  host: '127.0.0.1',
+  port: Number(process.env.PORT ?? 0),
+  staticDir: null,
+  redisUrl,
+  log: { info: () => undefined, error: (message, error) => console.error(message, error) },
+});
+process.once('SIGTERM', () => {
+  tracker.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+console.log(JSON.stringify({ url: tracker.url, nodeId: tracker.nodeId }));
