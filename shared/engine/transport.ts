@@ -1,6 +1,7 @@
 /**
  * The engine's view of the network: reliable, ordered, message-framed channels to other peers.
  * The browser supplies simple-peer data channels, Node supplies wrtc, tests supply in-memory pairs.
+ * transport.contract.ts holds what every implementation must do, run against all of them.
  */
 import { ShoalError } from '../protocol/errors';
 
@@ -20,15 +21,18 @@ export interface PeerChannel {
   readonly peerId: string;
   readonly isOpen: boolean;
   /** Queues one frame, copying it as RTCDataChannel.send does: the caller may reuse the buffer at
-   * once. Callers respect backpressure through `bufferedAmountBytes` and `waitForDrain`. */
+   * once. Callers respect backpressure through `bufferedAmountBytes` and `waitForDrain`. On a closed
+   * channel nothing is sent, and it may throw (as RTCDataChannel does): callers check `isOpen` and catch. */
   send(frame: Frame): void;
   /** Bytes queued but not yet handed to the network. */
   bufferedAmountBytes(): number;
   /** Resolves when the queue falls below the channel's low-water mark (or at once if it already is). */
   waitForDrain(): Promise<void>;
-  /** Registers a listener; returns a function that removes it. */
+  /** Registers a listener; returns a function that removes it. Frames that came before the first
+   * listener are kept and handed to it in order (the peer may speak as soon as the channel opens). */
   onFrame(listener: (frame: Frame) => void): () => void;
-  /** Called once when the channel closes for any reason. */
+  /** Called once when the channel closes for any reason, at either end (also when added after the
+   * close); `reason` may be absent even for a dropped connection. */
   onClose(listener: (reason?: Error) => void): () => void;
   close(): void;
   /** How the channel reaches the peer now; absent or undefined where that means nothing (in-memory channels). */
