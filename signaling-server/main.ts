@@ -64,6 +64,17 @@ function describeIce({ staticServers, turn }: EnvConfig['ice']): string {
   return `${servers}; TURN relay ${turn.urls.join(', ')} with credentials valid for ${turn.ttlSeconds} s.`;
 }
 
+/** One line on the connection cap, whose X-Forwarded-For is believed, and who may read /metrics. */
+function describeOperatorSettings({ maxConnectionsPerIp, trustedProxies, adminToken }: EnvConfig): string {
+  const cap = maxConnectionsPerIp > 0 ? `at most ${maxConnectionsPerIp} connections per client address` : 'no cap on connections per address';
+  const proxies =
+    trustedProxies.length === 0
+      ? 'X-Forwarded-For ignored (no SHOAL_TRUSTED_PROXIES)'
+      : `X-Forwarded-For believed from ${trustedProxies.map(({ address, prefix, family }) => (prefix === (family === 'ipv4' ? 32 : 128) ? address : `${address}/${prefix}`)).join(', ')}`;
+  const metrics = adminToken === undefined ? 'metrics open at /metrics' : 'metrics at /metrics need the admin token';
+  return `${cap}; ${proxies}; ${metrics}.`.replace(/^./, (first) => first.toUpperCase());
+}
+
 function stopOnSignals(tracker: RunningTracker): void {
   let isStopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -96,6 +107,7 @@ try {
   if (config.adminToken !== undefined) console.log('Admin API on: /api/admin (Authorization: Bearer <SHOAL_ADMIN_TOKEN>).');
   if (config.redisUrl !== undefined) console.log(`Tracker state, registrations and bans in Redis at ${redactedUrl(config.redisUrl)}.`);
   console.log(describeIce(config.ice));
+  console.log(describeOperatorSettings(config));
   if (!tracker.isServingWebApp) console.log('(No built web app found; only the API and Socket.IO are available.)');
 } catch (error) {
   console.error(`Could not start the Shoal tracker: ${error instanceof Error ? error.message : String(error)}`);
