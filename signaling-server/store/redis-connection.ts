@@ -17,7 +17,11 @@ const RECONNECT_MAX_DELAY_MS = 2_000;
 export interface RedisConnectionOptions {
   /** Shown in CLIENT LIST, so an operator can tell the tracker's connections apart. */
   connectionName?: string;
-  /** For connections that issue blocking reads (XREAD BLOCK): no per-command timeout. */
+  /**
+   * For a connection that issues blocking reads (XREAD BLOCK n): no per-command timeout, but a
+   * read cut off by a lost connection resolves empty after n ms plus a grace period instead of
+   * hanging (ioredis's blockingTimeout); the reader learns of the loss from the 'close' event.
+   */
   isBlocking?: boolean;
 }
 
@@ -28,6 +32,7 @@ function redisOptions(options: RedisConnectionOptions): RedisOptions {
     connectTimeout: REDIS_COMMAND_TIMEOUT_MS,
     commandTimeout: options.isBlocking === true ? undefined : REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: options.isBlocking === true ? null : 1,
+    blockingTimeout: options.isBlocking === true ? REDIS_COMMAND_TIMEOUT_MS : undefined,
     // A write cut off mid-flight may or may not have run: fail it rather than run it twice.
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, RECONNECT_MAX_DELAY_MS),
@@ -48,13 +53,23 @@ export function createRedisClient(url: string, options: RedisConnectionOptions =
  */
 export async function connectRedis(url: string, options: RedisConnectionOptions = {}): Promise<Redis> {
   const client = createRedisClient(url, options);
+  // connect() fails with a bare "Connection is closed"; the socket error before it says why.
+  let socketError: unknown;
+  const noteError = (error: unknown): void => {
+    socketError = error;
+  };
+  client.on('error', noteError);
   try {
     await client.connect();
     await client.ping();
     return client;
   } catch (error) {
     client.disconnect();
-    throw new Error(`Redis at ${redactedUrl(url)} is unreachable (${describeCause(error)}); start it, e.g. redis-server --appendonly yes, or fix REDIS_URL`);
+    throw new Error(
+      `Redis at ${redactedUrl(url)} is unreachable (${describeCause(socketError ?? error)}); start it, e.g. redis-server --appendonly yes, or fix REDIS_URL`,
+    );
+  } finally {
+    client.off('error', noteError);
   }
 }
 

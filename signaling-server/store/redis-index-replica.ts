@@ -81,6 +81,11 @@ export class IndexReplica {
   static async start(commands: Redis, reader: Redis, prefix: string): Promise<IndexReplica> {
     const replica = new IndexReplica(commands, reader, prefix);
     await replica.loadSnapshot();
+    // Redis may have restarted meanwhile and lost its last second of changes (AOF fsyncs once a
+    // second), so numbers could repeat: a lost connection always means a fresh snapshot.
+    reader.on('close', () => {
+      replica.needsSnapshot = true;
+    });
     replica.loop = replica.follow();
     return replica;
   }
@@ -128,6 +133,7 @@ export class IndexReplica {
     while (!this.isClosed) {
       try {
         if (this.needsSnapshot) await this.loadSnapshot();
+        // Resolves empty after the block time when nothing came, or when the connection was lost.
         const reply = await this.reader.xread('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', `${this.prefix}changes`, this.lastEntryId);
         for (const [, entries] of reply ?? []) for (const [id, fields] of entries) this.applyEntry(id, fields);
       } catch (error) {
