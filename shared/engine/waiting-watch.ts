@@ -4,7 +4,7 @@
  * one step behind us) it waits only after a grace period, because that usually lasts only until
  * their next chunk arrives.
  */
-import { ShoalError } from '../protocol/errors';
+import { errorWithOutlook, type ShoalError } from '../protocol/errors';
 import type { Clock } from './clock';
 
 /** moving: something is in flight, being written or about to be; no-peer: nobody is connected;
@@ -42,8 +42,7 @@ export class WaitingWatch {
         this.cancelGrace = undefined;
         if (this.options.condition() !== 'nothing-to-fetch') return this.evaluate();
         const { fileName } = this.options;
-        const message = `No peer online has the rest of '${fileName}' yet; the download will resume when one does`;
-        this.set(new ShoalError('NO_HOLDER', message));
+        this.set(errorWithOutlook('NO_HOLDER', `No peer online has the rest of '${fileName}' yet`, 'the download will resume when one does', { fileName }));
       }, this.options.graceMs);
     }
   }
