@@ -185,6 +185,21 @@ describe('POST /search, GET /download', () => {
     await expectError(await fetch(`${api.url}/search`, { method: 'PUT' }), 404, 'NOT_FOUND');
   });
 
+  it('answers 503 NO_HOLDER with the file and the reason as fields when no holder can send the file', async () => {
+    // Announces a file it does not hold: it refuses every request for it.
+    await other.session.connection.announce([
+      { contentId: 'cd'.repeat(32), name: 'phantom.bin', size: 1000, mimeType: 'application/octet-stream', chunkSizeBytes: 256 * 1024 },
+    ]);
+    const response = await fetch(`${api.url}/download?filename=phantom.bin`);
+    const message = await expectError(response, 503, 'NO_HOLDER', {
+      fileName: 'phantom.bin',
+      reason: expect.stringMatching(/^No peer holding 'phantom\.bin' can send it now \(other-peer [^)]+\)$/),
+    });
+    expect(message).toMatch(/; the download will resume when one can$/);
+    // The download goes on waiting in the background; stop it so later tests see no active transfer.
+    server.transfers.get('cd'.repeat(32))?.download.cancel();
+  });
+
   it('answers bad download requests with JSON errors', async () => {
     await expectError(await fetch(`${api.url}/download`), 400, 'BAD_REQUEST');
     await expectError(await fetch(`${api.url}/download?id=${'a'.repeat(64)}&filename=x`), 400, 'BAD_REQUEST');
