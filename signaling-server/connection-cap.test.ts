@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { createTracker } from './app';
 import type { RunningTracker, TrackerOptions } from './app';
 import { TrustedProxies } from './client-address';
-import { TOO_MANY_CONNECTIONS } from './connection-cap';
+
 
 const LIMIT = 3;
 const trackers: RunningTracker[] = [];
@@ -47,7 +47,7 @@ async function connected(url: string, forwardedFor?: string): Promise<Socket> {
 async function refusal(url: string, forwardedFor?: string): Promise<string> {
   const outcome = await connect(url, forwardedFor);
   if ('connected' in outcome) throw new Error('The connection was admitted');
-  expect(outcome.refused.data).toEqual({ code: TOO_MANY_CONNECTIONS, limit: LIMIT });
+  expect(outcome.refused.data).toEqual({ code: 'RATE_LIMITED', limit: LIMIT });
   return outcome.refused.message;
 }
 

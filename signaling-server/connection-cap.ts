@@ -4,13 +4,17 @@
  * client gets a `connect_error` saying why. Per-connection rate limits alone let one address open
  * any number of connections and so multiply its budget.
  */
+import type { ErrorCode } from '../shared/protocol';
 import { clientAddressOf } from './client-address';
 import type { TrustedProxies } from './client-address';
 import type { ConnectionCounter } from './connection-cap-counter';
 import type { TrackerLog, TrackerServer } from './socket-types';
 
-/** The `code` in a refused connection's `connect_error` data, for clients that map errors by code. */
-export const TOO_MANY_CONNECTIONS = 'TOO_MANY_CONNECTIONS';
+/**
+ * The `code` in a refused connection's `connect_error` data, from the one error table, so clients
+ * map it as they map any other refusal for going over a limit.
+ */
+export const CONNECTION_REFUSED_CODE: ErrorCode = 'RATE_LIMITED';
 
 export function tooManyConnectionsMessage(limit: number): string {
   return `Too many connections from your address (limit ${limit})`;
@@ -30,8 +34,8 @@ export interface ConnectionCapOptions {
 }
 
 /** A Socket.IO middleware error: the client's `connect_error` carries `message` and `data`. */
-function refusal(limit: number): Error & { data: { code: string; limit: number } } {
-  return Object.assign(new Error(tooManyConnectionsMessage(limit)), { data: { code: TOO_MANY_CONNECTIONS, limit } });
+function refusal(limit: number): Error & { data: { code: ErrorCode; limit: number } } {
+  return Object.assign(new Error(tooManyConnectionsMessage(limit)), { data: { code: CONNECTION_REFUSED_CODE, limit } });
 }
 
 export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionCapOptions): void {
