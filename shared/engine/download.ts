@@ -14,13 +14,13 @@ import type { ChunkStore } from './chunk-store';
 import { ChunkFetcher } from './chunk-fetcher';
 import type { Clock } from './clock';
 import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
+import { DownloadProgressMeter } from './download-progress';
 import { downloadTuning, type DownloadTuning } from './download-tuning';
 import { HolderFailures } from './holder-failures';
 import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { PauseGate } from './pause-gate';
-import { SpeedMeter } from './speed-meter';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
 import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
@@ -67,10 +67,7 @@ export class Download {
   private isPausedByUser = false;
   private currentWaitingReason: ShoalError | undefined;
   private failure: ShoalError | undefined;
-  private bytesDone = 0;
-  private totalBytes: number;
-  private peers: FetchingPeer[] = [];
-  private speed: SpeedMeter | undefined;
+  private readonly meter: DownloadProgressMeter;
   private fetcher: ChunkFetcher | undefined;
   private running: Promise<void> | undefined;
   private readonly settled: Promise<void>;
@@ -92,7 +89,7 @@ export class Download {
     this.contentId = file.contentId;
     this.name = file.name;
     this.mimeType = file.mimeType;
-    this.totalBytes = file.size;
+    this.meter = new DownloadProgressMeter(file.size);
     this.tuning = downloadTuning(tuning);
     const initialMs = this.tuning.holderRetryBackoffMs;
     this.failures = new HolderFailures({ initialMs, maxMs: Math.max(initialMs, HOLDER_RETRY_BACKOFF_MAX_MS) });
@@ -118,18 +115,7 @@ export class Download {
   }
 
   get progress(): DownloadProgress {
-    const nowMs = this.deps.clock.now();
-    const state = this.state;
-    const isMoving = state === 'downloading' && this.speed !== undefined;
-    const remainingBytes = this.totalBytes - this.bytesDone;
-    return {
-      bytesDone: this.bytesDone,
-      totalBytes: this.totalBytes,
-      speedBytesPerSec: isMoving ? (this.speed?.bytesPerSecond(nowMs) ?? 0) : 0,
-      etaSeconds: state === 'completed' ? 0 : isMoving ? this.speed?.etaSeconds(remainingBytes, nowMs) : undefined,
-      activePeers: this.peers.length,
-      peers: this.peers.map((peer) => ({ ...peer, path: peer.path && { ...peer.path } })),
-    };
+    return this.meter.report(this.state, this.deps.clock.now());
   }
 
   snapshot(): DownloadSnapshot {
@@ -202,10 +188,8 @@ export class Download {
       const { manifest, initialHolders } = await this.prepareManifest();
       const missing = await missingChunkIndices(this.deps.store, this.contentId, manifest);
       this.throwIfFinal();
-      this.totalBytes = manifest.size;
       const lengthOf = (index: number): number => chunkLength(manifest.size, manifest.chunkSizeBytes, index);
-      const missingBytes = missing.reduce((sum, index) => sum + lengthOf(index), 0);
-      this.bytesDone = manifest.size - missingBytes;
+      this.meter.settleSize(manifest.size, missing.reduce((sum, index) => sum + lengthOf(index), 0));
       if (missing.length > 0) await this.fetchChunks(manifest, missing, initialHolders);
       this.enterFinalState('completed');
     } catch (error) {
@@ -216,7 +200,7 @@ export class Download {
   }
 
   private async fetchChunks(manifest: Manifest, missing: number[], initialHolders: Holder[]): Promise<void> {
-    this.speed = new SpeedMeter(this.deps.clock.now());
+    this.meter.startMeasuring(this.deps.clock.now());
     this.phase = 'downloading';
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
@@ -262,15 +246,14 @@ export class Download {
   }
 
   private chunkStored(bytes: number): void {
-    const isFirstData = this.bytesDone === 0;
-    this.bytesDone += bytes;
-    this.speed?.record(bytes, this.deps.clock.now());
+    const isFirstData = !this.meter.hasData;
+    this.meter.chunkStored(bytes, this.deps.clock.now());
     // The first bytes are news ("it started"); later ones can wait for the next progress tick.
     this.notifier.changed(isFirstData);
   }
 
   private peersChanged(peers: FetchingPeer[]): void {
-    this.peers = peers;
+    this.meter.setPeers(peers);
     this.notifier.changed();
   }
 
@@ -284,7 +267,7 @@ export class Download {
   private enterFinalState(state: FinalState, isSettledNow = true): void {
     if (this.finalState !== undefined) return;
     this.finalState = state;
-    this.peers = [];
+    this.meter.setPeers([]);
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
     this.lifetime.abort(cancelledError(this.name));
