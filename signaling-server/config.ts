@@ -71,6 +71,20 @@ export const INDEX_CHANGED_MIN_INTERVAL_MS = 2_000;
  */
 export const INDEX_CHANGED_MAX_NAMES_CHECKED = 100;
 
+/**
+ * With REDIS_URL, how long one Redis command may take. Redis answers in well under a millisecond,
+ * so this only trips in an outage: then a join or announce fails within seconds with TIMEOUT
+ * instead of hanging, while ioredis keeps reconnecting in the background.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
+/**
+ * Entries kept in the Redis change stream that feeds each process's search replica. A process
+ * that falls further behind (paused, cut off) reloads a full snapshot instead; 100,000 entries are
+ * minutes of heavy churn and a few tens of MB in Redis.
+ */
+export const CHANGE_STREAM_MAX_ENTRIES = 100_000;
+
 /** How long `npm start` waits for a clean shutdown before exiting anyway. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 

@@ -7,9 +7,7 @@
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { ShoalError } from '../../shared/protocol';
-
-/** A command's reply budget: Redis answers in well under a millisecond, so this only trips in an outage. */
-export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+import { REDIS_COMMAND_TIMEOUT_MS } from '../config';
 
 /** Reconnection backoff: quick at first (a restart takes a second), then every 2 s at most. */
 const RECONNECT_MAX_DELAY_MS = 2_000;

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ShoalError } from '../../shared/protocol';
 import type { FileAnnouncement, Holder } from '../../shared/protocol';
-import { REDIS_COMMAND_TIMEOUT_MS } from './redis-connection';
+import { REDIS_COMMAND_TIMEOUT_MS } from '../config';
 import { IndexState } from './redis-index-state';
 import type { IndexChange, SnapshotListing } from './redis-index-state';
 import { parsePeerEnvelope } from './redis-peer-envelope';
@@ -69,7 +69,6 @@ export class IndexReplica {
   private isClosed = false;
   private readonly waiters = new Set<Waiter>();
   private loop: Promise<void> = Promise.resolve();
-  private readonly changeListeners = new Set<(change: IndexChange) => void>();
 
   private constructor(
     private readonly commands: Redis,
@@ -93,12 +92,6 @@ export class IndexReplica {
   /** The current index; replaced wholesale by a snapshot, so read it per call. */
   get index(): IndexState {
     return this.state;
-  }
-
-  /** Called for every change applied from the stream (from any process), after it is applied. */
-  onChange(listener: (change: IndexChange) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
   }
 
   /** Resolves once the change numbered `seq` is in the index; fails after the command timeout. */
@@ -148,10 +141,8 @@ export class IndexReplica {
     const entry = entrySchema.parse(fieldsOf(flat));
     if (entry.seq > this.appliedSeq + 1) throw new StreamGap(`Missed changes ${this.appliedSeq + 1}..${entry.seq - 1}`);
     if (entry.seq === this.appliedSeq + 1) {
-      const change = changeOf(entry);
-      this.state.apply(change);
+      this.state.apply(changeOf(entry));
       this.appliedSeq = entry.seq;
-      for (const listener of this.changeListeners) listener(change);
     }
     this.lastEntryId = id;
     this.wakeWaiters();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../shared/protocol';
 import { createTracker } from '../app';
+import { REDIS_COMMAND_TIMEOUT_MS } from '../config';
 import type { RunningTracker } from '../app';
 import { fileNamed, peerNamed } from '../test-support/fixtures';
 import { startRedisServer } from '../test-support/redis-server';
@@ -10,7 +11,6 @@ import { joinClient } from '../test-support/tracker-harness';
 import type { JoinedPeer } from '../test-support/tracker-harness';
 import { waitFor } from '../test-support/wait-for';
 import { registrationFor } from './registration-store.contract';
-import { REDIS_COMMAND_TIMEOUT_MS } from './redis-connection';
 import { RedisRegistrationStore } from './redis-registration-store';
 import { RedisTrackerStore } from './redis-tracker-store';
 

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 export class RedisScript {
   private readonly sha: string;
 
-  constructor(private readonly source: string) {
+  constructor(readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 

@@ -14,10 +14,8 @@
  *   P..'content-count'    int   distinct content ids with a holder
  *   P..'seq', P..'changes'      change counter and stream (entries: seq, kind, peer, ...)
  */
+import { CHANGE_STREAM_MAX_ENTRIES } from '../config';
 import { RedisScript } from './redis-script';
-
-/** Entries kept in the change stream: a replica further behind than this reloads a snapshot. */
-export const CHANGE_STREAM_MAX_ENTRIES = 100_000;
 
 /** Appends the change entry; `...` are extra field/value pairs. Defined inside each script. */
 const APPEND_CHANGE = `

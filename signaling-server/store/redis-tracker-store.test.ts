@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileNamed, peerNamed } from '../test-support/fixtures';
 import { startRedisServer } from '../test-support/redis-server';
 import type { RedisServer } from '../test-support/redis-server';
 import { RedisTrackerStore } from './redis-tracker-store';
+import { ANNOUNCE } from './redis-tracker-scripts';
 import { describeTrackerStoreContract } from './tracker-store.contract';
 import { waitFor } from '../test-support/wait-for';
 
@@ -97,5 +99,29 @@ describe('RedisTrackerStore across tracker processes', () => {
     expect(await late!.search(everything)).toEqual(await first!.search(everything));
     expect((await late!.holdersOf(shared.contentId))?.holders.map((holder) => holder.name)).toEqual(['Bo', 'Ana']);
     expect(await late!.fileNamesOf([shared.contentId])).toEqual(expect.arrayContaining(['renamed.iso', 'later name.iso']));
+  });
+
+  it('reloads a snapshot when changes left the stream before a process read them', async () => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    const [one, two] = await network(2, keyPrefix);
+    const ana = peerNamed('Ana');
+    await one!.addPeer(ana);
+    // An announce whose stream entry is trimmed in the same transaction: blocked readers are served
+    // only after it, so no process ever reads the entry (as when a process lags past the trimming).
+    const missed = fileNamed('missed.txt');
+    const raw = new Redis(redis.url);
+    try {
+      await raw
+        .multi()
+        .eval(ANNOUNCE.source, 0, keyPrefix, ana.id, 100, JSON.stringify([missed]), missed.contentId, JSON.stringify(missed))
+        .xtrim(`${keyPrefix}changes`, 'MAXLEN', 0)
+        .exec();
+    } finally {
+      raw.disconnect();
+    }
+    await one!.announce(ana.id, [fileNamed('next.txt')]);
+    for (const store of [one!, two!]) {
+      await waitFor(async () => (await store.search({ query: 'txt', limit: 10, offset: 0 })).total === 2, 'both files after the gap');
+    }
   });
 });

@@ -26,7 +26,6 @@ import { comparePeers } from '../../shared/protocol/peer-order';
 import { PEER_MAX_FILES } from '../config';
 import { connectRedis, withRedis } from './redis-connection';
 import { IndexReplica } from './redis-index-replica';
-import type { IndexChange } from './redis-index-state';
 import { encodePeerEnvelope, parsePeerEnvelope } from './redis-peer-envelope';
 import { ADD_PEER, ANNOUNCE, LIST_PEERS, REMOVE_PEER, WITHDRAW } from './redis-tracker-scripts';
 import { nameKey } from './peer-names';
@@ -77,11 +76,6 @@ export class RedisTrackerStore implements TrackerStore {
       reader?.disconnect();
       throw error;
     }
-  }
-
-  /** Every change this process's replica applies, from any process (e.g. to push index changes). */
-  onIndexChange(listener: (change: IndexChange) => void): () => void {
-    return this.replica.onChange(listener);
   }
 
   async addPeer(peer: PeerRecord): Promise<void> {
