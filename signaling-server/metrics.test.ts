@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { fileNamed } from './test-support/fixtures';
-import { useTracker } from './test-support/tracker-harness';
+import { createTracker } from './app';
+import { joinClient, useTracker } from './test-support/tracker-harness';
 import { waitFor } from './test-support/wait-for';
 
 const ADMIN_TOKEN = 'metrics-test-token-0123456789';
@@ -116,5 +117,24 @@ describe('GET /metrics with SHOAL_ADMIN_TOKEN set', () => {
     expect(wrong.status).toBe(401);
     const samples = await scrape(harness.url, ADMIN_TOKEN);
     expect(valueOf(samples, harness.tracker.nodeId, 'shoal_joins_total')).toBe(0);
+  });
+});
+
+describe('metrics of two trackers in one process', () => {
+  it('keeps a registry per tracker, each labelled with its own node id', async () => {
+    const options = { host: '127.0.0.1', port: 0, staticDir: null };
+    const a = await createTracker({ ...options, nodeId: 'tracker-a' });
+    const b = await createTracker({ ...options, nodeId: 'tracker-b' });
+    try {
+      const ana = await joinClient(a.url, 'Ana');
+      expect(valueOf(await scrape(a.url), 'tracker-a', 'shoal_joins_total')).toBe(1);
+      const atB = await scrape(b.url);
+      expect(valueOf(atB, 'tracker-b', 'shoal_joins_total')).toBe(0);
+      expect([...atB.keys()].every((sample) => !sample.includes('tracker-a'))).toBe(true);
+      ana.socket.disconnect();
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
