@@ -9,7 +9,6 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ShoalError } from '../../shared/protocol';
 import type { FileAnnouncement, Holder } from '../../shared/protocol';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../config';
 import { IndexState } from './redis-index-state';
@@ -57,7 +56,6 @@ class StreamGap extends Error {}
 interface Waiter {
   seq: number;
   resolve: () => void;
-  reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -94,17 +92,20 @@ export class IndexReplica {
     return this.state;
   }
 
-  /** Resolves once the change numbered `seq` is in the index; fails after the command timeout. */
+  /**
+   * Resolves once the change numbered `seq` is in the index, or after the command timeout: the
+   * write is in Redis by then, and failing its caller would misreport it (a join refused while its
+   * name is taken). A replica cut off that long reloads a snapshot as soon as Redis answers.
+   */
   waitApplied(seq: number): Promise<void> {
     if (seq <= this.appliedSeq) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const waiter: Waiter = {
         seq,
         resolve,
-        reject,
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
-          reject(new ShoalError('TIMEOUT', "The tracker's search index did not catch up with Redis in time; try again in a moment"));
+          resolve();
         }, REDIS_COMMAND_TIMEOUT_MS),
       };
       this.waiters.add(waiter);
@@ -117,7 +118,7 @@ export class IndexReplica {
     await this.loop;
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
-      waiter.reject(new ShoalError('CANCELLED', 'The tracker is closing'));
+      waiter.resolve();
     }
     this.waiters.clear();
   }

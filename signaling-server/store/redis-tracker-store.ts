@@ -10,9 +10,10 @@
  * index in memory (IndexState, the embedded store's trigram FileIndex plus holder names), built
  * from a snapshot at start and kept current from the Redis stream of changes that every write
  * appends to in the same script (IndexReplica). All processes apply the stream in its order, own
- * writes included, so they converge on one index; a write returns only once this process's
- * replica has applied it, so a process reads its own writes at once and other processes' writes
- * within a stream round trip (about a millisecond on one host). search, holdersOf and fileNamesOf
+ * writes included, so they converge on one index; a write returns once this process's replica
+ * has applied it (or, if the replica is cut off, after the command timeout: the write stands), so a
+ * process reads its own writes at once and other processes' writes within a stream round trip
+ * (about a millisecond on one host). search, holdersOf and fileNamesOf
  * read the replica; removePeer's file names are read by its script, before the files go.
  *
  * While Redis is unreachable, calls fail within seconds with ShoalError `TIMEOUT` (see
