@@ -8,7 +8,7 @@
  * and goes on by itself; it fails only when the store cannot write.
  */
 import { chunkCount, chunkLength } from '../content/chunking';
-import { asShoalError, ShoalError } from '../protocol/errors';
+import { asShoalError, errorWithOutlook, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
 import { ChunkDelivery } from './chunk-delivery';
@@ -212,7 +212,7 @@ export class ChunkFetcher {
   private noPeerReason(): ShoalError {
     const trackerError = this.poller.lastError;
     if (trackerError !== undefined) {
-      return new ShoalError(trackerError.code, `${trackerError.message}; the download will try again shortly`);
+      return errorWithOutlook(trackerError.code, trackerError.details.reason ?? trackerError.message, 'the download will try again shortly', { ...trackerError.details, fileName: this.options.fileName });
     }
     return this.options.failures.waitingReason(this.options.fileName);
   }
