@@ -141,6 +141,31 @@ describe('trackers sharing one Redis', () => {
     expect(unconverged()).toEqual([]);
   }, 90_000);
 
+  it('carries pushes between nodes again after Redis restarts, and nobody is taken for dead', async () => {
+    const ana = await joinAt(0, 'Ana');
+    const bo = await joinAt(1, 'Bo');
+    await ana.waitForPeers((list) => list.length === 2, 'Bo at Ana');
+    const anaDropped = new Promise<void>((resolve) => ana.socket.once('disconnect', () => resolve()));
+    let isAnaDropped = false;
+    void anaDropped.then(() => (isAnaDropped = true));
+
+    await redis.restart();
+    const restartedAt = Date.now();
+    // The trackers reconnect by themselves; a join may be refused until they have.
+    const cy = await waitFor(() => joinAt(2, 'Cy').catch(() => undefined), 'a join to succeed after the restart', 10_000);
+    expect(await cy.socket.timeout(5_000).emitWithAck('announce', { files: [fileNamed('after-restart.txt')] })).toEqual({ ok: true });
+    await ana.waitForPeers((list) => list.some((peer) => peer.id === cy.id && peer.files === 1), 'Cy and its file at Ana');
+    const answer = await waitFor(async () => {
+      const found = await bo.socket.timeout(5_000).emitWithAck('search', { query: 'after-restart' });
+      return found.ok && found.total === 1 ? found : undefined;
+    }, 'Bo’s search to find Cy’s file');
+    expect(answer).toMatchObject({ results: [{ holders: [{ id: cy.id }] }] });
+    expect(Date.now() - restartedAt).toBeLessThan(10_000);
+    // Every node was cut off alike: none cleared out another's peers on coming back.
+    expect(isAnaDropped).toBe(false);
+    expect(ana.latestPeers()?.map((peer) => peer.name)).toEqual(['Ana', 'Bo', 'Cy']);
+  }, 30_000);
+
   it('clears out the peers and files of a node whose heartbeat stopped, and tells the others', async () => {
     // A node that died: its peer and file are in the store, its last beat long ago.
     const ghostStore = await RedisTrackerStore.open({ url: redis.url, keyPrefix });

@@ -87,8 +87,22 @@ export async function startNodeLiveness(options: NodeLivenessOptions): Promise<N
   let isClosed = false;
   let isSweeping = false;
 
+  /**
+   * Since when this node's beats have all gone through. After a Redis outage every beat is stale;
+   * a node sweeps only once it has beaten for `deadAfterMs` again, so the others have had time to
+   * beat too and nobody clears out a node that was merely cut off from Redis with everyone else.
+   */
+  let beatingSinceMs: number | undefined = Date.now();
+
   async function beat(): Promise<void> {
-    const wasListed = Number(await BEAT.run(redis, [nodesKey, nodeId])) === 1;
+    let wasListed: boolean;
+    try {
+      wasListed = Number(await BEAT.run(redis, [nodesKey, nodeId])) === 1;
+    } catch (error) {
+      beatingSinceMs = undefined;
+      throw error;
+    }
+    beatingSinceMs ??= Date.now();
     if (!wasListed && !isClosed) options.onSweptWhileAlive();
   }
 
@@ -105,7 +119,7 @@ export async function startNodeLiveness(options: NodeLivenessOptions): Promise<N
   }
 
   async function sweep(): Promise<void> {
-    if (isSweeping) return;
+    if (isSweeping || beatingSinceMs === undefined || Date.now() - beatingSinceMs < timing.deadAfterMs) return;
     isSweeping = true;
     try {
       const dead = (await DEAD_NODES.run(redis, [nodesKey, timing.deadAfterMs])) as string[];
