@@ -1,5 +1,5 @@
 /** Wraps a browser File as the engine's FileSource: slices are read on demand, never the whole file. */
-import type { FileSource } from '../../shared/engine/share-file';
+import type { FileSource } from '../../shared/engine';
 
 export function fileSourceOf(file: File): FileSource {
   return {
