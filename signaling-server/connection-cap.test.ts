@@ -1,17 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
+import WebSocket from 'ws';
 import type { Socket } from 'socket.io-client';
 import { createTracker } from './app';
 import type { RunningTracker, TrackerOptions } from './app';
 import { TrustedProxies } from './client-address';
+import { waitFor } from './test-support/wait-for';
 
 
 const LIMIT = 3;
 const trackers: RunningTracker[] = [];
 const sockets: Socket[] = [];
+const transports: WebSocket[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();
+  for (const transport of transports.splice(0)) transport.terminate();
   for (const tracker of trackers.splice(0)) await tracker.close();
 });
 
@@ -78,6 +82,27 @@ describe('connection cap per client address', () => {
     for (let index = 0; index < LIMIT; index += 1) await connected(url, `203.0.113.${index}`);
     // A fresh forged address does not buy a fresh slot.
     expect(await refusal(url, '203.0.113.200')).toContain('Too many connections');
+  });
+
+  it('refuses the transport handshake itself once one address hoards twice the cap in idle transports', async () => {
+    const { url } = await startTracker();
+    /** A bare Engine.IO transport that never connects to the namespace: the status of its handshake. */
+    const openTransport = (): Promise<number> => {
+      const transport = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+      transports.push(transport);
+      transport.on('error', () => undefined);
+      return new Promise((resolve) => {
+        transport.once('message', () => resolve(101));
+        transport.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      });
+    };
+    for (let index = 0; index < 2 * LIMIT; index += 1) expect(await openTransport()).toBe(101);
+    // Engine.IO answers a refused WebSocket upgrade with 400 Bad Request.
+    expect(await openTransport()).toBe(400);
+    // A real client from the same address cannot get in either, until a transport closes.
+    expect('refused' in (await connect(url))).toBe(true);
+    transports[0]?.close();
+    await waitFor(async () => ('connected' in (await connect(url)) ? true : undefined), 'a connection once a transport closed');
   });
 
   it('leaves connections uncapped when no limit is set', async () => {

@@ -4,9 +4,10 @@
  * client gets a `connect_error` saying why. Per-connection rate limits alone let one address open
  * any number of connections and so multiply its budget.
  */
+import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../shared/protocol';
 import { clientAddressOf } from './client-address';
-import type { TrustedProxies } from './client-address';
+import type { ConnectionOrigin, TrustedProxies } from './client-address';
 import type { ConnectionCounter } from './connection-cap-counter';
 import type { TrackerLog, TrackerServer } from './socket-types';
 
@@ -19,6 +20,14 @@ export const CONNECTION_REFUSED_CODE: ErrorCode = 'RATE_LIMITED';
 export function tooManyConnectionsMessage(limit: number): string {
   return `Too many connections from your address (limit ${limit})`;
 }
+
+/**
+ * Transports (Engine.IO connections) one address may hold in one process, per connection the cap
+ * allows. A transport that never connects to the namespace, or was refused there, is not in the
+ * cap's count, and Socket.IO keeps it for up to its connectTimeout (45 s); socket.io-client closes
+ * a refused one at once, so only a client that hoards idle transports reaches this backstop.
+ */
+const TRANSPORTS_PER_ALLOWED_CONNECTION = 2;
 
 /** Proxies we warn about at most once each; bounded so a flood of addresses cannot grow it. */
 const MAX_UNTRUSTED_PROXY_WARNINGS = 20;
@@ -90,4 +99,39 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
     if (socket.conn.readyState !== 'open') release();
     next();
   });
+
+  capTransports(io, maxPerAddress * TRANSPORTS_PER_ALLOWED_CONNECTION, (request) => clientAddressOf(originOf(request), trustedProxies), onRefused);
+}
+
+function originOf(request: IncomingMessage): ConnectionOrigin {
+  return { remoteAddress: request.socket.remoteAddress, forwardedFor: request.headers['x-forwarded-for'] };
+}
+
+/**
+ * Refuses the transport handshake itself (HTTP 403, before any Socket.IO connection exists) once
+ * an address holds `maxPerAddress` transports in this process. Counted per process: it bounds what
+ * one address makes this process hold, while the cap above is what people meet.
+ */
+function capTransports(io: TrackerServer, maxPerAddress: number, addressOf: (request: IncomingMessage) => string, onRefused?: (address: string) => void): void {
+  const open = new Map<string, number>();
+  io.engine.on('connection', (transport: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+    const address = addressOf(transport.request);
+    open.set(address, (open.get(address) ?? 0) + 1);
+    transport.once('close', () => {
+      const count = (open.get(address) ?? 1) - 1;
+      if (count > 0) open.set(address, count);
+      else open.delete(address);
+    });
+  });
+  const earlier = io.engine.opts.allowRequest;
+  io.engine.opts.allowRequest = (request, answer) => {
+    const address = addressOf(request);
+    if ((open.get(address) ?? 0) >= maxPerAddress) {
+      onRefused?.(address);
+      answer(`Too many open transports from your address (limit ${maxPerAddress})`, false);
+      return;
+    }
+    if (earlier === undefined) answer(null, true);
+    else earlier(request, answer);
+  };
 }
