@@ -78,10 +78,14 @@ describe('connection cap per client address', () => {
   });
 
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
-    const { url } = await startTracker({ trustedProxies: TrustedProxies.parse('10.0.0.0/8') });
+    const logged: string[] = [];
+    const log = { info: (message: string) => logged.push(message), error: () => undefined };
+    const { url } = await startTracker({ trustedProxies: TrustedProxies.parse('10.0.0.0/8'), log });
     for (let index = 0; index < LIMIT; index += 1) await connected(url, `203.0.113.${index}`);
     // A fresh forged address does not buy a fresh slot.
     expect(await refusal(url, '203.0.113.200')).toContain('Too many connections');
+    // The operator hears once that a proxy may be missing from SHOAL_TRUSTED_PROXIES.
+    expect(logged.filter((line) => line.includes('SHOAL_TRUSTED_PROXIES'))).toHaveLength(1);
   });
 
   it('refuses the transport handshake itself once one address hoards twice the cap in idle transports', async () => {
