@@ -79,6 +79,13 @@ export const INDEX_CHANGED_MAX_NAMES_CHECKED = 100;
 export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 
 /**
+ * With REDIS_URL, how long removing a peer keeps retrying through a Redis outage before it gives
+ * up. A peer left in Redis behind a closed connection would hold its name, and nobody else would
+ * remove it while its tracker process lives; 30 s rides out a Redis restart or a failover.
+ */
+export const REDIS_REMOVAL_RETRY_WINDOW_MS = 30_000;
+
+/**
  * Entries kept in the Redis change stream that feeds each process's search replica. A process
  * that falls further behind (paused, cut off) reloads a full snapshot instead; 100,000 entries are
  * minutes of heavy churn and a few tens of MB in Redis.

@@ -75,6 +75,24 @@ describe('the Redis stores through a Redis outage', () => {
     ]);
   });
 
+  it('removes a peer that left during the outage once Redis is back, freeing its name', async () => {
+    const redis = await redisServer();
+    const store = await RedisTrackerStore.open({ url: redis.url, keyPrefix: `test-${randomUUID()}:` });
+    cleanups.push(() => store.close());
+    const ana = peerNamed('Ana');
+    await store.addPeer(ana);
+    await store.announce(ana.id, [fileNamed('left behind.txt')]);
+
+    await redis.kill();
+    const removal = store.removePeer(ana.id);
+    // Long enough for at least one try to fail (a command fails within the timeout while Redis is down).
+    await new Promise((resolve) => setTimeout(resolve, REDIS_COMMAND_TIMEOUT_MS + 500));
+    await redis.start();
+    expect(await removal).toMatchObject({ peer: ana, fileCount: 1, fileNames: ['left behind.txt'] });
+    await expect(store.addPeer(peerNamed('ana'))).resolves.toBeUndefined();
+    expect((await store.search({ query: 'left', limit: 10, offset: 0 })).total).toBe(0);
+  });
+
   it("keeps another process's search replica following once Redis is back", async () => {
     const redis = await redisServer();
     const keyPrefix = `test-${randomUUID()}:`;

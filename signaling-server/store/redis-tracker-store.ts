@@ -24,7 +24,7 @@ import type { Redis } from 'ioredis';
 import { ShoalError } from '../../shared/protocol';
 import type { FileAnnouncement, PeerSummary, SearchResult } from '../../shared/protocol';
 import { comparePeers } from '../../shared/protocol/peer-order';
-import { PEER_MAX_FILES } from '../config';
+import { PEER_MAX_FILES, REDIS_REMOVAL_RETRY_WINDOW_MS } from '../config';
 import { connectRedis, withRedis } from './redis-connection';
 import { IndexReplica } from './redis-index-replica';
 import { encodePeerEnvelope, parsePeerEnvelope } from './redis-peer-envelope';
@@ -55,7 +55,18 @@ export interface RedisTrackerStoreOptions extends TrackerStoreOptions {
 
 type ScriptReply = [string, ...unknown[]];
 
+/** A removal as its script reported it: the peer, and the change number to wait for. */
+interface Removal {
+  removed: RemovedPeer;
+  seq: number;
+}
+
+/** Between two tries of a removal while Redis is unreachable. */
+const REMOVAL_RETRY_DELAY_MS = 500;
+
 export class RedisTrackerStore implements TrackerStore {
+  private isClosed = false;
+
   private constructor(
     private readonly redis: Redis,
     private readonly replica: IndexReplica,
@@ -81,7 +92,15 @@ export class RedisTrackerStore implements TrackerStore {
 
   async addPeer(peer: PeerRecord): Promise<void> {
     const key = nameKey(peer.name);
-    const reply = await this.run(ADD_PEER, [peer.id, key, encodePeerEnvelope(peer, key), peer.nodeId, peer.name]);
+    let reply: ScriptReply;
+    try {
+      reply = await this.run(ADD_PEER, [peer.id, key, encodePeerEnvelope(peer, key), peer.nodeId, peer.name]);
+    } catch (error) {
+      // Redis may have run the script before the connection failed: the caller takes the join as
+      // refused, so take the (fresh, random) id back out once Redis answers, freeing the name.
+      void this.removeWithRetry(peer.id).catch(() => undefined);
+      throw error;
+    }
     if (reply[0] === 'NAME_TAKEN') throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`);
     if (reply[0] === 'BAD_REQUEST') throw new ShoalError('BAD_REQUEST', `Peer id ${peer.id} is already in use`);
     await this.replica.waitApplied(Number(reply[1]));
@@ -92,8 +111,9 @@ export class RedisTrackerStore implements TrackerStore {
     return envelope === null ? undefined : parsePeerEnvelope(envelope).peer;
   }
 
+  /** Retries through a Redis outage for up to REDIS_REMOVAL_RETRY_WINDOW_MS (see config.ts). */
   async removePeer(id: string): Promise<RemovedPeer | undefined> {
-    const removal = await this.removeWithoutWaiting(id);
+    const removal = await this.removeWithRetry(id);
     if (removal === undefined) return undefined;
     await this.replica.waitApplied(removal.seq);
     return removal.removed;
@@ -170,11 +190,24 @@ export class RedisTrackerStore implements TrackerStore {
 
   /** Stops following the change stream and closes both connections. */
   async close(): Promise<void> {
+    this.isClosed = true;
     await this.replica.close();
     this.redis.disconnect();
   }
 
-  private async removeWithoutWaiting(id: string): Promise<{ removed: RemovedPeer; seq: number } | undefined> {
+  private async removeWithRetry(id: string): Promise<Removal | undefined> {
+    const deadlineMs = Date.now() + REDIS_REMOVAL_RETRY_WINDOW_MS;
+    for (;;) {
+      try {
+        return await this.removeWithoutWaiting(id);
+      } catch (error) {
+        if (this.isClosed || Date.now() + REMOVAL_RETRY_DELAY_MS > deadlineMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, REMOVAL_RETRY_DELAY_MS));
+      }
+    }
+  }
+
+  private async removeWithoutWaiting(id: string): Promise<Removal | undefined> {
     const reply = (await withRedis(() => REMOVE_PEER.run(this.redis, [this.prefix, id]))) as [string, number, number, string[]] | null;
     if (reply === null) return undefined;
     const [envelope, fileCount, seq, fileNames] = reply;
