@@ -13,6 +13,7 @@ const TRACKER_TESTS_ON_REDIS = [
   'signaling-server/signal-relay.test.ts',
   'signaling-server/admin-api.test.ts',
   'signaling-server/rest-api.test.ts',
+  'signaling-server/metrics.test.ts',
 ];
 
 export default defineConfig({
