@@ -4,6 +4,7 @@
  * has for EXTRA_LINKS_IDLE_MS. An idle connection still costs keep-alive checks and memory on both
  * sides, and a page can hold only a few hundred, so a long session must not pile them up.
  */
+import type { Logger } from '../logging/logger';
 import type { Clock } from './clock';
 import type { PeerLink } from './peer-link';
 
@@ -19,6 +20,7 @@ export class ExtraLinks {
     private readonly connectOne: (peerId: string) => Promise<void>,
     private readonly clock: Clock,
     private readonly idleMs: number,
+    private readonly log: Logger,
   ) {}
 
   /** Up to `count` open extra links to the peer, connecting more in parallel (fewer when some fail).
@@ -72,7 +74,9 @@ export class ExtraLinks {
     const open = (): PeerLink[] => [...(this.byPeer.get(peerId) ?? [])].filter((link) => link.isOpen);
     const missing = Math.max(0, count - open().length);
     // One more connection would have been faster; a failed one leaves the peer served by the others.
-    await Promise.all(Array.from({ length: missing }, () => this.connectOne(peerId).catch(() => undefined)));
+    const connectOrSayWhy = (): Promise<void> =>
+      this.connectOne(peerId).catch((error: unknown) => this.log.debug(`an extra connection to ${peerId} failed`, error));
+    await Promise.all(Array.from({ length: missing }, connectOrSayWhy));
     return open();
   }
 }

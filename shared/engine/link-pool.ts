@@ -6,6 +6,7 @@
  * forgotten, so the next call reconnects. The pool holds the node's upload and download rate
  * limits, which every link and download share.
  */
+import { silentLogger, type ComponentLogger } from '../logging/logger';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { ChunkStore } from './chunk-store';
 import { realClock, type Clock } from './clock';
@@ -30,6 +31,8 @@ export interface LinkPoolOptions {
   /** Extra links nobody uses are closed after this long (EXTRA_LINKS_IDLE_MS). */
   extraLinksIdleMs?: number;
   now?: () => number;
+  /** Hears what links and serving handled quietly; silent when absent. */
+  logger?: ComponentLogger;
 }
 
 /** What a download needs from the pool; tests and simulations may pass their own. */
@@ -71,6 +74,7 @@ export class LinkPool implements LinkSource {
       (peerId) => this.connectExtra(peerId),
       options.clock ?? realClock,
       options.extraLinksIdleMs ?? EXTRA_LINKS_IDLE_MS,
+      (options.logger ?? silentLogger).forComponent('shoal:engine:links'),
     );
     this.stopIncoming = transport.onIncoming((channel) => {
       if (this.isClosed) channel.close();
@@ -173,6 +177,7 @@ export class LinkPool implements LinkSource {
       uploadLimiter: this.uploadLimiter,
       repairChunk: this.options.repairChunk,
       now: this.options.now,
+      logger: this.options.logger,
       onServe: (event) => this.emitServe(event),
     });
     this.allLinks.add(link);

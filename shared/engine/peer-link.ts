@@ -4,6 +4,7 @@
  * have is told of each chunk we store afterwards (have-chunk). Every incoming frame is parsed at the
  * door; a frame that does not parse is dropped, so a broken or hostile peer cannot crash us.
  */
+import { silentLogger, type ComponentLogger, type Logger } from '../logging/logger';
 import { ShoalError } from '../protocol/errors';
 import {
   decodeBlockFrame,
@@ -34,6 +35,8 @@ export interface PeerLinkOptions {
   /** Re-reads a chunk whose stored copy is damaged, from the original file (see ServeQueue). */
   repairChunk?: ChunkRepairer;
   now?: () => number;
+  /** Hears what the link handled quietly (a store that could not be read); silent when absent. */
+  logger?: ComponentLogger;
 }
 
 type HaveRequest = Extract<PeerControl, { t: 'have-request' }>;
@@ -47,6 +50,7 @@ export class PeerLink {
   /** Files the peer asked us about, oldest first: it hears of each chunk of them we store. */
   private readonly remoteInterests = new Set<string>();
   private readonly store: ChunkStore;
+  private readonly log: Logger;
   private closedReason: ShoalError | undefined;
   private readonly stopListening: () => void;
   private readonly stopWatchingClose: () => void;
@@ -58,6 +62,7 @@ export class PeerLink {
   ) {
     this.peerId = channel.peerId;
     this.store = options.store;
+    this.log = (options.logger ?? silentLogger).forComponent('shoal:engine:serve');
     const whenClosed = new Promise<void>((resolve) => {
       this.markClosed = resolve;
     });
@@ -73,6 +78,7 @@ export class PeerLink {
       onServe: options.onServe ?? (() => {}),
       uploadLimiter: options.uploadLimiter,
       repairChunk: options.repairChunk,
+      log: this.log,
     });
     this.stopListening = channel.onFrame((frame) => this.handleFrame(frame));
     this.stopWatchingClose = channel.onClose(() => this.handleClose());
@@ -205,7 +211,8 @@ export class PeerLink {
         const held = await this.store.listChunkIndices(contentId);
         answer = { t: 'have', requestId, contentId, bitfield: encodeHaveBitfield(held, record.manifest.chunkHashes.length) };
       }
-    } catch {
+    } catch (error) {
+      this.log.warn(`could not read which chunks of ${contentId} we hold, for ${this.peerId}`, error);
       answer = { t: 'error', requestId, code: 'INTERNAL', message: 'This peer could not read the file from its storage' };
     }
     this.trySend(encodeControlFrame(answer));

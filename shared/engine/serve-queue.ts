@@ -7,6 +7,7 @@
  * original (`repairChunk`), the chunk is verified, stored again and served.
  */
 import { isChunkValid } from '../content/manifest';
+import type { Logger } from '../logging/logger';
 import type { ErrorCode } from '../protocol/errors';
 import {
   BLOCK_BYTES,
@@ -54,6 +55,8 @@ export interface ServeQueueOptions {
   /** Shared by every link of the node, so the limit holds for all uploads together. */
   uploadLimiter?: RateLimiter;
   repairChunk?: ChunkRepairer;
+  /** Hears what serving handled quietly: a store that could not be read, a repair that failed. */
+  log: Logger;
 }
 
 export class ServeQueue {
@@ -154,7 +157,8 @@ export class ServeQueue {
       const repaired = await this.repair(record.manifest, request.contentId, index);
       if (repaired === undefined) return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
       return { kind: 'chunk', fileName: record.name, bytes: repaired };
-    } catch {
+    } catch (error) {
+      this.options.log.warn(`could not read ${request.t === 'chunk-request' ? `chunk ${request.index} of ` : ''}${request.contentId} to serve it`, error);
       return refusal('INTERNAL', 'This peer could not read the file from its storage');
     }
   }
@@ -165,9 +169,13 @@ export class ServeQueue {
     try {
       const bytes = await this.options.repairChunk(contentId, index);
       if (bytes === undefined || !(await isChunkValid(manifest, index, bytes))) return undefined;
-      await this.store.putChunk(contentId, index, bytes).catch(() => {}); // serving does not depend on it
+      // Serving does not depend on storing the repaired copy.
+      await this.store.putChunk(contentId, index, bytes).catch((error: unknown) => {
+        this.options.log.warn(`could not store the repaired chunk ${index} of ${contentId}`, error);
+      });
       return bytes;
-    } catch {
+    } catch (error) {
+      this.options.log.warn(`could not repair chunk ${index} of ${contentId} from its original`, error);
       return undefined;
     }
   }
