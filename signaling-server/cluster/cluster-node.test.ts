@@ -21,6 +21,8 @@ import { waitFor } from '../test-support/wait-for';
 /** Short beats, so a death is noticed in about a second. */
 const FAST_LIVENESS = { beatIntervalMs: 200, deadAfterMs: 1_000, sweepIntervalMs: 200, sweepLockMs: 2_000 };
 
+const ADMIN_TOKEN = 'cluster-test-admin-token-0123456789abcdef';
+
 let redis: RedisServer;
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -48,6 +50,7 @@ describe('trackers sharing one Redis', () => {
           redisUrl: redis.url,
           redisKeyPrefix: keyPrefix,
           nodeLiveness: FAST_LIVENESS,
+          adminToken: ADMIN_TOKEN,
         }),
       );
     }
@@ -93,6 +96,38 @@ describe('trackers sharing one Redis', () => {
     expect(await ana.socket.timeout(5_000).emitWithAck('signal', { to: bo.id, connectionId: 'c1', data })).toEqual({ ok: true });
     const signal = await waitFor(() => bo.pushes.signals[0], 'the signal at Bo');
     expect(signal).toEqual({ from: ana.id, fromName: 'Ana', fromPublicKey: ana.identity.publicKey, connectionId: 'c1', data });
+  });
+
+  it('resends the list to its peers when a node sees a change number skipped (a lost publish)', async () => {
+    const ana = await joinAt(0, 'Ana');
+    const bo = await joinAt(1, 'Bo');
+    await ana.waitForPeers((list) => list.length === 2, 'Bo at Ana');
+    const snapshotsBefore = ana.pushes.peerSnapshots.length;
+    const commands = new Redis(redis.url);
+    try {
+      // A change numbered but never heard of: the next delta's number skips one.
+      await commands.incr(`${keyPrefix}peer-list:seq`);
+      const cy = await joinAt(1, 'Cy');
+      await waitFor(() => ana.pushes.peerSnapshots.length > snapshotsBefore, 'a fresh snapshot at Ana');
+      await ana.waitForPeers((list) => list.some((peer) => peer.id === cy.id), 'Cy at Ana');
+      expect(ana.latestPeers()).toEqual([ana.summary(0), bo.summary(0), cy.summary(0)]);
+    } finally {
+      commands.disconnect();
+    }
+  });
+
+  it('lets an operator on one node remove a peer on another: the peer hears why, then is disconnected', async () => {
+    const ana = await joinAt(0, 'Ana');
+    const bo = await joinAt(2, 'Bo');
+    await ana.waitForPeers((list) => list.length === 2, 'Bo at Ana');
+    const removedBeforeDisconnect = new Promise<number>((resolve) => bo.socket.once('disconnect', () => resolve(bo.pushes.removed.length)));
+    const response = await fetch(`${trackers[0]!.url}/api/admin/registrations/Bo`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await removedBeforeDisconnect).toBe(1);
+    await ana.waitForPeers((list) => list.length === 1, 'Bo gone at Ana');
   });
 
   it('tells a searching peer on another node that its results changed, and its search finds the file', async () => {
