@@ -87,10 +87,12 @@ export const REDIS_REMOVAL_RETRY_WINDOW_MS = 30_000;
 
 /**
  * Entries kept in the Redis change stream that feeds each process's search replica. A process
- * that falls further behind (paused, cut off) reloads a full snapshot instead; 100,000 entries are
- * minutes of heavy churn and a few tens of MB in Redis.
+ * reads it within milliseconds; one that falls further behind (paused, cut off) reloads a full
+ * snapshot instead. An entry is one join, leave, withdrawal or announce (at most 500 files, about
+ * 200 bytes each), so 10,000 entries hold the last seconds of a mass rejoin: usually a few MB in
+ * Redis, 1 GB at worst (every entry a full announce).
  */
-export const CHANGE_STREAM_MAX_ENTRIES = 100_000;
+export const CHANGE_STREAM_MAX_ENTRIES = 10_000;
 
 /** How long `npm start` waits for a clean shutdown before exiting anyway. */
 export const SHUTDOWN_GRACE_MS = 5_000;
