@@ -146,10 +146,11 @@ export class RedisConnectionCounter implements ConnectionCounter {
     this.held.clear();
     try {
       await pipeline.exec();
-    } finally {
-      // QUIT lets replies to releases still in flight arrive first.
-      if (this.ownsConnection) await this.redis.quit();
+    } catch {
+      // Redis is unreachable: these counts stop counting anyway once the heartbeat lapses.
     }
+    // QUIT lets replies to releases still in flight arrive first.
+    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   private async heartbeat(): Promise<void> {
