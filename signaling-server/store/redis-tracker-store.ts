@@ -13,11 +13,12 @@
  * writes included, so they converge on one index; a write returns once this process's replica
  * has applied it (or, if the replica is cut off, after the command timeout: the write stands), so a
  * process reads its own writes at once and other processes' writes within a stream round trip
- * (about a millisecond on one host). search, holdersOf and fileNamesOf
- * read the replica; removePeer's file names are read by its script, before the files go.
+ * (about a millisecond on one host). search, holdersOf and fileNamesOf read the replica;
+ * removePeer's file names are read by its script, before the files go.
  *
  * While Redis is unreachable, calls fail within seconds with ShoalError `TIMEOUT` (see
- * redis-connection.ts); searches keep answering from the replica as it last was, and the replica
+ * redis-connection.ts), except removePeer, which keeps trying for a while so no peer is left behind
+ * holding its name; searches keep answering from the replica as it last was, and the replica
  * reloads a snapshot once Redis is back.
  */
 import type { Redis } from 'ioredis';
