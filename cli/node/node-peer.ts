@@ -1,25 +1,31 @@
 /**
- * The headless Node peer: the composition root that wires the tracker session, the file-system
- * store, the wrtc transport and the engine, and offers what the CLI and the REST API do: share
- * paths, search, download, list peers, and leave cleanly (withdraw, then disconnect).
+ * The headless Node peer: the peer node (shared/node/) built from the Node host's parts — the
+ * file-system store, the wrtc transport, the identity and known-keys files, a settings file — plus
+ * what only this host does: sharing paths in place, checking shared files on disk, finding a file
+ * by name, and copying a download into `get --out`.
  */
-import { KnownKeysFile } from './known-keys-file';
 import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { LinkPool } from '../../shared/engine/link-pool';
+import type { FetchingPeer } from '../../shared/engine/download-report';
+import type { DownloadState } from '../../shared/engine/download-report';
+import { PeerNode } from '../../shared/node/peer-node';
+import type { Transfer } from '../../shared/node/transfer';
+import type { TransferView } from '../../shared/node/transfer-view';
 import { ShoalError } from '../../shared/protocol/errors';
 import { QUERY_MAX_CHARS } from '../../shared/protocol/limits';
 import type { JoinedPeer, PeerSummary, SearchResult } from '../../shared/protocol/tracker-messages';
-import type { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
-import { LIBRARY_CHECK_INTERVAL_MS } from '../config';
+import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
+import { LIBRARY_CHECK_INTERVAL_MS, TRACKER_CONNECT_TIMEOUT_MS } from '../config';
+import { defaultPeerName } from './default-name';
 import { expandPaths } from './expand-paths';
 import { freeFilePath } from './free-path';
 import { FsChunkStore } from './fs-chunk-store';
 import { loadOrCreateIdentity } from './identity-file';
-import { Library, type SharedFile } from './library';
-import { TrackerSession } from './tracker-session';
-import { Transfers, type DownloadRequest, type Transfer } from './transfers';
+import { KnownKeysFile } from './known-keys-file';
+import { DiskLibrary, type SharedFile } from './library';
+import { SettingsFile } from './settings-file';
+import { TrackerUnreachableError } from './tracker-unreachable-error';
 import { createWrtcTransport } from './wrtc-transport';
 
 export interface NodePeerOptions {
@@ -32,6 +38,7 @@ export interface NodePeerOptions {
   /** Announce everything the data dir holds and resume its unfinished downloads (serve, menu). */
   seedsLibrary: boolean;
   libraryCheckIntervalMs?: number;
+  connectTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -42,23 +49,40 @@ export interface SharePathsOptions {
   onSkipped?: (filePath: string, reason: string) => void;
 }
 
+/** A transfer as `GET /transfers` has always shown it (the REST layer's field names). */
+export interface TransferRow {
+  contentId: string;
+  name: string;
+  sizeBytes: number;
+  state: DownloadState;
+  bytesDone: number;
+  speedBytesPerSec: number;
+  etaSeconds: number | undefined;
+  peers: number;
+  connections: FetchingPeer[];
+  error: string | undefined;
+  waitingReason: string | undefined;
+  path: string | undefined;
+}
+
 export class NodePeer {
-  readonly library: Library;
-  readonly transfers: Transfers;
+  readonly library: DiskLibrary;
+  /** The downloads, as rows for the REST API. */
+  readonly transfers = {
+    list: (): TransferRow[] => this.node.transfers.list().map(transferRowOf),
+    get: (contentId: string): Transfer<string> | undefined => this.node.transfers.get(contentId),
+  };
   private readonly checkTimer: ReturnType<typeof setInterval>;
   private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly options: NodePeerOptions,
     readonly store: FsChunkStore,
-    readonly session: TrackerSession,
-    private readonly transport: SimplePeerTransport,
-    private readonly pool: LinkPool,
+    readonly node: PeerNode<string>,
+    private readonly tracker: TrackerConnection,
   ) {
     const log = options.log ?? (() => {});
-    this.library = new Library({ store, session, announcesEverything: options.seedsLibrary, log });
-    this.transfers = new Transfers({ store, session, pool, library: this.library });
-    session.onRejoined(() => this.library.announceAll());
+    this.library = new DiskLibrary(store, node, log);
     this.checkTimer = setInterval(() => void this.library.checkFiles(), options.libraryCheckIntervalMs ?? LIBRARY_CHECK_INTERVAL_MS);
     this.checkTimer.unref();
   }
@@ -67,27 +91,61 @@ export class NodePeer {
   static async start(options: NodePeerOptions): Promise<NodePeer> {
     const identity = await loadOrCreateIdentity(options.dataDir);
     const store = await FsChunkStore.open({ dataDir: options.dataDir, downloadDir: options.downloadDir });
-    let session: TrackerSession;
+    // Shared files that changed or vanished since the last run are dropped before anything is offered.
+    await store.checkFiles();
+    const tracker = new TrackerConnection(options.trackerUrl);
+    const node = new PeerNode<string>(
+      {
+        identity,
+        tracker,
+        store,
+        transport: ({ myPeerId }) =>
+          createWrtcTransport(
+            tracker,
+            { identity, myPeerId, onRejected: ({ reason }) => options.log?.(reason) },
+            // STUN and TURN from our join; the tracker connection renews the TURN credentials.
+            () => tracker.iceServers,
+          ),
+        // A finished download is renamed from its partial name and shared in place from there.
+        sink: (record) => store.finishDownload(record.contentId),
+        settings: new SettingsFile(options.dataDir),
+        knownKeys: new KnownKeysFile(options.dataDir),
+      },
+      { seedsStore: options.seedsLibrary },
+    );
+    // Commands report their own transfers' outcome; everything else is for the person.
+    node.on('message', (message) => {
+      if (message.about !== 'transfer') options.log?.(message.text);
+    });
+    const peer = new NodePeer(options, store, node, tracker);
     try {
-      session = await TrackerSession.open({ ...options, identity, knownKeys: new KnownKeysFile(options.dataDir) });
+      await node.start();
+      await peer.connect();
+      await node.joinFirst({
+        ...(options.name !== undefined ? { name: options.name } : { defaultName: defaultPeerName }),
+        ...(options.networkKey !== undefined ? { networkKey: options.networkKey } : {}),
+      });
     } catch (error) {
-      await store.close();
+      await peer.stop().catch(() => undefined);
       throw error;
     }
-    const transport = createWrtcTransport(
-      session.connection,
-      { identity, myPeerId: () => session.me?.id, onRejected: ({ reason }) => options.log?.(reason) },
-      // STUN and TURN from our join; the tracker connection renews the TURN credentials.
-      () => session.connection.iceServers,
-    );
-    const peer = new NodePeer(options, store, session, transport, new LinkPool(transport, store));
-    await peer.library.start();
-    if (options.seedsLibrary) await peer.transfers.resumeInterrupted();
     return peer;
   }
 
   get me(): JoinedPeer | undefined {
-    return this.session.me;
+    return this.node.me;
+  }
+
+  /** Our presence on the tracker, and the connection itself (tests announce through it). */
+  get session(): { readonly isOnline: boolean; otherPeers(): PeerSummary[]; readonly connection: TrackerConnection } {
+    const { node, tracker } = this;
+    return {
+      get isOnline() {
+        return node.session.isOnline;
+      },
+      otherPeers: () => node.session.otherPeers(),
+      connection: tracker,
+    };
   }
 
   get trackerUrl(): string {
@@ -119,7 +177,7 @@ export class NodePeer {
     const query = keyword.trim().slice(0, QUERY_MAX_CHARS);
     const results: SearchResult[] = [];
     for (;;) {
-      const page = await this.session.connection.search(query, results.length);
+      const page = await this.node.search(query, results.length);
       results.push(...page.results);
       if (page.results.length === 0 || results.length >= page.total) return results;
     }
@@ -145,17 +203,12 @@ export class NodePeer {
 
   /** The peers online besides us (waits for the tracker's first list). */
   peers(): Promise<PeerSummary[]> {
-    return this.session.peerList();
+    return this.node.session.peerList(AbortSignal.timeout(TRACKER_CONNECT_TIMEOUT_MS));
   }
 
-  /** Starts downloading a file found on the network. */
-  download(file: SearchResult): Transfer {
-    const holders = file.holders.filter((holder) => holder.id !== this.me?.id);
-    if (holders.length === 0 && this.transfers.get(file.contentId) === undefined) {
-      throw new ShoalError('NO_HOLDER', `No peer holding '${file.name}' is online; try again when one is`);
-    }
-    const request: DownloadRequest = { contentId: file.contentId, name: file.name, sizeBytes: file.size, mimeType: file.mimeType };
-    return this.transfers.start(request);
+  /** Starts downloading a file found on the network; NO_HOLDER when nobody else holds it. */
+  download(file: SearchResult): Transfer<string> {
+    return this.node.downloadResult(file);
   }
 
   /**
@@ -165,7 +218,7 @@ export class NodePeer {
   async fetchInto(
     file: SearchResult,
     outDir: string,
-    options: { waitsForHolder?: boolean; onTransfer?: (transfer: Transfer) => void } = {},
+    options: { waitsForHolder?: boolean; onTransfer?: (transfer: Transfer<string>) => void } = {},
   ): Promise<string> {
     const heldPath = this.store.pathOf(file.contentId);
     if (heldPath !== undefined) return this.copyInto(heldPath, file.name, outDir);
@@ -175,21 +228,27 @@ export class NodePeer {
     return this.copyInto(savedPath, file.name, outDir);
   }
 
-  /** Leaves cleanly: cancels downloads (their verified chunks stay), withdraws, disconnects. */
+  /** Leaves cleanly: stops downloads (their verified chunks stay), withdraws, disconnects. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.checkTimer);
-      this.transfers.cancelAll();
       try {
-        await this.library.withdrawAll();
+        await this.node.stop();
       } finally {
-        this.session.close();
-        this.pool.close();
-        this.transport.close();
         await this.store.close();
       }
     })();
     return this.stopping;
+  }
+
+  private async connect(): Promise<void> {
+    try {
+      await this.node.connect(AbortSignal.timeout(this.options.connectTimeoutMs ?? TRACKER_CONNECT_TIMEOUT_MS));
+    } catch {
+      throw new TrackerUnreachableError(
+        `Cannot reach the tracker at ${this.options.trackerUrl}; is it running? (choose another with --tracker)`,
+      );
+    }
   }
 
   /** A file held elsewhere is copied into `outDir`; one already there is left as it is. */
@@ -206,4 +265,21 @@ export class NodePeer {
     const exact = found.filter((file) => file.name === name);
     return exact.length > 0 ? exact : found.filter((file) => file.name.toLowerCase() === name.toLowerCase());
   }
+}
+
+function transferRowOf(view: TransferView): TransferRow {
+  return {
+    contentId: view.contentId,
+    name: view.name,
+    sizeBytes: view.size,
+    state: view.state,
+    bytesDone: view.bytesDone,
+    speedBytesPerSec: view.speedBytesPerSec,
+    etaSeconds: view.etaSeconds,
+    peers: view.activePeers,
+    connections: view.connections,
+    error: view.error,
+    waitingReason: view.waitingReason,
+    path: view.path,
+  };
 }

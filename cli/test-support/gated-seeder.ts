@@ -3,13 +3,13 @@
  * after a number of chunks (the gate), so a test can catch a download half-way. It also records
  * which chunks it served.
  */
-import { LinkPool } from '../../shared/engine/link-pool';
 import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
 import { shareFile } from '../../shared/engine/share-file';
 import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
+import { MemoryKeyValueStore } from '../../shared/node/node-settings';
+import { PeerNode } from '../../shared/node/peer-node';
+import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import { loadOrCreateIdentity } from '../node/identity-file';
-import { announcementOf } from '../../shared/engine/file-announcement';
-import { TrackerSession } from '../node/tracker-session';
 import { createWrtcTransport } from '../node/wrtc-transport';
 import { tempDir } from './temp-dir';
 
@@ -57,23 +57,30 @@ export async function startGatedSeeder(options: {
     },
   };
   const identity = await loadOrCreateIdentity(await tempDir());
-  const session = await TrackerSession.open({ trackerUrl: options.trackerUrl, name: options.name, identity });
-  const transport = createWrtcTransport(session.connection, { identity, myPeerId: () => session.me?.id });
-  const pool = new LinkPool(transport, gatedStore);
+  const tracker = new TrackerConnection(options.trackerUrl);
+  const node = new PeerNode<undefined>({
+    identity,
+    tracker,
+    store: gatedStore,
+    transport: ({ myPeerId }) => createWrtcTransport(tracker, { identity, myPeerId }),
+    sink: async () => undefined,
+    settings: new MemoryKeyValueStore(),
+  });
+  await node.start();
+  await node.connect(AbortSignal.timeout(10_000));
+  await node.joinFirst({ name: options.name });
   const served: number[] = [];
-  pool.onServe((event) => {
+  node.pool.onServe((event) => {
     if (event.type === 'chunk-served') served.push(event.index);
   });
-  await session.connection.announce([announcementOf(record)]);
+  await node.library.add(record);
   return {
     record,
     served,
     openGate,
     stop: async () => {
       openGate();
-      session.close();
-      pool.close();
-      transport.close();
+      await node.stop();
     },
   };
 }

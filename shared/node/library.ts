@@ -1,0 +1,116 @@
+/**
+ * What this peer offers: complete files (shared by the person, or finished downloads) and partial
+ * holdings (downloads under way, announced as soon as they hold their verified manifest, so others
+ * can fetch those chunks from us). Everything is re-announced after each (re-)join and withdrawn
+ * when the node leaves. How a file gets into the store is the host's business (hashing a browser
+ * File, or a file in place on disk); the library takes the resulting record.
+ */
+import type { ChunkStore, FileRecord } from '../engine/chunk-store';
+import { announcementOf } from '../engine/file-announcement';
+import { isStoredFileComplete } from '../engine/stored-file';
+import type { NodeEvents } from './node-events';
+import type { TrackerLink } from './parts';
+
+export interface LibraryFile {
+  contentId: string;
+  name: string;
+  size: number;
+  mimeType: string;
+}
+
+export interface LibraryOptions {
+  store: ChunkStore;
+  tracker: TrackerLink;
+  events: NodeEvents;
+  /** Are we joined right now (announcing needs it)? */
+  isOnline: () => boolean;
+}
+
+export class Library {
+  /** Complete files we announce, by content id, in the order they came. */
+  private readonly complete = new Map<string, LibraryFile>();
+  /** Downloads under way that we announce as partial holders. */
+  private readonly partial = new Set<string>();
+
+  constructor(private readonly options: LibraryOptions) {}
+
+  /** Takes every complete file the store holds into the library (after a reload or restart). */
+  async loadStoredFiles(): Promise<void> {
+    for (const record of await this.options.store.listFiles()) {
+      if (await isStoredFileComplete(this.options.store, record.contentId)) this.complete.set(record.contentId, libraryFileOf(record));
+    }
+    this.changed();
+  }
+
+  holds(contentId: string): boolean {
+    return this.complete.has(contentId);
+  }
+
+  /** The complete files we share, oldest first. */
+  files(): LibraryFile[] {
+    return [...this.complete.values()];
+  }
+
+  /** Adds a complete file (shared or downloaded) and announces it. */
+  async add(record: FileRecord): Promise<void> {
+    this.partial.delete(record.contentId);
+    this.complete.set(record.contentId, libraryFileOf(record));
+    this.changed();
+    if (this.options.isOnline()) await this.options.tracker.announce([announcementOf(record)]);
+  }
+
+  /** Announces a download that holds its verified manifest: we can serve the chunks we have. */
+  async addPartial(contentId: string): Promise<void> {
+    const record = await this.options.store.getFile(contentId);
+    if (record === undefined || this.complete.has(contentId)) return;
+    this.partial.add(contentId);
+    if (this.options.isOnline()) await this.options.tracker.announce([announcementOf(record)]);
+  }
+
+  /** Withdraws a partial holding (its download was cancelled and its chunks discarded). */
+  async dropPartial(contentId: string): Promise<void> {
+    if (!this.partial.delete(contentId)) return;
+    if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
+  }
+
+  /** Stops sharing a complete file: withdraws it and deletes it from the store (a file the Node
+   * host shares in place stays on disk). False when the library does not hold it. */
+  async remove(contentId: string): Promise<boolean> {
+    if (!this.complete.delete(contentId)) return false;
+    this.changed();
+    if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
+    await this.options.store.deleteFile(contentId);
+    return true;
+  }
+
+  /** Forgets a file the store dropped by itself (it changed or vanished on disk) and withdraws it.
+   * False when the library did not offer it. */
+  async forget(contentId: string): Promise<boolean> {
+    const wasOffered = this.complete.delete(contentId) || this.partial.delete(contentId);
+    if (!wasOffered) return false;
+    this.changed();
+    if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
+    return true;
+  }
+
+  /** Announces everything, partial holdings included; called after each (re-)join. */
+  async announceAll(): Promise<void> {
+    const ids = [...this.complete.keys(), ...this.partial];
+    const records = await Promise.all(ids.map((id) => this.options.store.getFile(id)));
+    const announcements = records.filter((record) => record !== undefined).map(announcementOf);
+    await this.options.tracker.announce(announcements);
+  }
+
+  /** Withdraws everything (before leaving the tracker). */
+  async withdrawAll(): Promise<void> {
+    if (this.options.isOnline()) await this.options.tracker.withdraw([...this.complete.keys(), ...this.partial]);
+  }
+
+  private changed(): void {
+    this.options.events.emit('library', undefined);
+  }
+}
+
+function libraryFileOf(record: FileRecord): LibraryFile {
+  return { contentId: record.contentId, name: record.name, size: record.manifest.size, mimeType: record.mimeType };
+}

@@ -1,0 +1,174 @@
+/**
+ * One peer: the browser and the CLI each build this from their parts (chunk store, transport,
+ * tracker connection, finished-file sink, settings, clock, logger) and wrap it thinly. It owns the
+ * peer's life: the session on the tracker, the library it offers, its downloads and rate limits,
+ * and the events a UI or CLI shows. Start with `start`, then `connect` and join; `stop` leaves.
+ */
+import type { Clock } from '../engine/clock';
+import { realClock } from '../engine/clock';
+import type { DownloadTuning } from '../engine/download';
+import { LinkPool, type LinkPoolOptions } from '../engine/link-pool';
+import type { Transport } from '../engine/transport';
+import { ShoalError } from '../protocol/errors';
+import type { Holder, JoinedPeer, SearchResult } from '../protocol/tracker-messages';
+import type { SearchPage } from '../tracker-client/tracker-connection';
+import { Library } from './library';
+import { NodeEvents, type NodeEventMap, type RateLimitSettings } from './node-events';
+import { NodeSettings, sanitizeKiBps } from './node-settings';
+import type { PeerNodeParts } from './parts';
+import { Session, type FirstJoin } from './session';
+import type { DownloadRequest, Transfer } from './transfer';
+import { Transfers } from './transfers';
+
+export interface PeerNodeOptions {
+  /** Remember the joined name and network key and re-join under them at the next start (browser). */
+  remembersName?: boolean;
+  /** Offer every complete file the store holds, and resume its unfinished downloads after each join
+   * (the browser; `shoal serve` and the menu). Otherwise only what this run shares or downloads. */
+  seedsStore?: boolean;
+  /** For tests: the engine's intervals and caps, and the link pool's timeouts. */
+  downloadTuning?: Partial<DownloadTuning>;
+  linkPool?: Omit<LinkPoolOptions, 'repairChunk' | 'clock'>;
+}
+
+export class PeerNode<Location = unknown> {
+  readonly events = new NodeEvents();
+  readonly session: Session;
+  readonly library: Library;
+  readonly transfers: Transfers<Location>;
+  readonly pool: LinkPool;
+  private readonly settings: NodeSettings;
+  private readonly transport: Transport;
+  private readonly clock: Clock;
+  private currentLimits: RateLimitSettings = { uploadKiBps: 0, downloadKiBps: 0 };
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly parts: PeerNodeParts<Location>,
+    private readonly options: PeerNodeOptions = {},
+  ) {
+    const { tracker, store } = parts;
+    this.clock = parts.clock ?? realClock;
+    this.settings = new NodeSettings(parts.settings);
+    this.transport = parts.transport({ myPeerId: () => this.session.me?.id });
+    this.pool = new LinkPool(this.transport, store, {
+      ...options.linkPool,
+      clock: this.clock,
+      ...(parts.repairChunk !== undefined ? { repairChunk: parts.repairChunk } : {}),
+    });
+    this.library = new Library({ store, tracker, events: this.events, isOnline: () => this.session.isOnline });
+    this.session = new Session({
+      tracker,
+      identity: parts.identity,
+      settings: this.settings,
+      clock: this.clock,
+      events: this.events,
+      remembersName: options.remembersName === true,
+      afterJoin: () => this.afterJoin(),
+      ...(parts.knownKeys !== undefined ? { knownKeys: parts.knownKeys } : {}),
+    });
+    this.transfers = new Transfers<Location>({
+      store,
+      pool: this.pool,
+      library: this.library,
+      settings: this.settings,
+      events: this.events,
+      sink: parts.sink,
+      clock: this.clock,
+      holders: (contentId) => this.holdersOf(contentId),
+      ...(parts.logger !== undefined ? { logger: parts.logger } : {}),
+      ...(options.downloadTuning !== undefined ? { tuning: options.downloadTuning } : {}),
+    });
+  }
+
+  /** Hears one kind of event; returns the function that stops hearing it. */
+  on<K extends keyof NodeEventMap>(event: K, listener: (value: NodeEventMap[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Reads the settings (remembered name, limits) and, when seeding the store, its complete files. */
+  async start(): Promise<void> {
+    await this.session.load();
+    this.applyLimits(await this.settings.limits());
+    if (this.options.seedsStore === true) await this.library.loadStoredFiles();
+  }
+
+  /** Connects to the tracker (a remembered name re-joins by itself); resolves once connected. */
+  connect(signal?: AbortSignal): Promise<void> {
+    return this.session.connect(signal);
+  }
+
+  /** Joins under a name the person typed; rejects with a ShoalError. */
+  join(name: string, networkKey?: string): Promise<JoinedPeer> {
+    return this.session.join(name, networkKey);
+  }
+
+  /** Joins under a chosen name or a default one (the CLI). */
+  joinFirst(first: FirstJoin): Promise<JoinedPeer> {
+    return this.session.joinFirst(first);
+  }
+
+  get me(): JoinedPeer | undefined {
+    return this.session.me;
+  }
+
+  search(query: string, offset = 0): Promise<SearchPage> {
+    return this.parts.tracker.search(query, offset);
+  }
+
+  /** Who holds a file now, completely or in part; never ourselves. */
+  async holdersOf(contentId: string): Promise<Holder[]> {
+    return this.session.others(await this.parts.tracker.holders(contentId));
+  }
+
+  /** Starts downloading (or returns the running download of) a file. */
+  download(request: DownloadRequest): Transfer<Location> {
+    return this.transfers.start(request);
+  }
+
+  /** Starts downloading a search result; fails with NO_HOLDER when nobody else holds it (unless
+   * its download already exists: it then goes on waiting for one). */
+  downloadResult(file: SearchResult): Transfer<Location> {
+    if (this.session.others(file.holders).length === 0 && this.transfers.get(file.contentId) === undefined) {
+      throw new ShoalError('NO_HOLDER', `No peer holding '${file.name}' is online; try again when one is`);
+    }
+    return this.transfers.start({ contentId: file.contentId, name: file.name, size: file.size, mimeType: file.mimeType });
+  }
+
+  get limits(): RateLimitSettings {
+    return this.currentLimits;
+  }
+
+  /** Sets the node's upload and download limits (KiB/s, 0 = unlimited), shared by every transfer, and remembers them. */
+  async setLimits(limits: Partial<RateLimitSettings>): Promise<void> {
+    this.applyLimits({ ...this.currentLimits, ...limits });
+    await this.settings.setLimits(this.currentLimits);
+  }
+
+  /** Leaves cleanly: stops downloads (their verified chunks stay), withdraws everything, disconnects. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.transfers.stopAll();
+      try {
+        await this.library.withdrawAll();
+      } finally {
+        this.session.close();
+        this.pool.close();
+        this.transport.close();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private applyLimits(limits: RateLimitSettings): void {
+    this.currentLimits = { uploadKiBps: sanitizeKiBps(limits.uploadKiBps), downloadKiBps: sanitizeKiBps(limits.downloadKiBps) };
+    this.pool.setUploadLimit(this.currentLimits.uploadKiBps * 1024);
+    this.pool.setDownloadLimit(this.currentLimits.downloadKiBps * 1024);
+    this.events.emit('limits', this.currentLimits);
+  }
+
+  private async afterJoin(): Promise<void> {
+    await this.library.announceAll();
+    if (this.options.seedsStore === true) await this.transfers.resumeInterrupted();
+  }
+}
