@@ -78,6 +78,30 @@ describe('connections per address counted in Redis', () => {
     expect(again.socket.connected).toBe(true);
   });
 
+  it('admits connections uncounted while Redis is down, and logs it once', async () => {
+    const errors: string[] = [];
+    const log = { info: () => undefined, error: (message: string) => errors.push(message) };
+    const redisKeyPrefix = `test-${Date.now()}-d:`;
+    const tracker = await createTracker({
+      ...{ host: '127.0.0.1', port: 0, staticDir: null, log },
+      ...{ redisUrl: redisServer.url, redisKeyPrefix, maxConnectionsPerAddress: 2 },
+    });
+    trackers.push(tracker);
+    expect((await connect(tracker.url)).refusal).toBeUndefined();
+    expect((await connect(tracker.url)).refusal).toBeUndefined();
+    expect((await connect(tracker.url)).refusal).toContain('Too many connections');
+    await redisServer.kill();
+    try {
+      // Over the cap of 2, but the count cannot be read: a Redis outage must not lock people out.
+      // (This process's own backstop of twice the cap in transports still holds.)
+      expect((await connect(tracker.url)).refusal).toBeUndefined();
+      expect((await connect(tracker.url)).refusal).toBeUndefined();
+      expect(errors.filter((message) => message.startsWith('Could not count connections per address'))).toHaveLength(1);
+    } finally {
+      await redisServer.start();
+    }
+  });
+
   it("stops counting a crashed process's connections once its heartbeat lapses", async () => {
     const prefix = `test-${Date.now()}-b:`;
     const timing = { heartbeatMs: 100, nodeTimeoutMs: 600 };
