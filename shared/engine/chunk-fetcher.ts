@@ -8,6 +8,7 @@
  * and goes on by itself; it fails only when the store cannot write.
  */
 import { chunkCount, chunkLength } from '../content/chunking';
+import type { Logger } from '../logging/logger';
 import { asShoalError, errorWithOutlook, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
@@ -45,6 +46,8 @@ export interface ChunkFetcherOptions {
   failures: HolderFailures;
   tuning: FetchTuning;
   clock: Clock;
+  /** Hears which holders were set aside and why, and what the tracker said. */
+  log: Logger;
   /** Aborting stops the fetch at once: requests in flight are cancelled and `run` rejects with the reason. */
   signal: AbortSignal;
   onChunkStored: (bytes: number) => void;
@@ -81,6 +84,7 @@ export class ChunkFetcher {
       failures: options.failures,
       scheduler: this.scheduler,
       clock: options.clock,
+      log: options.log,
       tuning: options.tuning,
       onReady: () => this.dispatch(),
       onDropped: () => {
@@ -108,6 +112,7 @@ export class ChunkFetcher {
       signal: options.signal,
       intervalMs: options.tuning.holderPollIntervalMs,
       clock: options.clock,
+      log: options.log,
       onHolders: (listed) => this.addHolders(listed),
       onPolled: () => {
         this.hasHolderList = true;

@@ -24,7 +24,7 @@ import { PauseGate } from './pause-gate';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
 import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
-import type { ComponentLogger } from '../logging/logger';
+import { silentLogger, type ComponentLogger, type Logger } from '../logging/logger';
 
 /** What is being downloaded, as the tracker or a link described it. */
 export interface DownloadFile {
@@ -80,6 +80,7 @@ export class Download {
   private readonly failures: HolderFailures;
   private readonly notifier: ThrottledNotifier<DownloadSnapshot>;
   private readonly tuning: DownloadTuning;
+  private readonly log: Logger;
 
   constructor(
     file: DownloadFile,
@@ -91,6 +92,7 @@ export class Download {
     this.mimeType = file.mimeType;
     this.meter = new DownloadProgressMeter(file.size);
     this.tuning = downloadTuning(tuning);
+    this.log = (deps.logger ?? silentLogger).forComponent('shoal:engine:download');
     const initialMs = this.tuning.holderRetryBackoffMs;
     this.failures = new HolderFailures({ initialMs, maxMs: Math.max(initialMs, HOLDER_RETRY_BACKOFF_MAX_MS) });
     this.notifier = new ThrottledNotifier(this.tuning.progressIntervalMs, () => this.snapshot(), deps.clock);
@@ -174,11 +176,12 @@ export class Download {
   private async discard(): Promise<void> {
     const { store } = this.deps;
     const { contentId } = this;
-    await store.deleteFile(contentId).catch(() => {});
+    const sayWhy = (error: unknown): void => this.log.warn(`could not delete the cancelled download of ${contentId}`, error);
+    await store.deleteFile(contentId).catch(sayWhy);
     // A write already under way may land after that delete: wait for it, then delete again.
     await this.running;
     await this.fetcher?.whenWritesSettled();
-    await store.deleteFile(contentId).catch(() => {});
+    await store.deleteFile(contentId).catch(sayWhy);
   }
 
   private async run(): Promise<void> {
@@ -195,6 +198,7 @@ export class Download {
     } catch (error) {
       if (this.finalState !== undefined) return;
       this.failure = asShoalError(error);
+      this.log.warn(`the download of ${this.contentId} failed`, error);
       this.enterFinalState('failed');
     }
   }
@@ -217,6 +221,7 @@ export class Download {
       failures: this.failures,
       tuning: this.tuning,
       clock,
+      log: this.log,
       signal: this.lifetime.signal,
       onChunkStored: (bytes) => this.chunkStored(bytes),
       onPeersChanged: (peers) => this.peersChanged(peers),

@@ -4,6 +4,7 @@
  * to a distant one, and setting a holder aside when it fails. What to ask each holder for is the
  * fetcher's business; this only says who is there and what they have.
  */
+import type { Logger } from '../logging/logger';
 import type { ShoalError } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';
 import type { ChunkScheduler } from './chunk-scheduler';
@@ -35,6 +36,8 @@ export interface FetchPeersOptions {
   /** Hears what each holder has; forgets a holder that leaves. */
   scheduler: ChunkScheduler;
   clock: Clock;
+  /** Hears which holders were set aside, and why. */
+  log: Logger;
   tuning: Pick<DownloadTuning, 'peersMax' | 'pathRefreshIntervalMs' | 'linksPerPeer' | 'linksPerDownloadMax' | 'multiLinkRttMinMs'>;
   /** There may be something new to ask for: a holder is ready, gained a chunk, or got extra links. */
   onReady: () => void;
@@ -56,6 +59,7 @@ export class FetchPeers {
     this.paths = new PeerPaths(
       options.tuning.pathRefreshIntervalMs,
       options.clock,
+      options.log,
       () => options.onPeersChanged(this.paths.list()),
       (peerId, path) => this.pathRead(peerId, path?.rttMs),
     );
@@ -98,6 +102,7 @@ export class FetchPeers {
     this.peers.delete(peer.holder.id);
     peer.stopListening();
     failures.record(peer.holder, reason, clock.now());
+    this.options.log.debug(`set ${peer.holder.name} (${peer.holder.id}) aside for ${this.options.contentId}`, reason);
     scheduler.removePeer(peer.holder.id);
     this.cancelOn(peer);
     this.paths.remove(peer.holder.id);

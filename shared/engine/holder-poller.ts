@@ -4,6 +4,7 @@
  */
 import { asShoalError, type ShoalError } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';
+import type { Logger } from '../logging/logger';
 import type { Clock } from './clock';
 import { queryHolders } from './manifest-fetch';
 
@@ -14,6 +15,8 @@ export interface HolderPollerOptions {
   signal: AbortSignal;
   intervalMs: number;
   clock: Clock;
+  /** Hears a failed query (its reason also becomes the waiting reason while nobody is connected). */
+  log: Logger;
   onHolders: (listed: Holder[]) => void;
   /** Called after every poll, with or without holders. */
   onPolled: () => void;
@@ -73,6 +76,7 @@ export class HolderPoller {
       if (this.isRunning) this.options.onHolders(listed);
     } catch (error) {
       this.lastError = asShoalError(error, 'NO_HOLDER');
+      this.options.log.debug(`could not ask who holds ${this.options.fileName}`, error);
     } finally {
       this.isPolling = false;
     }

@@ -4,6 +4,7 @@
  * PATH_REFRESH_INTERVAL_MS because the round trip drifts; never per chunk or block, since a read
  * asks the browser for the connection's stats.
  */
+import type { Logger } from '../logging/logger';
 import type { Clock } from './clock';
 import { RTT_UNKNOWN_RETRY_MS } from './transfer-policy';
 import type { ConnectionPath } from './transport';
@@ -39,6 +40,7 @@ export class PeerPaths {
   constructor(
     private readonly refreshIntervalMs: number,
     private readonly clock: Clock,
+    private readonly log: Logger,
     /** Called when a holder comes or goes, or its path changes. */
     private readonly onChanged: () => void,
     /** Called after each read of a holder's path (the fetcher decides on extra links from it). */
@@ -83,8 +85,9 @@ export class PeerPaths {
     let path: ConnectionPath | undefined;
     try {
       path = await entry.source.connectionPath();
-    } catch {
+    } catch (error) {
       path = undefined; // a stats read that fails (the connection is closing) leaves the path unknown
+      this.log.debug(`could not read how ${entry.peer.name} is connected`, error);
     }
     if (this.entries.get(entry.peer.peerId) !== entry) return;
     if (path !== undefined && path.rttMs === undefined && retriesLeft > 0) {
