@@ -111,7 +111,11 @@ export async function writeNetResults(dir: string, net: NetResults): Promise<voi
 
 export async function writeResults(dir: string, info: RunInfo, figures: Figure[]): Promise<void> {
   const net = await storedNetResults(dir);
-  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures, ...(net.json === undefined ? {} : { net: net.json }) }, null, 2)}\n`);
+  // Sections other benches merged in (bench:tracker's `trackerLoad`) stay as they were.
+  const stored = await readIfThere(`${dir}/results.json`);
+  const { trackerLoad } = stored === undefined ? { trackerLoad: undefined } : (JSON.parse(stored) as { trackerLoad?: unknown });
+  const kept = { ...(net.json === undefined ? {} : { net: net.json }), ...(trackerLoad === undefined ? {} : { trackerLoad }) };
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures, ...kept }, null, 2)}\n`);
   const markdown = [
     '# Benchmark results',
     '',

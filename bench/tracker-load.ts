@@ -1,6 +1,6 @@
 /**
- * `npm run bench:tracker [-- --quick] [-- --out <dir>]`: the tracker under load. Simulated peers
- * (socket.io-client over WebSocket, in several load-worker processes, each doing the real signed
+ * `npm run bench:tracker [-- --quick --out <dir> --max-peers N]`: the tracker under load. Simulated
+ * peers (socket.io-client over WebSocket, in several load-worker processes, each doing the real signed
  * join with key pairs made before any timing) against tracker processes on loopback: one process
  * on its embedded store, then two processes on one real redis-server. Figures, each against a
  * baseline from the same run: peers held with heartbeats on and the tracker's memory per idle
@@ -9,9 +9,9 @@
  * one process and across two, and one process against two on peers held and search throughput.
  *
  * A full run writes bench/RESULTS-tracker-load.md and the `trackerLoad` section of
- * bench/results.json; `--quick` (a smoke run with small counts) only prints, unless `--out` names
- * a directory to write to. Every loop is bounded in count and time, and every child process and
- * the redis-server are killed when it ends (see tracker-load/ipc-channel.ts, load-processes.ts).
+ * bench/results.json; `--quick` (a smoke run with small counts) and `--max-peers` only print,
+ * unless `--out` names a directory to write to. Every loop is bounded in count and time, and every
+ * child process and the redis-server are killed when it ends (tracker-load/ipc-channel.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +20,21 @@ import { loadFigures } from './tracker-load/load-figures';
 import { describeMachine, writeLoadResults } from './tracker-load/load-report';
 import { runStage } from './tracker-load/load-stage';
 import type { StagePlan } from './tracker-load/load-stage';
+import type { RampPlan } from './tracker-load/peer-ramp';
 import { measureSearchLatency } from './tracker-load/search-latency';
 import type { SearchLatencyRow } from './tracker-load/search-latency';
 
 const isQuick = process.argv.includes('--quick');
 const outArgument = process.argv.indexOf('--out');
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const outDir = outArgument >= 0 ? path.resolve(process.argv[outArgument + 1] ?? '.') : isQuick ? undefined : benchDir;
+
+/** `--max-peers N`: ramp to N peers at most (its steps up to N, then N), e.g. to try a size before the full run. */
+const maxPeersArgument = process.argv.indexOf('--max-peers');
+const maxPeers = maxPeersArgument >= 0 ? Number(process.argv[maxPeersArgument + 1]) : undefined;
+if (maxPeers !== undefined && !(Number.isInteger(maxPeers) && maxPeers > 0)) throw new Error('--max-peers takes a whole number of peers, e.g. --max-peers 1000');
+
+// Smoke runs and partial ramps only print, unless told where to write.
+const outDir = outArgument >= 0 ? path.resolve(process.argv[outArgument + 1] ?? '.') : isQuick || maxPeers !== undefined ? undefined : benchDir;
 
 const WORKERS = 4;
 const MINUTE_MS = 60_000;
@@ -69,8 +77,14 @@ function log(line: string): void {
   console.log(line);
 }
 
+function rampUpTo(limit: number | undefined): RampPlan {
+  if (limit === undefined) return SIZES.ramp;
+  const steps = [...SIZES.ramp.steps.filter((peers) => peers < limit), limit];
+  return { ...SIZES.ramp, steps, probeAt: [...SIZES.ramp.probeAt.filter((peers) => peers < limit), limit] };
+}
+
 function stagePlan(label: string, trackers: number, onRedis: boolean): StagePlan {
-  return { label, trackers, onRedis, workers: WORKERS, ramp: SIZES.ramp, signals: SIZES.signals, search: SIZES.search };
+  return { label, trackers, onRedis, workers: WORKERS, ramp: rampUpTo(maxPeers), signals: SIZES.signals, search: SIZES.search };
 }
 
 async function main(): Promise<void> {
@@ -91,7 +105,7 @@ async function main(): Promise<void> {
   log(`… ${elapsed()}: two tracker processes on Redis`);
   const twoOnRedis = await runStage(stagePlan('Two tracker processes on one Redis', 2, true), log);
 
-  const results = { isQuick, oneProcess, twoOnRedis, searchLatency };
+  const results = { isSmoke: isQuick || maxPeers !== undefined, oneProcess, twoOnRedis, searchLatency };
   const figures = loadFigures(results);
   printTable(figures);
   log(`\nTook ${elapsed()}.`);

@@ -112,7 +112,7 @@ export function reportMarkdown(machine: LoadMachine, results: LoadResults, figur
   return [
     '# Tracker load (`npm run bench:tracker`)',
     '',
-    ...(results.isQuick ? ['**Smoke run (`--quick`): small counts, not the figures the issue asks for.**', ''] : []),
+    ...(results.isSmoke ? ['**Smoke run (`--quick` or `--max-peers`): not the counts the issue asks for, so no target is judged.**', ''] : []),
     ...method,
     '',
     `- Date: ${machine.date}`,
@@ -164,7 +164,7 @@ export async function writeLoadResults(dir: string, machine: LoadMachine, result
   const rest = existing === undefined ? {} : (JSON.parse(existing) as Record<string, unknown>);
   const trackerLoad = {
     ...machine,
-    mode: results.isQuick ? 'quick' : 'full',
+    mode: results.isSmoke ? 'smoke' : 'full',
     figures,
     searchLatency: results.searchLatency,
     stages: [stageSummary(results.oneProcess), stageSummary(results.twoOnRedis)],
