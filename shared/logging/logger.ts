@@ -4,6 +4,8 @@
  * happened. Plain TypeScript, no DOM or Node API, so the browser and the CLI share it.
  */
 
+export type LogLevel = 'debug' | 'warn' | 'error';
+
 export interface Logger {
   /** Something worth knowing when tracing a problem; quiet by default in every host. */
   debug(message: string, ...details: unknown[]): void;
@@ -22,3 +24,21 @@ const silent: Logger = { debug() {}, warn() {}, error() {} };
 
 /** Says nothing: the default wherever no logger is supplied. */
 export const silentLogger: ComponentLogger = { forComponent: () => silent };
+
+/** Warnings and errors, not debug lines: what a host shows unless asked to trace. */
+const warningsAndErrors = (_component: string, level: LogLevel): boolean => level !== 'debug';
+
+/**
+ * Writes to the console (there in browsers and Node alike), each line prefixed with its component's
+ * name; `isEnabled` picks the lines, e.g. debug too for components starting 'shoal:engine' when tracing.
+ */
+export function consoleLogger(isEnabled: (component: string, level: LogLevel) => boolean = warningsAndErrors): ComponentLogger {
+  return {
+    forComponent(component) {
+      const write = (level: LogLevel) => (message: string, ...details: unknown[]) => {
+        if (isEnabled(component, level)) console[level](`${component}: ${message}`, ...details);
+      };
+      return { debug: write('debug'), warn: write('warn'), error: write('error') };
+    },
+  };
+}
