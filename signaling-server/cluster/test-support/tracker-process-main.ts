@@ -1,7 +1,8 @@
 /**
  * One tracker in a process of its own, for tests that kill it for real (kill -9): the same
  * createTracker as `npm start`, on 127.0.0.1 and the PORT given (0: a free one), on REDIS_URL, with
- * the default heartbeats, without the web app (no build). Prints one JSON line `{url, nodeId}`
+ * the default heartbeats. It serves the built web app (dist/) only with SERVE_WEB_APP=1 (the
+ * end-to-end specs, which build it first); it never builds. Prints one JSON line `{url, nodeId}`
  * once it listens; SIGTERM closes it cleanly.
  */
 import { createTracker } from '../../app';
@@ -14,7 +15,8 @@ if (redisUrl === undefined) {
 const tracker = await createTracker({
   host: '127.0.0.1',
   port: Number(process.env.PORT ?? 0),
-  staticDir: null,
+  // undefined: the default dist/ of `npm run build`.
+  staticDir: process.env.SERVE_WEB_APP === '1' ? undefined : null,
   redisUrl,
   log: { info: () => undefined, error: (message, error) => console.error(message, error) },
 });

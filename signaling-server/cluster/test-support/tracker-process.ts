@@ -25,9 +25,14 @@ export interface TrackerProcess {
   stop(): Promise<void>;
 }
 
-export async function startTrackerProcess(redisUrl: string): Promise<TrackerProcess> {
+export interface TrackerProcessOptions {
+  /** Serve the built web app (dist/), for browsers; default only the API and Socket.IO. */
+  servesWebApp?: boolean;
+}
+
+export async function startTrackerProcess(redisUrl: string, options: TrackerProcessOptions = {}): Promise<TrackerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, REDIS_URL: redisUrl, PORT: '0' },
+    env: { ...process.env, REDIS_URL: redisUrl, PORT: '0', SERVE_WEB_APP: options.servesWebApp === true ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
