@@ -1,15 +1,19 @@
 /**
- * The composition root of the browser peer: wires the tracker connection, the IndexedDB stores,
- * the simple-peer transport and the engine together, and exposes the UI's state objects.
+ * The composition root of the browser peer: builds the peer node (shared/node/) from the browser's
+ * parts — the IndexedDB store and known keys, the simple-peer transport, localStorage settings, a
+ * sink that hands finished files to the browser's downloads — and exposes the UI's state objects,
+ * which mirror the node's events into runes.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
-import { LinkPool } from '../../shared/engine/link-pool';
 import type { PeerIdentity } from '../../shared/identity/peer-keys';
+import { PeerNode } from '../../shared/node/peer-node';
 import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
 import { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { loadOrCreateIdentity } from '../adapters/idb-identity';
 import { IdbKnownKeys } from '../adapters/idb-known-keys';
+import { LocalStorageSettings } from '../adapters/local-storage-settings';
+import { saveBlob } from '../adapters/save-blob';
 import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
 import { KnownPeers } from './known-peers.svelte';
@@ -31,6 +35,7 @@ export class ShoalApp {
 
   private readonly tracker = new TrackerConnection();
   private readonly store = new IdbChunkStore();
+  private readonly node: PeerNode<undefined>;
 
   /** Loads (or creates) this browser's identity key, then builds the app. */
   static async create(): Promise<ShoalApp> {
@@ -38,54 +43,54 @@ export class ShoalApp {
   }
 
   private constructor(identity: PeerIdentity) {
-    this.knownPeers = new KnownPeers(new IdbKnownKeys(), this.alerts);
-    const transport = new SimplePeerTransport({
-      SimplePeer,
-      signaling: this.tracker,
-      // STUN and TURN from our join; TURN credentials are renewed in the tracker connection.
-      iceServers: () => this.tracker.iceServers,
-      auth: {
+    const { tracker, store } = this;
+    this.node = new PeerNode<undefined>(
+      {
         identity,
-        myPeerId: () => this.connection.me?.id,
-        onRejected: ({ reason }) => this.alerts.show(reason),
+        tracker,
+        store,
+        transport: ({ myPeerId }) =>
+          new SimplePeerTransport({
+            SimplePeer,
+            signaling: tracker,
+            // STUN and TURN from our join; TURN credentials are renewed in the tracker connection.
+            iceServers: () => tracker.iceServers,
+            auth: { identity, myPeerId, onRejected: ({ reason }) => this.alerts.show(reason) },
+          }),
+        sink: async (record) => {
+          saveBlob(await store.fileBlob(record), record.name);
+          return undefined;
+        },
+        settings: new LocalStorageSettings(),
+        knownKeys: new IdbKnownKeys(),
+        // A seeder whose stored chunk is damaged re-reads it from the original file when it still has it.
+        repairChunk: (contentId, index) => this.library.readOriginalChunk(contentId, index),
       },
+      { remembersName: true, seedsStore: true },
+    );
+    const node = this.node;
+    // The status bar and join form show the session; other warnings and errors get the alert banner.
+    node.on('message', (message) => {
+      if (message.level !== 'info' && message.about !== 'session') this.alerts.show(message.text);
     });
-    // A seeder whose stored chunk is damaged re-reads it from the original file when it still has it.
-    const pool = new LinkPool(transport, this.store, {
-      repairChunk: (contentId, index) => this.library.readOriginalChunk(contentId, index),
-    });
-    this.rateLimits = new RateLimits(pool);
-    this.library = new Library(this.store, this.tracker, this.alerts, this.storage);
-    this.search = new Search(this.tracker, this.alerts);
-    this.transfers = new Transfers({
-      store: this.store,
-      tracker: this.tracker,
-      pool,
-      library: this.library,
-      alerts: this.alerts,
-      storage: this.storage,
-      myPeerId: () => this.connection.me?.id,
-    });
-    this.connection = new Connection(this.tracker, identity, {
-      onJoined: () => this.afterJoin(),
-      onPeers: (peers) => void this.knownPeers.check(peers, this.connection.me?.id),
+    this.connection = new Connection(node);
+    this.knownPeers = new KnownPeers(node);
+    this.rateLimits = new RateLimits(node);
+    this.library = new Library(node, store, this.alerts, this.storage);
+    this.search = new Search(tracker, this.alerts);
+    this.transfers = new Transfers(node, store, this.alerts, this.storage);
+    // After each (re-)join the last search runs again: the index may have changed meanwhile.
+    let wasJoined = false;
+    node.on('session', ({ me }) => {
+      if (me !== undefined && !wasJoined && this.search.hasSearched) void this.search.run(this.search.lastQuery, { quiet: true });
+      wasJoined = me !== undefined;
     });
   }
 
-  /** Loads what IndexedDB kept, then connects (and re-joins if a name was remembered). */
+  /** Loads what IndexedDB and localStorage kept, then connects (re-joining if a name was remembered). */
   async start(): Promise<void> {
     await this.storage.requestPersistence();
-    await Promise.all([this.library.load(), this.storage.refresh()]);
-    this.tracker.connect();
-  }
-
-  private async afterJoin(): Promise<void> {
-    try {
-      await this.library.announceAll();
-      await this.transfers.resumeInterrupted();
-      if (this.search.hasSearched) await this.search.run(this.search.lastQuery, { quiet: true });
-    } catch (error) {
-      this.alerts.showError(error);
-    }
+    await Promise.all([this.node.start(), this.storage.refresh()]);
+    void this.node.connect();
   }
 }

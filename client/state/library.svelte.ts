@@ -1,24 +1,18 @@
 /**
- * The files this peer shares: those it added itself and those it finished downloading. Everything
- * lives in the chunk store, so the list is rebuilt from IndexedDB after a reload and re-announced
- * whenever we (re-)join the tracker.
+ * The files this peer shares, mirrored from the peer node's library: those the person added and
+ * those downloaded. The browser's own part is getting a picked File into the store (hashing it,
+ * with progress) and keeping the File, so a damaged stored chunk can be read again from it.
  */
 import { chunkRange } from '../../shared/content/chunking';
-import { announcementOf } from '../../shared/engine/file-announcement';
 import { shareFile } from '../../shared/engine/share-file';
-import type { FileRecord } from '../../shared/engine/chunk-store';
+import type { LibraryFile } from '../../shared/node/library';
+import type { PeerNode } from '../../shared/node/peer-node';
 import { fileSourceOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
-import type { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import type { Alerts } from './alerts.svelte';
 import type { Storage } from './storage.svelte';
 
-export interface SharedFile {
-  contentId: string;
-  name: string;
-  size: number;
-  mimeType: string;
-}
+export type SharedFile = LibraryFile;
 
 export interface PreparingFile {
   id: number;
@@ -27,52 +21,33 @@ export interface PreparingFile {
   bytesHashed: number;
 }
 
-
-export async function isComplete(store: IdbChunkStore, record: FileRecord): Promise<boolean> {
-  const held = await store.listChunkIndices(record.contentId);
-  return held.length === record.manifest.chunkHashes.length;
-}
-
 export class Library {
   files = $state<SharedFile[]>([]);
   preparing = $state<PreparingFile[]>([]);
 
+  private readonly node: PeerNode<undefined>;
   private readonly store: IdbChunkStore;
-  private readonly tracker: TrackerConnection;
   private readonly alerts: Alerts;
   private readonly storage: Storage;
   private nextPreparingId = 0;
   /** Files picked this session, by content id: a damaged stored chunk can be re-read from them. */
   private readonly originals = new Map<string, File>();
 
-  constructor(store: IdbChunkStore, tracker: TrackerConnection, alerts: Alerts, storage: Storage) {
+  constructor(node: PeerNode<undefined>, store: IdbChunkStore, alerts: Alerts, storage: Storage) {
+    this.node = node;
     this.store = store;
-    this.tracker = tracker;
     this.alerts = alerts;
     this.storage = storage;
+    node.on('library', () => {
+      this.files = node.library.files();
+    });
   }
 
   holds(contentId: string): boolean {
     return this.files.some((file) => file.contentId === contentId);
   }
 
-  /** Loads every complete file from the store (after a reload). */
-  async load(): Promise<void> {
-    const complete: SharedFile[] = [];
-    for (const record of await this.store.listFiles()) {
-      if (await isComplete(this.store, record)) complete.push(sharedFileOf(record));
-    }
-    this.files = complete;
-  }
-
-  /** Announces every shared file; called after each (re-)join. */
-  async announceAll(): Promise<void> {
-    const records = await Promise.all(this.files.map((file) => this.store.getFile(file.contentId)));
-    const announcements = records.filter((record) => record !== undefined).map(announcementOf);
-    await this.tracker.announce(announcements);
-  }
-
-  /** Hashes and stores each file, then announces it. Files are prepared one at a time to bound memory. */
+  /** Hashes and stores each file, then shares it. Files are prepared one at a time to bound memory. */
   async share(files: File[]): Promise<void> {
     const jobs = files.map((file) => ({ file, job: this.addPreparing(file) }));
     for (const { file, job } of jobs) {
@@ -81,7 +56,7 @@ export class Library {
           onProgress: (bytesDone) => this.updatePreparing(job.id, bytesDone),
         });
         this.originals.set(record.contentId, file);
-        await this.add(record);
+        await this.node.library.add(record);
       } catch (error) {
         this.alerts.show(`Could not share '${file.name}': ${describeFailure(error)}`);
       } finally {
@@ -89,12 +64,6 @@ export class Library {
       }
     }
     await this.storage.refresh();
-  }
-
-  /** Adds a complete file (shared or downloaded) to the list and announces it. */
-  async add(record: FileRecord): Promise<void> {
-    if (!this.holds(record.contentId)) this.files = [...this.files, sharedFileOf(record)];
-    if (this.tracker.isConnected) await this.tracker.announce([announcementOf(record)]);
   }
 
   /** Chunk `index` read again from the original file, if it was picked this session (else undefined). */
@@ -109,10 +78,8 @@ export class Library {
   /** Stops sharing a file: withdraws it from the index and deletes its chunks from this browser. */
   async remove(contentId: string): Promise<void> {
     try {
-      if (this.tracker.isConnected) await this.tracker.withdraw([contentId]);
-      await this.store.deleteFile(contentId);
+      await this.node.library.remove(contentId);
       this.originals.delete(contentId);
-      this.files = this.files.filter((file) => file.contentId !== contentId);
       await this.storage.refresh();
     } catch (error) {
       this.alerts.showError(error);
@@ -128,10 +95,6 @@ export class Library {
   private updatePreparing(id: number, bytesHashed: number): void {
     this.preparing = this.preparing.map((entry) => (entry.id === id ? { ...entry, bytesHashed } : entry));
   }
-}
-
-function sharedFileOf(record: FileRecord): SharedFile {
-  return { contentId: record.contentId, name: record.name, size: record.manifest.size, mimeType: record.mimeType };
 }
 
 /** Browser storage errors are DOMExceptions whose message may be empty; their name still says what failed. */
