@@ -12,6 +12,7 @@ import { ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import { fileNameSchema } from '../protocol/tracker-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
+import { realClock, type Clock } from './clock';
 import { missingChunkIndices } from './stored-file';
 
 /** A file to share; the browser wraps a File, Node wraps the file system. */
@@ -26,7 +27,8 @@ export interface FileSource {
 export interface ShareFileOptions {
   /** Called after each chunk of each pass; `bytesDone` reaches `totalBytes` (the file size) at the end. */
   onProgress?: (bytesDone: number, totalBytes: number) => void;
-  now?: () => number;
+  /** When the file was added, for a new record (realClock when absent). */
+  clock?: Clock;
 }
 
 export async function shareFile(source: FileSource, store: ChunkStore, options: ShareFileOptions = {}): Promise<FileRecord> {
@@ -73,7 +75,7 @@ export async function shareFile(source: FileSource, store: ChunkStore, options: 
     name: name.data,
     mimeType: source.mimeType || 'application/octet-stream',
     manifest,
-    addedAtMs: existing?.addedAtMs ?? (options.now ?? Date.now)(),
+    addedAtMs: existing?.addedAtMs ?? (options.clock ?? realClock).now(),
   };
   await store.putFile(record);
   options.onProgress?.(size, size);
