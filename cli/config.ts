@@ -17,11 +17,6 @@ export function defaultDataDir(): string {
  * hear that it is down rather than watch a silent command. */
 export const TRACKER_CONNECT_TIMEOUT_MS = 5_000;
 
-/** After a reconnect the tracker may still hold our old registration until its heartbeat drops it
- * (15 s at most), so a taken name is retried for a little longer than that. */
-export const REJOIN_RETRY_MS = 1_000;
-export const REJOIN_GIVE_UP_MS = 20_000;
-
 /** Shared files are checked this often for being changed or deleted, so a stale file is withdrawn
  * within seconds; a stat per file is cheap even for thousands of files. */
 export const LIBRARY_CHECK_INTERVAL_MS = 5_000;

@@ -94,6 +94,26 @@ describe('NodePeer over real WebRTC', () => {
     await waitFor(() => !gus.session.otherPeers().some((peer) => peer.name === 'fay'), 'fay to leave the peer list');
   });
 
+  it('announces a download as soon as it holds the manifest, so others can fetch from it meanwhile', { timeout: 60_000 }, async () => {
+    const file = await makeRandomFile('spreading.bin', 6 * MiB + 3);
+    const kim = await startTestPeer(tracker.url, 'kim');
+    const lee = await startTestPeer(tracker.url, 'lee');
+    await kim.sharePaths([file.path]);
+    // Slow enough (1 MiB/s for 6 MiB) that lee is still downloading when the tracker is asked.
+    await lee.node.setLimits({ downloadKiBps: 1024 });
+    const [found] = await lee.search('spreading');
+    const transfer = lee.download(found!);
+
+    await waitFor(
+      async () => (await kim.search('spreading'))[0]?.holders.some((holder) => holder.name === 'lee'),
+      'lee listed as a holder while downloading',
+    );
+    expect(transfer.view().state).not.toBe('completed');
+    expect(await lee.library.list()).toEqual([]);
+    expect(await sha256OfPath(await transfer.done)).toBe(file.sha256);
+    expect((await lee.library.list()).map((shared) => shared.name)).toEqual(['spreading.bin']);
+  });
+
   it('says so when nobody holding the file is online', async () => {
     const file = await makeRandomFile('orphan.bin', 1000);
     const hal = await startTestPeer(tracker.url, 'hal');
