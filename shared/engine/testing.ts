@@ -7,3 +7,5 @@ export { MemoryChunkStore } from './memory-chunk-store';
 export { VirtualClock } from './virtual-clock';
 export { MemoryChannel } from './memory-channel';
 export { MemoryNetwork, MemoryTransport, type LinkConditions, type MemoryNetworkOptions } from './memory-transport';
+// Random files, stores read back whole, and waiting with a deadline.
+export { CHUNK, memorySource, randomBytes, readStoredFile, rejectionOf, sha256Of, waitUntil } from './test-fixtures';
