@@ -35,16 +35,54 @@ export interface RedisServer {
 }
 
 const REDIS_SERVER = '/usr/bin/redis-server';
-const START_TIMEOUT_MS = 10_000;
-const running = new Set<ChildProcess>();
 
-// A test runner that dies or exits early must not leave servers behind.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+/**
+ * Runs redis-server under a small shell so that it cannot outlive this process, however this
+ * process ends (a test worker killed after a hook timeout runs no exit hook): the shell's stdin is a
+ * pipe from us (kept as fd 3: a background job's stdin would be /dev/null), and once it closes a
+ * watcher kills the server. A SIGTERM to the shell is passed on
+ * to the server (a graceful shutdown, flushing the AOF) and the shell exits only after the server
+ * has, so the child's exit is the server's.
+ */
+const GUARDED_LAUNCH = `
+exec 3<&0
+"$@" <&- 3<&- &
+server=$!
+( cat <&3 >/dev/null; kill -9 "$server" 2>/dev/null ) &
+watcher=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; kill "$watcher" 2>/dev/null; exit 0' TERM
+wait "$server"
+kill "$watcher" 2>/dev/null
+`;
+/** After kill -9 the port may stay bound for a moment: tries and pause when starting again. */
+const RESTART_TRIES = 40;
+const RESTART_PAUSE_MS = 50;
+const START_TIMEOUT_MS = 10_000;
+/**
+ * Every server started in this process. Kept on globalThis: a test runner re-imports this module
+ * for each test file, and one exit hook per process is enough (more would trip Node's listener warning).
+ */
+const RUNNING_KEY = Symbol.for('shoal.test.redis-servers');
+interface Registry {
+  children: Set<ChildProcess>;
+  dataDirs: Set<string>;
+}
+const globalRegistry = globalThis as { [RUNNING_KEY]?: Registry };
+const { children: running, dataDirs } = (globalRegistry[RUNNING_KEY] ??= createRegistry());
+
+function createRegistry(): Registry {
+  const registry: Registry = { children: new Set(), dataDirs: new Set() };
+  // A test runner that exits early must not leave servers or directories behind.
+  process.once('exit', () => {
+    for (const child of registry.children) killGroup(child, 'SIGKILL');
+    for (const dir of registry.dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return registry;
+}
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shoal-redis-'));
+  dataDirs.add(dataDir);
   let child: ChildProcess | undefined;
   let port = 0;
   // Another test may grab the free port between our probe and redis binding it: try a few.
@@ -55,6 +93,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     } catch (error) {
       if (attempt >= 4 || !(error instanceof PortInUseError)) {
         rmSync(dataDir, { recursive: true, force: true });
+        dataDirs.delete(dataDir);
         throw error;
       }
     }
@@ -72,7 +111,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
     async start() {
       if (child !== undefined) return;
-      child = await launch(port, dataDir, options);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          child = await launch(port, dataDir, options);
+          return;
+        } catch (error) {
+          if (!(error instanceof PortInUseError) || attempt >= RESTART_TRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, RESTART_PAUSE_MS));
+        }
+      }
     },
     async restart(restartOptions = {}) {
       await server.kill(restartOptions);
@@ -81,6 +128,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async stop() {
       await server.kill();
       rmSync(dataDir, { recursive: true, force: true });
+      dataDirs.delete(dataDir);
     },
   };
   return server;
@@ -111,7 +159,8 @@ function launch(port: number, dataDir: string, options: RedisServerOptions): Pro
     '--daemonize', 'no',
     '--logfile', '',
   ];
-  const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // detached: the shell leads a process group of its own, so kill -9 reaches the server too.
+  const child = spawn('/bin/sh', ['-c', GUARDED_LAUNCH, 'sh', REDIS_SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   running.add(child);
   child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
@@ -119,7 +168,7 @@ function launch(port: number, dataDir: string, options: RedisServerOptions): Pro
     const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${log}`)), START_TIMEOUT_MS);
     function fail(error: Error): void {
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       reject(error);
     }
     const onOutput = (data: Buffer): void => {
@@ -140,10 +189,21 @@ function launch(port: number, dataDir: string, options: RedisServerOptions): Pro
   });
 }
 
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+function terminate(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill(signal);
+    if (signal === 'SIGTERM') child.kill('SIGTERM');
+    else killGroup(child, 'SIGKILL');
   });
+}
+
+/** Signals the launch shell's whole process group: the shell, the server and the watcher. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
