@@ -3,7 +3,7 @@
  * createTracker as `npm start`, on 127.0.0.1 and the PORT given (0: a free one), on REDIS_URL, with
  * the default heartbeats. It serves the built web app (dist/) only with SERVE_WEB_APP=1 (the
  * end-to-end specs, which build it first); it never builds. Prints one JSON line `{url, nodeId}`
- * once it listens; SIGTERM closes it cleanly.
+ * once it listens; SIGTERM closes it cleanly, and it exits when its stdin closes (the test is gone).
  */
 import { createTracker } from '../../app';
 
@@ -26,4 +26,7 @@ process.once('SIGTERM', () => {
     () => process.exit(1),
   );
 });
+// The test holds our stdin open; when it ends (the test's process is gone, however it ended), so do we.
+process.stdin.once('end', () => process.exit(0));
+process.stdin.resume();
 console.log(JSON.stringify({ url: tracker.url, nodeId: tracker.nodeId }));

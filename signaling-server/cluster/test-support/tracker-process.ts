@@ -33,7 +33,8 @@ export interface TrackerProcessOptions {
 export async function startTrackerProcess(redisUrl: string, options: TrackerProcessOptions = {}): Promise<TrackerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, REDIS_URL: redisUrl, PORT: '0', SERVE_WEB_APP: options.servesWebApp === true ? '1' : '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin stays open while we live: the child exits when it closes, even if we are killed.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
   const exited = new Promise<void>((resolve) => {
