@@ -1,0 +1,104 @@
+/**
+ * Accessibility checked by a machine (issue 17): axe-core scans of the join view, the main view and
+ * the main view with a transfer listed, in the light and the dark theme; and the phone layout at
+ * 320 px: no sideways scrolling, controls at least 44 px tall, screenshots to look at.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { downloadAndHash, search, share } from './peer-actions';
+import { makeRandomFile } from './test-files';
+
+/** Serious and critical axe violations, as "rule: target" lines that say what to fix. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')} — ${node.failureSummary ?? ''}`));
+}
+
+/** A person's browser with the given viewport or colour scheme, on the join page. */
+async function openApp(browser: Browser, url: string, options: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.getByRole('status')).toContainText('Online');
+  return page;
+}
+
+async function join(page: Page, name: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByRole('status')).toContainText(`Online as ${name}`);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds nothing serious in the join view, main view and transfer list (${colorScheme})`, async ({
+    browser,
+    tracker,
+    peers,
+  }) => {
+    const file = await makeRandomFile('report for axe.pdf', 400_000);
+    const [ana] = await peers('ana');
+    await share(ana.page, file);
+
+    const page = await openApp(browser, tracker.url, { colorScheme });
+    expect(await seriousViolations(page), 'join view').toEqual([]);
+
+    await join(page, 'ben');
+    await search(page, '');
+    await expect(page.getByRole('list', { name: 'Search results' }).getByRole('listitem')).toHaveCount(1);
+    expect(await seriousViolations(page), 'main view with search results').toEqual([]);
+
+    expect(await downloadAndHash(page, file.name)).toBe(file.sha256);
+    expect(await seriousViolations(page), 'main view with a finished transfer').toEqual([]);
+    await page.context().close();
+  });
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`at 320 px wide nothing scrolls sideways and every control is 44 px tall (${colorScheme})`, async ({
+    browser,
+    tracker,
+    peers,
+  }, testInfo) => {
+    const file = await makeRandomFile('a-rather-long-file-name-from-the-phone-test.mp4', 300_000);
+    const [ana] = await peers('ana');
+    await share(ana.page, file);
+
+    const page = await openApp(browser, tracker.url, { viewport: { width: 320, height: 640 }, colorScheme, hasTouch: true });
+    await page.screenshot({ path: `test-results/mobile-join-${colorScheme}.png`, fullPage: true });
+    await join(page, 'ben');
+    await search(page, '');
+    expect(await downloadAndHash(page, file.name)).toBe(file.sha256);
+
+    const fitsWidth = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    expect(fitsWidth, 'the page scrolls sideways at 320 px').toBe(true);
+
+    // Every visible button and field, and the "Choose files…" label that stands for the file picker.
+    const controls = page.locator('button:visible, label.button:visible, input[type="search"]:visible, input[type="number"]:visible');
+    // Choose files, the search box and Search, Save again, Remove, the two limit fields.
+    expect(await controls.count()).toBeGreaterThanOrEqual(7);
+    const tooSmallOrSqueezed = await controls.evaluateAll((elements) =>
+      elements
+        .map((element) => ({
+          text: element.textContent?.trim() ?? '',
+          height: element.getBoundingClientRect().height,
+          // Squeezed so narrow that its label spills out of it.
+          spills: element.scrollWidth > element.clientWidth + 1,
+        }))
+        .filter((control) => control.height < 44 || control.spills),
+    );
+    expect(tooSmallOrSqueezed).toEqual([]);
+    const chooseFiles = page.getByText('Choose files…');
+    // The share area's button spans the panel: most of a 320 px screen.
+    expect((await chooseFiles.boundingBox())?.width ?? 0).toBeGreaterThan(0.75 * 320);
+
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe(colorScheme === 'dark' ? 'rgb(12, 23, 34)' : 'rgb(242, 246, 250)');
+
+    await page.screenshot({ path: `test-results/mobile-main-${colorScheme}.png`, fullPage: true });
+    await testInfo.attach(`mobile-${colorScheme}`, { path: `test-results/mobile-main-${colorScheme}.png` });
+    await page.context().close();
+  });
+}
