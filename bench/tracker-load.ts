@@ -1,17 +1,19 @@
 /**
- * `npm run bench:tracker [-- --quick --out <dir> --max-peers N]`: the tracker under load. Simulated
- * peers (socket.io-client over WebSocket, in several load-worker processes, each doing the real signed
- * join with key pairs made before any timing) against tracker processes on loopback: one process
- * on its embedded store, then two processes on one real redis-server. Figures, each against a
- * baseline from the same run: peers held with heartbeats on and the tracker's memory per idle
- * peer, join rate and how long until every other peer has seen a join, search latency at 100,000
- * and 1,000,000 files against the linear scan (bench/tracker-search.ts), signal relay latency in
- * one process and across two, and one process against two on peers held and search throughput.
+ * `npm run bench:tracker [-- --quick --out <dir> --max-peers N --skip-search-latency]`: the
+ * tracker under load. Simulated peers (socket.io-client over WebSocket, in several load-worker
+ * processes, each doing the real signed join with key pairs made before any timing) against
+ * tracker processes on loopback: one process on its embedded store, then two processes on one
+ * real redis-server. Figures, each against a baseline from the same run: peers held with
+ * heartbeats on and the tracker's memory per idle peer, join rate and how long until every other
+ * peer has seen a join, search latency at 100,000 and 1,000,000 files against the linear scan
+ * (bench/tracker-search.ts), signal relay latency in one process and across two, and one process
+ * against two on peers held and search throughput.
  *
  * A full run writes bench/RESULTS-tracker-load.md and the `trackerLoad` section of
- * bench/results.json; `--quick` (a smoke run with small counts) and `--max-peers` only print,
- * unless `--out` names a directory to write to. Every loop is bounded in count and time, and every
- * child process and the redis-server are killed when it ends (tracker-load/ipc-channel.ts).
+ * bench/results.json; `--quick` (a smoke run with small counts), `--max-peers` and
+ * `--skip-search-latency` only print, unless `--out` names a directory to write to. Every loop is
+ * bounded in count and time, and every child process and the redis-server are killed when it
+ * ends (tracker-load/ipc-channel.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +35,12 @@ const maxPeersArgument = process.argv.indexOf('--max-peers');
 const maxPeers = maxPeersArgument >= 0 ? Number(process.argv[maxPeersArgument + 1]) : undefined;
 if (maxPeers !== undefined && !(Number.isInteger(maxPeers) && maxPeers > 0)) throw new Error('--max-peers takes a whole number of peers, e.g. --max-peers 1000');
 
-// Smoke runs and partial ramps only print, unless told where to write.
-const outDir = outArgument >= 0 ? path.resolve(process.argv[outArgument + 1] ?? '.') : isQuick || maxPeers !== undefined ? undefined : benchDir;
+/** `--skip-search-latency`: leave out bench/tracker-search.ts (`npm run bench:search` measures it alone). */
+const isSkippingSearchLatency = process.argv.includes('--skip-search-latency');
+
+// Smoke runs and partial runs only print, unless told where to write.
+const isPartial = isQuick || maxPeers !== undefined || isSkippingSearchLatency;
+const outDir = outArgument >= 0 ? path.resolve(process.argv[outArgument + 1] ?? '.') : isPartial ? undefined : benchDir;
 
 const WORKERS = 4;
 const MINUTE_MS = 60_000;
@@ -67,6 +73,7 @@ const METHOD = [
   'peer) ÷ peers; bittorrent-tracker\'s ~12.8 KB per WebSocket connection is a cited reference, not measured here.',
   "Join propagation: probe peers join one at a time; each held peer notes (Date.now()) when the probe's `peers-delta`",
   "arrives; the figure is from the probe's join request to the last held peer's arrival, against the probe's own ack.",
+  "Signal relay and search throughput are measured after the ramp, with its peers still joined and idle.",
   'Signal relay: sender and receiver sockets in one worker, so one clock; baseline a `holders` request round trip.',
   'Search throughput: the per-connection search budget is lifted in these tracker processes so the tracker, not',
   'RATE_LIMITS.search, is the limit; searchers query back to back (word and word-pair queries, limit 50).',
@@ -92,12 +99,14 @@ async function main(): Promise<void> {
   const startedMs = performance.now();
   const elapsed = (): string => `${((performance.now() - startedMs) / 1000).toFixed(0)} s`;
 
-  log(`… ${elapsed()}: search latency (bench/tracker-search.ts${isQuick ? ' --quick' : ''})`);
   let searchLatency: SearchLatencyRow[] = [];
-  try {
-    searchLatency = await measureSearchLatency(isQuick, SIZES.searchLatencyTimeoutMs, log);
-  } catch (error) {
-    log(`  search latency failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (!isSkippingSearchLatency) {
+    log(`… ${elapsed()}: search latency (bench/tracker-search.ts${isQuick ? ' --quick' : ''})`);
+    try {
+      searchLatency = await measureSearchLatency(isQuick, SIZES.searchLatencyTimeoutMs, log);
+    } catch (error) {
+      log(`  search latency failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   log(`… ${elapsed()}: one tracker process`);
@@ -105,7 +114,7 @@ async function main(): Promise<void> {
   log(`… ${elapsed()}: two tracker processes on Redis`);
   const twoOnRedis = await runStage(stagePlan('Two tracker processes on one Redis', 2, true), log);
 
-  const results = { isSmoke: isQuick || maxPeers !== undefined, oneProcess, twoOnRedis, searchLatency };
+  const results = { isSmoke: isPartial, oneProcess, twoOnRedis, searchLatency };
   const figures = loadFigures(results);
   printTable(figures);
   log(`\nTook ${elapsed()}.`);

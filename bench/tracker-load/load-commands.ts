@@ -78,6 +78,4 @@ export type WorkerCommands = {
   share: { args: { url: string; peers: number; filesPerPeer: number; firstFile: number }; result: { files: number } };
   /** `searchers` peers (spread over `urls`) search back to back for `durationMs`, cycling through `queries`. */
   searchLoad: { args: { urls: string[]; searchers: number; durationMs: number; queries: string[] }; result: SearchLoad };
-  /** Disconnects every peer this worker holds (held, probes, sharers). */
-  closeAll: { args: Record<string, never>; result: { closed: number } };
 };

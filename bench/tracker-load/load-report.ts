@@ -112,7 +112,7 @@ export function reportMarkdown(machine: LoadMachine, results: LoadResults, figur
   return [
     '# Tracker load (`npm run bench:tracker`)',
     '',
-    ...(results.isSmoke ? ['**Smoke run (`--quick` or `--max-peers`): not the counts the issue asks for, so no target is judged.**', ''] : []),
+    ...(results.isSmoke ? ['**Smoke or partial run (`--quick`, `--max-peers` or `--skip-search-latency`): not what the issue asks for, so no target is judged.**', ''] : []),
     ...method,
     '',
     `- Date: ${machine.date}`,

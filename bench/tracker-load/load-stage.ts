@@ -1,6 +1,6 @@
 /**
  * One stage of the load benchmark: start its tracker process(es) and load workers, ramp the
- * joined peers (peer-ramp.ts), then, with the population gone, time signal relays and search
+ * joined peers (peer-ramp.ts), then, with those peers still joined, time signal relays and search
  * throughput; every process of the stage is killed at the end, whatever happened.
  */
 import { benchQueries } from './file-names';
@@ -92,10 +92,10 @@ export async function runStage(plan: StagePlan, log: (line: string) => void): Pr
   log(`${plan.label}: starting ${plan.trackers} tracker process(es)${plan.onRedis ? ' on Redis' : ''} and ${plan.workers} load workers`);
   const stage = await startStage({ trackers: plan.trackers, onRedis: plan.onRedis, workers: plan.workers, identitiesPerWorker: identitiesPerWorker(plan) });
   try {
+    // The ramp's peers stay joined (idle, heartbeats on) through the signal and search figures:
+    // closing thousands at once would have the tracker busy with their leaves for a long while.
+    // They go when the stage's processes are killed, trackers first.
     const ramp = await runPeerRamp(stage, plan.ramp, log);
-    await Promise.all(stage.workers.map((worker) => worker.request('closeAll', {}, plan.ramp.stepTimeoutMs)));
-    // Let the tracker(s) work through the leaves before timing anything else.
-    await sleep(2_000);
 
     const routes: SignalRoute[] = stage.trackers.length === 1 ? [{ from: 0, to: 0 }] : [{ from: 0, to: 1 }, { from: 0, to: 0 }];
     for (const route of routes) {

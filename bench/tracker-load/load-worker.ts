@@ -23,8 +23,7 @@ let workerIndex = 0;
 let identities: TestIdentity[] = [];
 let nextIdentity = 0;
 let nextName = 0;
-let held: LoadPeer[] = [];
-let helpers: LoadPeer[] = [];
+const held: LoadPeer[] = [];
 const probes = new Map<string, LoadPeer>();
 const probeSeen = new Map<string, { count: number; lastAtMs: number }>();
 let dropped = 0;
@@ -62,21 +61,11 @@ function watchDeltas(peer: LoadPeer): void {
   });
 }
 
+/** A joined peer for a side task; it stays until the stage's processes are killed. */
 async function newJoinedHelper(url: string): Promise<LoadPeer> {
   const peer = await newPeer(url);
-  helpers.push(peer);
   await joinPeer(peer);
   return peer;
-}
-
-function close(peers: Iterable<LoadPeer>): number {
-  let closed = 0;
-  for (const peer of peers) {
-    peer.isClosing = true;
-    peer.socket.disconnect();
-    closed += 1;
-  }
-  return closed;
 }
 
 serveCommands<WorkerCommands>({
@@ -132,7 +121,10 @@ serveCommands<WorkerCommands>({
 
   async probeLeave({ name }) {
     const peer = probes.get(name);
-    if (peer !== undefined) close([peer]);
+    if (peer !== undefined) {
+      peer.isClosing = true;
+      peer.socket.disconnect();
+    }
     probes.delete(name);
     probeSeen.delete(name);
     return {};
@@ -195,14 +187,5 @@ serveCommands<WorkerCommands>({
       }),
     );
     return { completed: latenciesMs.length, failed, latenciesMs, elapsedMs: performance.now() - started, ...(firstError === undefined ? {} : { firstError }) };
-  },
-
-  async closeAll() {
-    const closed = close([...held, ...helpers, ...probes.values()]);
-    held = [];
-    helpers = [];
-    probes.clear();
-    probeSeen.clear();
-    return { closed };
   },
 });

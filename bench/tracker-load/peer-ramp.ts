@@ -146,7 +146,7 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
       result.steps.push(step);
       log(
         `  ${target} peers: connect ${step.connectPerSecond.toFixed(0)}/s, join ${step.joinPerSecond.toFixed(0)}/s, ` +
-          `held ${step.isHeld ? 'yes' : `NO (workers ${joinedNow}, tracker ${trackerPeers}, dropped ${dropped}: ${statuses.flatMap((status) => status.dropReasons).join('; ')})`}`,
+          `${((performance.now() - stepStarted) / 1000).toFixed(0)} s with the hold, held ${step.isHeld ? 'yes' : `NO (workers ${joinedNow}, tracker ${trackerPeers}, dropped ${dropped}: ${statuses.flatMap((status) => status.dropReasons).join('; ')})`}`,
       );
       if (!step.isHeld) {
         result.stoppedBecause = `at ${target} peers not every peer stayed joined through the heartbeats`;
