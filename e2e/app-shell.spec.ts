@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Page } from '@playwright/test';
 import { z } from 'zod';
 import { CHROMIUM_ARGS, findChromium } from './chromium-path';
@@ -105,6 +106,9 @@ test('offline, a reload still opens the app from the cached shell, with My files
     await expect(page.getByText('No network.')).toBeVisible();
     await expect(page.getByRole('list', { name: 'My files' })).toContainText(file.name);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
+    await page.screenshot({ path: 'test-results/offline-shell.png', fullPage: true });
     await ana.close();
   } finally {
     if (isTrackerRunning) await tracker.close();
@@ -147,4 +151,17 @@ test('a download that finishes while another window is in front shows a system n
   expect(await pending.savedSha256()).toBe(slow.sha256);
   await expect.poll(shownNotifications).toEqual([{ title: 'Download finished', body: `${slow.name} is ready in your downloads.` }]);
   await inFront.close();
+});
+
+test('notification permission is asked at the first Download click, not when the app loads', async ({ peers }) => {
+  const file = await makeRandomFile('asks-later.bin', 100_000);
+  const [ana, ben] = await peers('ana', 'ben');
+  await share(ana.page, file);
+  await search(ben.page, 'asks-later');
+  const permission = () => ben.page.evaluate(() => Notification.permission);
+  expect(await permission()).toBe('default');
+
+  expect(await downloadAndHash(ben.page, file.name)).toBe(file.sha256);
+  // Headless Chromium answers a permission prompt nobody can see with a refusal.
+  await expect.poll(permission).toBe('denied');
 });
