@@ -107,7 +107,7 @@ export class ChunkDelivery {
     if (racers === undefined) return this.buffers.give(bytes); // another peer's copy came first
     peer.window.record(bytes.byteLength, this.options.clock.now());
     for (const racer of racers) peers.cancelOn(peers.get(racer), index);
-    const writing = this.writer.write(index, bytes, () => !this.isEnded);
+    const writing = this.writer.write(index, bytes, this.options.ended);
     this.options.onRoom(); // the slot is free: ask for the next chunk while this one is checked and stored
     // Checked and stored (the store keeps a copy) or dropped: either way the buffer is free again.
     writing.then(

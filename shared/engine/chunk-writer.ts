@@ -32,13 +32,13 @@ export class ChunkWriter {
     return this.unwrittenBytes > 0;
   }
 
-  /** Verifies and stores the chunk; rejects with the store's error (full disk, quota). `shouldStore`
-   * is asked after verifying, so a stopped download writes nothing more. */
-  async write(index: number, bytes: Uint8Array, shouldStore: () => boolean): Promise<WriteOutcome> {
+  /** Verifies and stores the chunk; rejects with the store's error (full disk, quota). Once `ended`
+   * has aborted (the download stopped) a verified chunk is not written: 'skipped'. */
+  async write(index: number, bytes: Uint8Array, ended: AbortSignal): Promise<WriteOutcome> {
     this.unwrittenBytes += bytes.byteLength;
     try {
       if (!(await isChunkValid(this.manifest, index, bytes))) return 'corrupt';
-      if (!shouldStore()) return 'skipped';
+      if (ended.aborted) return 'skipped';
       await this.store.putChunk(this.contentId, index, bytes);
       return 'stored';
     } finally {

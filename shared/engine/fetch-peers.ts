@@ -25,6 +25,8 @@ export interface FetchPeer {
   /** A holder tried again after a failure; while it connects the fetch still counts as waiting. */
   isRetry: boolean;
   stopListening: () => void;
+  /** Aborts when the holder leaves the fetch (set aside, or the fetch ended). */
+  left: AbortController;
 }
 
 export interface FetchPeersOptions {
@@ -89,7 +91,8 @@ export class FetchPeers {
         window = new PeerWindow(this.options.chunkSizeBytes, nowMs);
         this.windows.set(holder.id, window);
       }
-      const peer: FetchPeer = { holder, links: undefined, window, isRetry: failures.has(holder.id), stopListening: () => {} };
+      const isRetry = failures.has(holder.id);
+      const peer: FetchPeer = { holder, links: undefined, window, isRetry, stopListening: () => {}, left: new AbortController() };
       this.peers.set(holder.id, peer);
       void this.connect(peer);
     }
@@ -100,6 +103,7 @@ export class FetchPeers {
     if (!this.isCurrent(peer)) return;
     const { failures, clock, scheduler } = this.options;
     this.peers.delete(peer.holder.id);
+    peer.left.abort();
     peer.stopListening();
     failures.record(peer.holder, reason, clock.now());
     this.options.log.debug(`set ${peer.holder.name} (${peer.holder.id}) aside for ${this.options.contentId}`, reason);
@@ -125,6 +129,7 @@ export class FetchPeers {
   close(): void {
     this.isClosed = true;
     for (const peer of this.peers.values()) {
+      peer.left.abort();
       peer.stopListening();
       this.cancelOn(peer);
     }
@@ -173,7 +178,7 @@ export class FetchPeers {
     // Shared among the holders known now, connected or not, so the share does not depend on which answers first.
     const wanted = Math.min(linksPerPeer, Math.floor(linksPerDownloadMax / this.peers.size));
     if (peer === undefined || links === undefined || links.hasWidened || wanted <= 1 || (rttMs ?? 0) < multiLinkRttMinMs) return;
-    void links.widen(this.options.pool, wanted - 1, () => this.isCurrent(peer)).then((added) => {
+    void links.widen(this.options.pool, wanted - 1, peer.left.signal).then((added) => {
       if (added > 0) this.options.onReady();
     });
   }

@@ -30,14 +30,14 @@ export class HolderLinks {
 
   /**
    * Adds up to `count` extra connections to the holder from `source` (fewer when some fail to
-   * connect), if `isWanted` still holds when they are open. Resolves with how many were added. An
+   * connect), unless `unwanted` has aborted by the time they are open (the holder left the fetch). Resolves with how many were added. An
    * extra link that closes is forgotten; its requests fail on their own.
    */
-  async widen(source: LinkSource, count: number, isWanted: () => boolean): Promise<number> {
+  async widen(source: LinkSource, count: number, unwanted: AbortSignal): Promise<number> {
     if (this.hasWidened || source.extraLinksTo === undefined) return 0;
     this.hasWidened = true;
     const extras = await source.extraLinksTo(this.main.peerId, count);
-    if (!isWanted()) {
+    if (unwanted.aborted) {
       source.releaseExtraLinks?.(this.main.peerId);
       return 0;
     }
