@@ -22,7 +22,8 @@ export interface NodeMessage {
 
 export interface NodeEventMap {
   session: SessionView;
-  /** The other peers online (never us). */
+  /** Everyone online as the tracker lists them, us included (a UI marks us; `session.otherPeers()`
+   * leaves us out). */
   peers: PeerSummary[];
   /** Peer ids whose key differs from the one first seen under their name. */
   keyChanges: string[];

@@ -230,7 +230,7 @@ export class Session {
 
   private peersChanged(peers: PeerSummary[]): void {
     this.latestPeers = peers;
-    this.options.events.emit('peers', this.otherPeers());
+    this.options.events.emit('peers', peers);
     void this.warnAboutChangedKeys(peers);
   }
 
