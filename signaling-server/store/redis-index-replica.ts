@@ -21,8 +21,8 @@ const READ_BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 /** Pause before retrying after a failed read or snapshot (Redis is down or restarting). */
 const RETRY_DELAY_MS = 200;
-/** Peers whose files one pipelined snapshot round trip reads. */
-const SNAPSHOT_PEERS_PER_ROUND_TRIP = 200;
+/** Peers whose files one pipelined snapshot round trip reads: parsing them holds the event loop, so not too many. */
+const SNAPSHOT_PEERS_PER_ROUND_TRIP = 50;
 
 /** Entry fields as written by redis-tracker-scripts.ts; Redis is ours, so this guards against bugs, not attackers. */
 const entrySchema = z.discriminatedUnion('kind', [
@@ -187,7 +187,7 @@ export class IndexReplica {
       });
     }
 
-    this.state = IndexState.fromSnapshot(peers, listings);
+    this.state = await IndexState.fromSnapshot(peers, listings);
     this.appliedSeq = seq;
     this.lastEntryId = lastEntryId;
     this.needsSnapshot = false;

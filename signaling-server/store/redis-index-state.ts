@@ -23,18 +23,29 @@ export interface SnapshotListing {
   file: FileAnnouncement;
 }
 
+/** Listings indexed between two yields to the event loop while building from a snapshot (~10 ms). */
+const LISTINGS_PER_TURN = 5_000;
+
 export class IndexState {
   private readonly files = new FileIndex();
   private readonly holders = new Map<string, Holder>();
   private readonly contentIdsByPeer = new Map<string, Set<string>>();
   private readonly holderOf: HolderOf = (peerId) => this.holders.get(peerId);
 
-  /** A state built from a snapshot: the peers, and their listings applied in announcement order. */
-  static fromSnapshot(peers: Holder[], listings: SnapshotListing[]): IndexState {
+  /**
+   * A state built from a snapshot: the peers, and their listings applied in announcement order.
+   * Yields to the event loop every LISTINGS_PER_TURN listings: a reload of a million files takes
+   * seconds, and the tracker must keep answering pings and searches (from the old state) meanwhile.
+   */
+  static async fromSnapshot(peers: Holder[], listings: SnapshotListing[]): Promise<IndexState> {
     const state = new IndexState();
     for (const peer of peers) state.apply({ kind: 'joined', peerId: peer.id, name: peer.name });
     listings.sort((a, b) => a.at - b.at);
-    for (const listing of listings) state.announceOne(listing.peerId, listing.file);
+    for (let index = 0; index < listings.length; index += 1) {
+      const listing = listings[index]!;
+      state.announceOne(listing.peerId, listing.file);
+      if ((index + 1) % LISTINGS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     return state;
   }
 
