@@ -27,10 +27,7 @@ import type { FetchingPeer } from './peer-paths';
 import { WaitingWatch } from './waiting-watch';
 
 /** Timing and caps, from transfer-policy.ts unless a test wants them shorter. */
-export type FetchTuning = Pick<
-  DownloadTuning,
-  'holderPollIntervalMs' | 'starvedGraceMs' | 'peersMax' | 'pathRefreshIntervalMs' | 'linksPerPeer' | 'linksPerDownloadMax' | 'multiLinkRttMinMs' | 'random'
->;
+export type FetchTuning = Omit<DownloadTuning, 'progressIntervalMs' | 'holderRetryBackoffMs'>;
 
 export interface ChunkFetcherOptions {
   contentId: string;
@@ -217,7 +214,9 @@ export class ChunkFetcher {
   private noPeerReason(): ShoalError {
     const trackerError = this.poller.lastError;
     if (trackerError !== undefined) {
-      return errorWithOutlook(trackerError.code, trackerError.details.reason ?? trackerError.message, 'the download will try again shortly', { ...trackerError.details, fileName: this.options.fileName });
+      const reason = trackerError.details.reason ?? trackerError.message;
+      const details = { ...trackerError.details, fileName: this.options.fileName };
+      return errorWithOutlook(trackerError.code, reason, 'the download will try again shortly', details);
     }
     return this.options.failures.waitingReason(this.options.fileName);
   }

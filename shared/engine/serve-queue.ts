@@ -158,7 +158,8 @@ export class ServeQueue {
       if (repaired === undefined) return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
       return { kind: 'chunk', fileName: record.name, bytes: repaired };
     } catch (error) {
-      this.options.log.warn(`could not read ${request.t === 'chunk-request' ? `chunk ${request.index} of ` : ''}${request.contentId} to serve it`, error);
+      const what = request.t === 'chunk-request' ? `chunk ${request.index} of ${request.contentId}` : request.contentId;
+      this.options.log.warn(`could not read ${what} to serve it`, error);
       return refusal('INTERNAL', 'This peer could not read the file from its storage');
     }
   }
