@@ -62,20 +62,19 @@ export async function downloadWithProgress(
     return await peer.fetchInto(file, outDir, {
       waitsForHolder: options.waitsForHolder,
       onTransfer: (transfer) => {
-        // The last holders known, so the final line still says how the file came.
-        let connections: string | undefined;
-        transfer.download.onChange(({ state, progress: now }) => {
-          connections = describeFetchingPeers(now.peers) ?? (state === 'completed' ? connections : undefined);
+        transfer.onChange((view) => {
+          // Once completed, the view keeps the last holders known, so the final line says how the file came.
+          const connections = describeFetchingPeers(view.connections);
           progress.update(
             // Speed and ETA mean nothing once done; the last bar shows the size and who sent it.
-            state === 'completed'
-              ? { bytesDone: now.totalBytes, totalBytes: now.totalBytes, connections }
+            view.state === 'completed'
+              ? { bytesDone: view.size, totalBytes: view.size, connections }
               : {
-                  bytesDone: now.bytesDone,
-                  totalBytes: now.totalBytes,
-                  speedBytesPerSec: now.speedBytesPerSec,
-                  etaSeconds: now.etaSeconds,
-                  peers: now.activePeers,
+                  bytesDone: view.bytesDone,
+                  totalBytes: view.size,
+                  speedBytesPerSec: view.speedBytesPerSec,
+                  etaSeconds: view.etaSeconds,
+                  peers: view.activePeers,
                   connections,
                 },
           );

@@ -68,6 +68,11 @@ export class Transfer<Location = unknown> {
     });
   }
 
+  /** Hears the view at every state change and at most every progress interval; returns the unsubscribe. */
+  onChange(listener: (view: TransferView) => void): () => void {
+    return this.download.onChange(() => listener(this.view()));
+  }
+
   view(): TransferView {
     return transferViewOf(this.request, this.download.snapshot(), this.lastConnections, this.finishedPath);
   }
