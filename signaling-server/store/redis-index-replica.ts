@@ -164,6 +164,8 @@ export class IndexReplica {
    * may already hold (see IndexState.apply).
    */
   private async loadSnapshot(): Promise<void> {
+    // Cleared first: a connection lost while loading sets it again, and a failed load too (follow).
+    this.needsSnapshot = false;
     const P = this.prefix;
     const position = await this.commands.multi().get(`${P}seq`).xrevrange(`${P}changes`, '+', '-', 'COUNT', 1).exec();
     const seq = Number(position?.[0]?.[1] ?? 0);
@@ -190,7 +192,6 @@ export class IndexReplica {
     this.state = await IndexState.fromSnapshot(peers, listings);
     this.appliedSeq = seq;
     this.lastEntryId = lastEntryId;
-    this.needsSnapshot = false;
     this.wakeWaiters();
   }
 }
