@@ -1,6 +1,7 @@
 /**
  * The peer node on in-memory parts (memory store and network) against a real tracker: session loss
- * and re-join, partial holdings announced, holders that appear later, pause kept across a restart,
+ * and re-join, a remembered name, removal by the operator, partial holdings announced, holders
+ * that appear later, pause kept across a restart,
  * rate limits, changed-key warnings.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,38 @@ describe('PeerNode', () => {
     expect(ana.me?.name).toBe('ana');
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('online');
+  });
+
+  it('re-joins under a remembered name at the next start without being told the name', async () => {
+    const settings = new MemoryKeyValueStore();
+    const identity = await identityFromKeyPair(await generateKeyPair(false));
+    const first = await joinedNode('rita', { settings, identity }, { remembersName: true });
+    await first.stop();
+
+    const second = await memoryPeerNode({ trackerUrl: tracker.url, network, store: new MemoryChunkStore(), settings, identity }, { remembersName: true });
+    started.push(second);
+    await second.connect();
+    await waitFor(() => second.me?.name === 'rita', 'the remembered name to be joined again', slowly);
+  });
+
+  it('gives up its name when the operator removes it, and says why', async () => {
+    await tracker.close();
+    const adminToken = 'test-admin-token-0123456789';
+    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, adminToken });
+    const settings = new MemoryKeyValueStore();
+    const ana = await joinedNode('ana', { settings }, { remembersName: true });
+    const messages: NodeMessage[] = [];
+    ana.on('message', (message) => messages.push(message));
+
+    const revoke = await fetch(`${tracker.url}/api/admin/registrations/ana`, { method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}` } });
+    expect(revoke.status).toBeLessThan(300);
+    await waitFor(() => ana.session.view.joinError !== undefined, 'the removal to reach ana');
+    expect(ana.session.view.joinError).toMatch(/revoked/i);
+    expect(messages.some((message) => message.level === 'error' && /removed this peer/.test(message.text))).toBe(true);
+    // The tracker reconnects the socket; the node stays un-joined and has forgotten the name.
+    await waitFor(() => ana.session.view.status === 'online', 'the socket back', slowly);
+    expect(ana.me).toBeUndefined();
+    expect(settings.values.has('displayName')).toBe(false);
   });
 
   it('announces a download as a partial holding while it runs, and as complete when done', async () => {
