@@ -30,7 +30,6 @@ export interface LinkPoolOptions {
   clock?: Clock;
   /** Extra links nobody uses are closed after this long (EXTRA_LINKS_IDLE_MS). */
   extraLinksIdleMs?: number;
-  now?: () => number;
   /** Hears what links and serving handled quietly; silent when absent. */
   logger?: ComponentLogger;
 }
@@ -176,7 +175,6 @@ export class LinkPool implements LinkSource {
       sendHighWaterBytes: this.options.sendHighWaterBytes,
       uploadLimiter: this.uploadLimiter,
       repairChunk: this.options.repairChunk,
-      now: this.options.now,
       logger: this.options.logger,
       onServe: (event) => this.emitServe(event),
     });
