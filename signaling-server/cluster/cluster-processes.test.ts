@@ -85,7 +85,8 @@ describe('three tracker processes on one Redis', () => {
     // Cy reaches the trackers through a proxy that prefers process three, then one, then two.
     proxy = await startFailoverProxy([three.port, one.port, two.port]);
     const ana = await startTestPeer(one.url, 'ana-2');
-    const cy = await startTestPeer(proxy.url, 'cy-2');
+    const cyLog: string[] = [];
+    const cy = await startTestPeer(proxy.url, 'cy-2', { log: (message) => cyLog.push(message) });
     const file = await makeRandomFile('survivor.bin', 64 * KiB);
     await cy.sharePaths([file.path]);
     const oldCyId = idOf(cy);
@@ -106,7 +107,10 @@ describe('three tracker processes on one Redis', () => {
       async () => (await peersAt(two)).find((peer) => peer.name === 'cy-2' && peer.id !== oldCyId && peer.files === 1),
       'cy back online with its file',
       BACK_WITHIN_MS,
-    );
+    ).catch(async (error: unknown) => {
+      const listed = JSON.stringify(await peersAt(two));
+      throw new Error(`${String(error)}; process two lists ${listed}; cy's log: ${cyLog.join(' | ')}`);
+    });
     const backAt = Date.now();
     const result = await waitFor(async () => (await ana.search('survivor'))[0], 'cy’s file found again', 5_000);
     expect(result.holders).toEqual([{ id: back.id, name: 'cy-2' }]);
@@ -114,5 +118,27 @@ describe('three tracker processes on one Redis', () => {
 
     const saved = await ana.download(result).done;
     expect(await sha256Of(saved)).toBe(file.sha256);
+  }, 120_000);
+
+  it('lets a transfer already running carry on when the sender’s tracker process is killed', async () => {
+    const [one, two] = trackers as [TrackerProcess, TrackerProcess, TrackerProcess];
+    const secondProxy = await startFailoverProxy([two.port, one.port]);
+    try {
+      const ana = await startTestPeer(one.url, 'ana-3');
+      const cy = await startTestPeer(secondProxy.url, 'cy-3');
+      // Slow enough (about 6 s) that the kill lands mid-transfer.
+      await cy.node.setLimits({ uploadKiBps: 256 });
+      const file = await makeRandomFile('in-flight.bin', 1536 * KiB);
+      await cy.sharePaths([file.path]);
+      const found = await waitFor(async () => (await ana.search('in-flight'))[0], 'cy’s file in ana’s search', 10_000);
+      const transfer = ana.download(found);
+      await waitFor(async () => transfer.view().bytesDone > 0, 'the first bytes at ana', 20_000);
+
+      await two.killHard();
+      expect(transfer.view().bytesDone).toBeLessThan(file.size);
+      expect(await sha256Of(await transfer.done)).toBe(file.sha256);
+    } finally {
+      await secondProxy.close();
+    }
   }, 120_000);
 });
