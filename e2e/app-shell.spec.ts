@@ -2,7 +2,7 @@
  * The installable app (issue 17): the manifest and its icons as Chromium sees them, the service
  * worker's offline shell, and the notification for a download that finishes out of sight.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -164,4 +164,39 @@ test('notification permission is asked at the first Download click, not when the
   expect(await downloadAndHash(ben.page, file.name)).toBe(file.sha256);
   // Headless Chromium answers a permission prompt nobody can see with a refusal.
   await expect.poll(permission).toBe('denied');
+});
+
+test('a new build replaces the old cache: the next worker installs its own version and deletes the old one', async ({ browser }) => {
+  // A copy of the built app, so this test can stand in for a deploy without touching dist/.
+  const siteDir = await mkdtemp(path.join(tmpdir(), 'shoal-site-'));
+  await cp(path.resolve(import.meta.dirname, '../dist'), siteDir, { recursive: true });
+  const tracker = await startTracker({ staticDir: siteDir });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(tracker.url);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const shellCaches = () => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('shoal-shell-')));
+    const [firstCache] = await shellCaches();
+    expect(firstCache).toMatch(/^shoal-shell-[0-9a-f]{16}$/);
+
+    // What a rebuild changes: the worker's version (the build hashes the shell's files into it).
+    const workerPath = path.join(siteDir, 'sw.js');
+    const worker = await readFile(workerPath, 'utf8');
+    const oldVersion = (firstCache ?? '').slice('shoal-shell-'.length);
+    expect(worker).toContain(`"${oldVersion}"`);
+    await writeFile(workerPath, worker.replace(`"${oldVersion}"`, '"0123456789abcdef"'));
+
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      await registration.update();
+    });
+    await expect.poll(shellCaches).toEqual(['shoal-shell-0123456789abcdef']);
+    await page.reload();
+    await expect(page.getByRole('textbox', { name: 'Display name' })).toBeVisible();
+  } finally {
+    await context.close();
+    await tracker.close();
+    await rm(siteDir, { recursive: true, force: true });
+  }
 });
