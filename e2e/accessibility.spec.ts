@@ -52,6 +52,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     expect(await downloadAndHash(page, file.name)).toBe(file.sha256);
     expect(await seriousViolations(page), 'main view with a finished transfer').toEqual([]);
+    await page.screenshot({ path: `test-results/desktop-main-${colorScheme}.png`, fullPage: true });
     await page.context().close();
   });
 }
