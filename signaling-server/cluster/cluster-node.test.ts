@@ -19,7 +19,7 @@ import type { JoinOptions, JoinedPeer } from '../test-support/tracker-harness';
 import { waitFor } from '../test-support/wait-for';
 
 /** Short beats, so a death is noticed in about a second. */
-const FAST_LIVENESS = { beatIntervalMs: 200, deadAfterMs: 1_000, sweepIntervalMs: 200, sweepLockMs: 2_000 };
+const FAST_LIVENESS = { beatIntervalMs: 200, deadAfterMs: 1_000, suspectAfterMs: 500, sweepIntervalMs: 200, sweepLockMs: 2_000 };
 
 const ADMIN_TOKEN = 'cluster-test-admin-token-0123456789abcdef';
 

@@ -10,7 +10,7 @@ import type { TrackerLog, TrackerServer } from '../socket-types';
 import { connectRedis } from '../store/redis-connection';
 import { DEFAULT_KEY_PREFIX } from '../store/redis-tracker-store';
 import type { TrackerStore } from '../store/tracker-store';
-import { startNodeLiveness } from './node-liveness';
+import { heartbeatConnectionName, startNodeLiveness } from './node-liveness';
 import type { NodeLiveness, NodeLivenessTiming } from './node-liveness';
 import { startRedisPushRelay } from './redis-push-relay';
 import { useRedisSocketAdapter } from './socket-adapter';
@@ -49,18 +49,19 @@ async function clearOutNode(nodeId: string, store: TrackerStore, broadcasts: Pee
 export async function joinCluster(io: TrackerServer, nodeId: string, options: ClusterOptions, log: TrackerLog): Promise<ClusterNode> {
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const opened: Redis[] = [];
-  const open = async (name: string, isBlocking = false): Promise<Redis> => {
-    const client = await connectRedis(options.url, { connectionName: `shoal-${name}-${nodeId}`, isBlocking });
+  const open = async (connectionName: string, isBlocking = false): Promise<Redis> => {
+    const client = await connectRedis(options.url, { connectionName, isBlocking });
     opened.push(client);
     return client;
   };
   let liveness: NodeLiveness | undefined;
   try {
-    const commands = await open('cluster');
-    useRedisSocketAdapter(io, await open('socket.io', true), keyPrefix);
+    // Beats go over this one; the others look for its name to tell a killed node (node-liveness.ts).
+    const commands = await open(heartbeatConnectionName(nodeId));
+    useRedisSocketAdapter(io, await open(`shoal-socket.io-${nodeId}`, true), keyPrefix);
     const pushRelay = await startRedisPushRelay({
       commands,
-      subscriber: await open('pushes'),
+      subscriber: await open(`shoal-pushes-${nodeId}`),
       keyPrefix,
       onBadMessage: (channel, error) => log.error(`Ignored a malformed message on Redis channel ${channel}`, error),
     });

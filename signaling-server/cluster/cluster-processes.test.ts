@@ -15,6 +15,7 @@ import type { PeerSummary } from '../../shared/protocol';
 import { startRedisServer } from '../test-support/redis-server';
 import type { RedisServer } from '../test-support/redis-server';
 import { waitFor as waitForCondition } from '../../shared/test-support/wait-for';
+import { NODE_LIVENESS } from './node-liveness';
 import { startFailoverProxy } from './test-support/tcp-failover-proxy';
 import type { FailoverProxy } from './test-support/tcp-failover-proxy';
 import { startTrackerProcess } from './test-support/tracker-process';
@@ -103,6 +104,8 @@ describe('three tracker processes on one Redis', () => {
       REMOVED_WITHIN_MS,
     );
     const removedAt = Date.now();
+    // Sooner than the 6 s heartbeat deadline: the killed process's Redis connection went with it.
+    expect(removedAt - killedAt).toBeLessThan(NODE_LIVENESS.deadAfterMs);
     const back = await waitFor(
       async () => (await peersAt(two)).find((peer) => peer.name === 'cy-2' && peer.id !== oldCyId && peer.files === 1),
       'cy back online with its file',
