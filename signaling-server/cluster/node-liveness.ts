@@ -34,8 +34,9 @@ export interface NodeLivenessTiming {
 
 /**
  * A killed process's peers must be gone within 15 s and back (through another process) within 10 s;
- * they can rejoin under their names only once the ghosts are gone. Dead after 3 missed beats (6 s)
- * and a look every second: swept 6-7 s after the kill, rejoined a second or two later.
+ * they can rejoin under their names only once the ghosts are gone, and each retry spends the join
+ * rate limit. Killed (connection gone) after 1.5 missed beats, merely silent after 3 (6 s), with a
+ * look every second: a killed node is swept 2-4 s after the kill, its peers rejoin a second later.
  */
 export const NODE_LIVENESS: NodeLivenessTiming = {
   beatIntervalMs: 2_000,
