@@ -29,6 +29,8 @@ export interface WorkerStatus {
   dropReasons: string[];
   /** Peer-list deltas received by all its sockets. */
   deltasReceived: number;
+  /** Whole peer lists its sockets received after their first (the tracker had lost pushes). */
+  listsResent: number;
 }
 
 export interface ProbeJoin {

@@ -68,11 +68,11 @@ function stageRows(stage: StageResult): string[] {
     `### ${stage.label}`,
     '',
     ...(before === undefined ? [] : [`Tracker before any peer: RSS ${mib(before.rssBytes)} MiB, heap used ${mib(before.heapUsedBytes)} MiB.`, '']),
-    '| peers | added | connects/s | joins/s | held | tracker count | dropped | RSS connected MiB | RSS joined MiB | heap joined MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| peers | added | connects/s | joins/s | held | tracker count | dropped | lists resent | RSS connected MiB | RSS joined MiB | heap joined MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...stage.ramp.steps.map(
       (step) =>
-        `| ${step.peers} | ${step.added} | ${round(step.connectPerSecond)} | ${round(step.joinPerSecond)} | ${step.isHeld ? 'yes' : 'NO'} | ${step.trackerPeers} | ${step.dropped} | ${mib(step.memoryConnected?.rssBytes)} | ${mib(step.memoryJoined?.rssBytes)} | ${mib(step.memoryJoined?.heapUsedBytes)} |`,
+        `| ${step.peers} | ${step.added} | ${round(step.connectPerSecond)} | ${round(step.joinPerSecond)} | ${step.isHeld ? 'yes' : 'NO'} | ${step.trackerPeers} | ${step.dropped} | ${step.listsResent} | ${mib(step.memoryConnected?.rssBytes)} | ${mib(step.memoryJoined?.rssBytes)} | ${mib(step.memoryJoined?.heapUsedBytes)} |`,
     ),
     '',
     ...(stage.ramp.stoppedBecause === undefined ? [] : [`The ramp stopped ${stage.ramp.stoppedBecause}.`, '']),
@@ -81,7 +81,8 @@ function stageRows(stage: StageResult): string[] {
     ...stage.ramp.propagation.map((each) => {
       const seen = spreadOf(each.allSeenMs);
       const ack = spreadOf(each.ackMs);
-      return `| ${each.peers} | ${each.ackMs.length} | ${round(seen.p50)} | ${round(seen.p99)} | ${round(ack.p50)} | ${round(ack.p99)} | ${each.incomplete} |`;
+      const shortfalls = each.incompleteSeen.length === 0 ? '' : ` (seen by ${each.incompleteSeen.join(', ')})`;
+      return `| ${each.peers} | ${each.ackMs.length} | ${round(seen.p50)} | ${round(seen.p99)} | ${round(ack.p50)} | ${round(ack.p99)} | ${each.incomplete}${shortfalls} |`;
     }),
     '',
     '| signals, tracker → tracker | relayed | lost | relay p50 ms | relay p99 ms | round trip p50 ms | round trip p99 ms |',
@@ -142,7 +143,7 @@ function stageSummary(stage: StageResult): unknown {
     label: stage.label,
     ramp: {
       ...stage.ramp,
-      propagation: stage.ramp.propagation.map((each) => ({ peers: each.peers, allSeenMs: spreadOf(each.allSeenMs), ackMs: spreadOf(each.ackMs), incomplete: each.incomplete })),
+      propagation: stage.ramp.propagation.map((each) => ({ ...each, allSeenMs: spreadOf(each.allSeenMs), ackMs: spreadOf(each.ackMs) })),
     },
     signals: stage.signals.map((route) => ({
       from: route.from + 1,

@@ -25,10 +25,12 @@ let nextIdentity = 0;
 let nextName = 0;
 const held: LoadPeer[] = [];
 const probes = new Map<string, LoadPeer>();
-const probeSeen = new Map<string, { count: number; lastAtMs: number }>();
+const probeSeen = new Map<string, { peers: Set<LoadPeer>; lastAtMs: number }>();
 let dropped = 0;
 const dropReasons: string[] = [];
 let deltasReceived = 0;
+/** Whole peer lists received after a peer's first: the tracker resending instead of deltas it lost. */
+let listsResent = 0;
 
 function takeIdentity(): TestIdentity {
   const identity = identities[nextIdentity++];
@@ -48,16 +50,27 @@ async function newPeer(url: string, name = `w${workerIndex}-${nextName++}`): Pro
   return peer;
 }
 
-/** Held peers note when each probe's join reaches them: the join-propagation figure. */
-function watchDeltas(peer: LoadPeer): void {
-  peer.socket.on('peers-delta', (push) => {
-    deltasReceived += 1;
-    const name = 'joined' in push ? push.joined.name : undefined;
-    if (name === undefined || !name.startsWith(PROBE_PREFIX)) return;
-    const seen = probeSeen.get(name) ?? { count: 0, lastAtMs: 0 };
-    seen.count += 1;
+/**
+ * Held peers note when each probe's join first reaches them: as a delta, or inside a whole list the
+ * tracker resends when it lost pushes (Redis pub/sub after a reconnection; see redis-push-relay.ts).
+ */
+function watchPeerList(peer: LoadPeer): void {
+  const sawProbe = (name: string): void => {
+    if (!name.startsWith(PROBE_PREFIX)) return;
+    const seen = probeSeen.get(name) ?? { peers: new Set<LoadPeer>(), lastAtMs: 0 };
+    if (seen.peers.has(peer)) return;
+    seen.peers.add(peer);
     seen.lastAtMs = Math.max(seen.lastAtMs, Date.now());
     probeSeen.set(name, seen);
+  };
+  let snapshotsBegun = 0;
+  peer.socket.on('peers-delta', (push) => {
+    deltasReceived += 1;
+    if ('joined' in push) sawProbe(push.joined.name);
+  });
+  peer.socket.on('peers-snapshot', (push) => {
+    if (push.page === 0 && ++snapshotsBegun > 1) listsResent += 1;
+    for (const summary of push.peers) sawProbe(summary.name);
   });
 }
 
@@ -81,7 +94,7 @@ serveCommands<WorkerCommands>({
     const slots = Array.from({ length: count }, (_, index) => urls[(held.length + index) % urls.length]!);
     return forEachLimited(slots, concurrency, async (url) => {
       const peer = await newPeer(url);
-      watchDeltas(peer);
+      watchPeerList(peer);
       held.push(peer);
     });
   },
@@ -101,6 +114,7 @@ serveCommands<WorkerCommands>({
       dropped,
       dropReasons: [...dropReasons],
       deltasReceived,
+      listsResent,
     };
   },
 
@@ -116,7 +130,8 @@ serveCommands<WorkerCommands>({
   },
 
   async probeSeen({ name }) {
-    return probeSeen.get(name) ?? { count: 0, lastAtMs: 0 };
+    const seen = probeSeen.get(name);
+    return { count: seen?.peers.size ?? 0, lastAtMs: seen?.lastAtMs ?? 0 };
   },
 
   async probeLeave({ name }) {

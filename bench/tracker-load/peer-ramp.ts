@@ -19,6 +19,8 @@ export interface RampPlan {
   holdMs: number;
   /** Bound on each step's connects and joins together. */
   stepTimeoutMs: number;
+  /** Bound on the whole ramp: no step starts after it, and a step's bound never reaches past it. */
+  rampBudgetMs: number;
   /** Bound on one probe: past it, the probe counts as not seen by everyone. */
   probeTimeoutMs: number;
   /** Connects or joins in flight per worker. */
@@ -34,6 +36,8 @@ export interface RampStep {
   isHeld: boolean;
   trackerPeers: number;
   dropped: number;
+  /** Whole peer lists the held peers got again so far, in place of deltas a tracker lost (Redis pub/sub). */
+  listsResent: number;
   /** One tracker process only: its memory after this step's connects, and after the joins and hold. */
   memoryConnected?: MemorySample;
   memoryJoined?: MemorySample;
@@ -47,6 +51,8 @@ export interface Propagation {
   ackMs: number[];
   /** Probes some held peer had not seen within the bound. */
   incomplete: number;
+  /** For each of those, how many held peers had seen it. */
+  incompleteSeen: number[];
 }
 
 export interface RampResult {
@@ -82,7 +88,7 @@ async function runBatch(stage: Stage, what: string, timeoutMs: number, command: 
 }
 
 async function timeProbes(stage: Stage, peers: number, plan: RampPlan): Promise<Propagation> {
-  const result: Propagation = { peers, allSeenMs: [], ackMs: [], incomplete: 0 };
+  const result: Propagation = { peers, allSeenMs: [], ackMs: [], incomplete: 0, incompleteSeen: [] };
   for (let probe = 0; probe < plan.probes; probe += 1) {
     const worker = stage.workers[probe % stage.workers.length]!;
     const url = stage.trackers[probe % stage.trackers.length]!.url;
@@ -100,7 +106,10 @@ async function timeProbes(stage: Stage, peers: number, plan: RampPlan): Promise<
       await sleep(PROBE_POLL_MS);
     }
     if (seen >= peers) result.allSeenMs.push(lastAtMs - sentAtMs);
-    else result.incomplete += 1;
+    else {
+      result.incomplete += 1;
+      result.incompleteSeen.push(seen);
+    }
     await worker.request('probeLeave', { name }, plan.probeTimeoutMs);
   }
   return result;
@@ -112,16 +121,23 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
   const result: RampResult = { steps: [], propagation: [], mostHeld: 0 };
   if (single !== undefined) result.memoryBefore = await single.memory();
   let current = 0;
+  const rampDeadline = performance.now() + plan.rampBudgetMs;
   for (const target of plan.steps) {
     const added = target - current;
+    const stepStarted = performance.now();
+    const stepTimeoutMs = Math.min(plan.stepTimeoutMs, rampDeadline - stepStarted);
+    if (stepTimeoutMs <= 0) {
+      result.stoppedBecause = `before ${target} peers: the ramp's ${plan.rampBudgetMs / 60_000} minutes were up`;
+      log(`  stopped ${result.stoppedBecause}`);
+      break;
+    }
     try {
       const shares = split(added, stage.workers.length);
-      const stepStarted = performance.now();
-      const connected = await runBatch(stage, `connecting ${added} peers`, plan.stepTimeoutMs, (worker, index) =>
-        worker.request('connect', { urls, count: shares[index]!, concurrency: plan.concurrency }, plan.stepTimeoutMs),
+      const connected = await runBatch(stage, `connecting ${added} peers`, stepTimeoutMs, (worker, index) =>
+        worker.request('connect', { urls, count: shares[index]!, concurrency: plan.concurrency }, stepTimeoutMs),
       );
       const memoryConnected = await single?.memory();
-      const timeLeftMs = Math.max(1, plan.stepTimeoutMs - (performance.now() - stepStarted));
+      const timeLeftMs = Math.max(1, stepTimeoutMs - (performance.now() - stepStarted));
       const joined = await runBatch(stage, `joining ${added} peers`, timeLeftMs, (worker) =>
         worker.request('join', { concurrency: plan.concurrency }, timeLeftMs),
       );
@@ -130,6 +146,7 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
       const statuses = await Promise.all(stage.workers.map((worker) => worker.request('status', {}, plan.stepTimeoutMs)));
       const joinedNow = statuses.reduce((sum, status) => sum + status.joined, 0);
       const dropped = statuses.reduce((sum, status) => sum + status.dropped, 0);
+      const listsResent = statuses.reduce((sum, status) => sum + status.listsResent, 0);
       const trackerPeers = await stage.trackers[0]!.peerCount();
       const memoryJoined = await single?.memory();
       const step: RampStep = {
@@ -140,13 +157,14 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
         isHeld: joinedNow === target && trackerPeers === target && dropped === 0,
         trackerPeers,
         dropped,
+        listsResent,
         ...(memoryConnected === undefined ? {} : { memoryConnected }),
         ...(memoryJoined === undefined ? {} : { memoryJoined }),
       };
       result.steps.push(step);
       log(
         `  ${target} peers: connect ${step.connectPerSecond.toFixed(0)}/s, join ${step.joinPerSecond.toFixed(0)}/s, ` +
-          `${((performance.now() - stepStarted) / 1000).toFixed(0)} s with the hold, held ${step.isHeld ? 'yes' : `NO (workers ${joinedNow}, tracker ${trackerPeers}, dropped ${dropped}: ${statuses.flatMap((status) => status.dropReasons).join('; ')})`}`,
+          `${((performance.now() - stepStarted) / 1000).toFixed(0)} s with the hold${listsResent > 0 ? `, ${listsResent} peer lists resent` : ''}, held ${step.isHeld ? 'yes' : `NO (workers ${joinedNow}, tracker ${trackerPeers}, dropped ${dropped}: ${statuses.flatMap((status) => status.dropReasons).join('; ')})`}`,
       );
       if (!step.isHeld) {
         result.stoppedBecause = `at ${target} peers not every peer stayed joined through the heartbeats`;
@@ -156,7 +174,8 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
       if (plan.probeAt.includes(target)) {
         const propagation = await timeProbes(stage, target, plan);
         result.propagation.push(propagation);
-        log(`  ${plan.probes} probe joins at ${target} peers: ${propagation.incomplete} not seen by all within ${plan.probeTimeoutMs} ms`);
+        const shortfalls = propagation.incompleteSeen.map((seen) => `${seen} of ${target}`).join(', ');
+        log(`  ${plan.probes} probe joins at ${target} peers: ${propagation.incomplete} not seen by all within ${plan.probeTimeoutMs} ms${shortfalls === '' ? '' : ` (seen by ${shortfalls})`}`);
       }
     } catch (error) {
       result.stoppedBecause = `at ${target} peers: ${error instanceof Error ? error.message : String(error)}`;
