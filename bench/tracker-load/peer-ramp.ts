@@ -65,6 +65,7 @@ export interface RampResult {
 }
 
 const PROBE_POLL_MS = 25;
+const SETTLE_POLL_MS = 1_000;
 
 /** Splits `total` over `parts` as evenly as whole numbers allow. */
 function split(total: number, parts: number): number[] {
@@ -87,8 +88,25 @@ async function runBatch(stage: Stage, what: string, timeoutMs: number, command: 
   return { done: outcomes.reduce((sum, outcome) => sum + outcome.done, 0), elapsedMs: performance.now() - started };
 }
 
+/**
+ * Waits (at most `maxMs`) until no held peer has received a delta for a while: a probe should time
+ * a join on a tracker at rest, not one queued behind the ramp's last deltas.
+ */
+async function waitForDeltasToSettle(stage: Stage, maxMs: number): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  let before = -1;
+  while (performance.now() < deadline) {
+    const statuses = await Promise.all(stage.workers.map((worker) => worker.request('status', {}, maxMs)));
+    const received = statuses.reduce((sum, status) => sum + status.deltasReceived, 0);
+    if (received === before) return;
+    before = received;
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
 async function timeProbes(stage: Stage, peers: number, plan: RampPlan): Promise<Propagation> {
   const result: Propagation = { peers, allSeenMs: [], ackMs: [], incomplete: 0, incompleteSeen: [] };
+  await waitForDeltasToSettle(stage, plan.probeTimeoutMs);
   for (let probe = 0; probe < plan.probes; probe += 1) {
     const worker = stage.workers[probe % stage.workers.length]!;
     const url = stage.trackers[probe % stage.trackers.length]!.url;
