@@ -119,7 +119,8 @@ export async function startNodeLiveness(options: NodeLivenessOptions): Promise<N
    * a node sweeps only once it has beaten for `deadAfterMs` again, so the others have had time to
    * beat too and nobody clears out a node that was merely cut off from Redis with everyone else.
    */
-  let beatingSinceMs: number | undefined = Date.now();
+  // A node just started has no outage behind it: it may sweep at once (say, every worker was killed).
+  let beatingSinceMs: number | undefined = Date.now() - timing.deadAfterMs;
 
   async function beat(): Promise<void> {
     let wasListed: boolean;
