@@ -100,8 +100,6 @@ export interface NodeLivenessOptions {
 }
 
 export interface NodeLiveness {
-  /** Nodes listed as alive (their beat is recent), this one included. */
-  liveNodes(): Promise<string[]>;
   /** Stops beating and sweeping, and unlists this node (a clean stop needs no sweep). */
   close(): Promise<void>;
 }
@@ -118,8 +116,8 @@ export async function startNodeLiveness(options: NodeLivenessOptions): Promise<N
    * Since when this node's beats have all gone through. After a Redis outage every beat is stale;
    * a node sweeps only once it has beaten for `deadAfterMs` again, so the others have had time to
    * beat too and nobody clears out a node that was merely cut off from Redis with everyone else.
+   * A node just started has no outage behind it: it may sweep at once (say, every worker was killed).
    */
-  // A node just started has no outage behind it: it may sweep at once (say, every worker was killed).
   let beatingSinceMs: number | undefined = Date.now() - timing.deadAfterMs;
 
   async function beat(): Promise<void> {
@@ -181,9 +179,6 @@ export async function startNodeLiveness(options: NodeLivenessOptions): Promise<N
   }, timing.sweepIntervalMs);
 
   return {
-    async liveNodes() {
-      return redis.zrange(nodesKey, '0', '-1');
-    },
     async close() {
       if (isClosed) return;
       isClosed = true;
