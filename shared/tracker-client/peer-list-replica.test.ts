@@ -34,4 +34,16 @@ describe('PeerListReplica', () => {
     expect(list.isComplete).toBe(false);
     expect(list.list()).toEqual([]);
   });
+
+  it('takes a fresh snapshot on a live list, even one numbered lower (the tracker resends it after losing changes)', () => {
+    const list = new PeerListReplica();
+    list.applySnapshotPage({ seq: 7, page: 0, pages: 1, peers: [peer('a', 'ana'), peer('b', 'Bo')] });
+    expect(list.applyDelta({ seq: 8, files: { id: 'b', count: 2 } })).toBe(true);
+    // Changes 9 and 10 never arrived; the resent list holds them. Then Redis lost its counter too.
+    expect(list.applySnapshotPage({ seq: 3, page: 0, pages: 1, peers: [peer('a', 'ana'), peer('c', 'cy', 1)] })).toBe(true);
+    expect(list.list()).toEqual([peer('a', 'ana'), peer('c', 'cy', 1)]);
+    // Numbering goes on from the new snapshot.
+    expect(list.applyDelta({ seq: 4, joined: peer('d', 'di') })).toBe(true);
+    expect(list.list().map((entry) => entry.name)).toEqual(['ana', 'cy', 'di']);
+  });
 });
