@@ -26,6 +26,7 @@ export type TrackerLink = Pick<
   | 'withdraw'
   | 'search'
   | 'holders'
+  | 'heldFile'
 >;
 
 /** A tiny async key-value store for the node's settings (localStorage in browsers, a JSON file in Node). */

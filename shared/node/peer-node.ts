@@ -121,6 +121,13 @@ export class PeerNode<Location = unknown> {
     return this.session.others(await this.parts.tracker.holders(contentId));
   }
 
+  /** A file as the index knows it, with its holders other than ourselves (none when nobody else holds
+   * it); null when nobody at all holds it. For a link to a file. */
+  async heldFile(contentId: string): Promise<SearchResult | null> {
+    const file = await this.parts.tracker.heldFile(contentId);
+    return file === null ? null : { ...file, holders: this.session.others(file.holders) };
+  }
+
   /** Starts downloading (or returns the running download of) a file. */
   download(request: DownloadRequest): Transfer<Location> {
     return this.transfers.start(request);

@@ -174,7 +174,12 @@ export class TrackerConnection implements SignalingChannel {
   }
 
   async holders(contentId: string): Promise<Holder[]> {
-    return (await this.request('holders', { contentId }, holdersAckSchema)).file?.holders ?? [];
+    return (await this.heldFile(contentId))?.holders ?? [];
+  }
+
+  /** A file as the index knows it (name, size, type, holders), or null when nobody holds it. */
+  async heldFile(contentId: string): Promise<SearchResult | null> {
+    return (await this.request('holders', { contentId }, holdersAckSchema)).file;
   }
 
   async sendSignal(to: string, connectionId: string, data: SignalData): Promise<void> {
