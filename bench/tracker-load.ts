@@ -55,7 +55,9 @@ const SIZES = isQuick
     }
   : {
       // A hold of ping interval + ping timeout + 2 s: a peer whose pongs stop is gone by then.
-      ramp: { steps: [1_000, 2_500, 5_000, 7_500, 10_000], probeAt: [1_000, 10_000], probes: 30, holdMs: 12_000, stepTimeoutMs: 40 * MINUTE_MS, rampBudgetMs: 60 * MINUTE_MS, probeTimeoutMs: 30_000, concurrency: 20 },
+      // 10 joins in flight per worker: the tracker's pushes go one join at a time (peer-broadcasts.ts),
+      // so more in flight would only lengthen each join's wait for its ack, not raise the rate.
+      ramp: { steps: [1_000, 2_500, 5_000, 7_500, 10_000], probeAt: [1_000, 10_000], probes: 30, holdMs: 12_000, stepTimeoutMs: 40 * MINUTE_MS, rampBudgetMs: 60 * MINUTE_MS, probeTimeoutMs: 30_000, concurrency: 10 },
       signals: { pairs: 20, signalsPerPair: 100, intervalMs: 20, timeoutMs: 2 * MINUTE_MS },
       // 12 sharers of 8,334 files (under PEER_MAX_FILES), 100 searchers.
       search: { files: 100_000, sharersPerWorker: 3, searchersPerWorker: 25, durationMs: 10_000, timeoutMs: 5 * MINUTE_MS },
