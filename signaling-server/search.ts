@@ -3,7 +3,8 @@
  * groups and pages the same way.
  *
  * Rules: a query is split on white space; a file matches when every word appears (as a
- * case-insensitive substring) in its name; a blank query matches every file. Results are one per
+ * case-insensitive substring) in its name (a folder's: its name or the names of files inside it,
+ * see `searchTextOf`); a blank query matches every file. Results are one per
  * content id with every online holder, sorted by name (case-insensitive, numbers in numeric
  * order), then content id so the order is total and paging is stable.
  *
@@ -17,7 +18,7 @@
  * trigram postings and the result order up to date per change, and a randomized test holds it to
  * exactly what `searchListings` returns.
  */
-import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT } from '../shared/protocol';
+import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, resultFieldsOf, searchTextOf } from '../shared/protocol';
 import type { FileAnnouncement, Holder, SearchResult } from '../shared/protocol';
 import { compareNames } from './store/peer-names';
 import type { SearchPage, SearchQuery } from './store/tracker-store';
@@ -62,12 +63,12 @@ export function groupByContent(listings: Iterable<Listing>): Map<string, Group> 
     const group = groups.get(file.contentId);
     if (group === undefined) {
       groups.set(file.contentId, {
-        result: { ...file, holders: [{ id: holder.id, name: holder.name }] },
-        names: new Set([file.name]),
+        result: { ...resultFieldsOf(file), holders: [{ id: holder.id, name: holder.name }] },
+        names: new Set([searchTextOf(file)]),
       });
     } else if (!group.result.holders.some((known) => known.id === holder.id)) {
       group.result.holders.push({ id: holder.id, name: holder.name });
-      group.names.add(file.name);
+      group.names.add(searchTextOf(file));
     }
   }
   return groups;

@@ -6,3 +6,4 @@ export * from './ice-servers';
 export * from './peer-messages';
 export * from './admin-messages';
 export * from './file-result';
+export * from './folder-manifest';

@@ -21,3 +21,9 @@ export const SIGNAL_MAX_BYTES = 64 * 1024;
 
 /** 2^53 - 1: sizes are JS numbers; this is ~8 PiB, beyond any real file. */
 export const FILE_SIZE_MAX_BYTES = Number.MAX_SAFE_INTEGER;
+
+/** Files one shared folder may hold: its manifest stays a few MB at most. */
+export const FOLDER_MAX_FILES = 10_000;
+
+/** Inner file names a folder's announcement carries for search; a bigger folder is found by its first ones. */
+export const FOLDER_MAX_INDEXED_NAMES = 1_000;

@@ -9,6 +9,8 @@ import { iceServerGrantSchema } from './ice-servers';
 import {
   ANNOUNCE_MAX_FILES,
   FILE_NAME_MAX_CHARS,
+  FOLDER_MAX_FILES,
+  FOLDER_MAX_INDEXED_NAMES,
   NAME_MAX_CHARS,
   QUERY_MAX_CHARS,
   SEARCH_MAX_LIMIT,
@@ -39,12 +41,21 @@ export const fileNameSchema = z
   // Control characters have no business in a displayed name and confuse terminals.
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'A file name may not contain control characters');
 
+/** What a folder's announcement adds (see folder-manifest.ts): how many files, and inner names for search. */
+export const folderAnnouncementSchema = z.object({
+  fileCount: z.number().int().min(1).max(FOLDER_MAX_FILES),
+  innerNames: z.array(fileNameSchema).max(FOLDER_MAX_INDEXED_NAMES),
+});
+export type FolderAnnouncement = z.infer<typeof folderAnnouncementSchema>;
+
 export const fileAnnouncementSchema = z.object({
   contentId: contentIdSchema,
   name: fileNameSchema,
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   mimeType: z.string().max(255).default('application/octet-stream'),
   chunkSizeBytes: z.number().int().min(1).max(64 * 1024 * 1024),
+  /** Present when this file is a folder manifest (see folder-manifest.ts): search also finds it by inner names. */
+  folder: folderAnnouncementSchema.optional(),
 });
 export type FileAnnouncement = z.infer<typeof fileAnnouncementSchema>;
 
@@ -62,11 +73,26 @@ export type PeerSummary = z.infer<typeof peerSummarySchema>;
 export const holderSchema = z.object({ id: peerIdSchema, name: z.string() });
 export type Holder = z.infer<typeof holderSchema>;
 
-/** One search hit: a file (grouped by content id) and every online peer that holds it. */
-export const searchResultSchema = fileAnnouncementSchema.extend({
+/**
+ * One search hit: a file (grouped by content id) and every online peer that holds it. A folder's
+ * hit says how many files it holds (`fileCount`); its inner names stay in the tracker.
+ */
+export const searchResultSchema = fileAnnouncementSchema.omit({ folder: true }).extend({
   holders: z.array(holderSchema),
+  fileCount: z.number().int().min(1).optional(),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
+
+/** The result fields an announcement gives: itself without the folder's inner names, plus its file count. */
+export function resultFieldsOf(file: FileAnnouncement): Omit<SearchResult, 'holders'> {
+  const { folder, ...fields } = file;
+  return folder === undefined ? fields : { ...fields, fileCount: folder.fileCount };
+}
+
+/** The text search matches an announcement against: its name, and for a folder its inner names. */
+export function searchTextOf(file: FileAnnouncement): string {
+  return file.folder === undefined ? file.name : [file.name, ...file.folder.innerNames].join('\n');
+}
 
 // ---- peer -> tracker requests -------------------------------------------------------------
 

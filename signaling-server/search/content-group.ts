@@ -1,7 +1,10 @@
 /**
  * One content id in the file index: its announcements in announcement order and the set of names
  * it is shared under, kept up to date per announce/withdraw so a search never regroups listings.
+ * "Name" here is an announcement's search text (`searchTextOf`): the file name, and for a folder
+ * also its inner file names, so the trigram index and the match rule find a folder by either.
  */
+import { resultFieldsOf, searchTextOf } from '../../shared/protocol';
 import type { FileAnnouncement, Holder, SearchResult } from '../../shared/protocol';
 import { nameMatches } from '../search';
 import type { Sortable, SortedBlock } from './sorted-list';
@@ -52,7 +55,7 @@ export class ContentGroup implements Sortable<ContentGroup> {
 
   hasName(name: string): boolean {
     if (this.nameCounts !== undefined) return this.nameCounts.has(name);
-    for (const file of this.listings.values()) if (file.name === name) return true;
+    for (const file of this.listings.values()) if (searchTextOf(file) === name) return true;
     return false;
   }
 
@@ -70,22 +73,24 @@ export class ContentGroup implements Sortable<ContentGroup> {
   /** Adds or replaces the peer's announcement. */
   announce(peerId: string, file: FileAnnouncement): NameChange {
     const previous = this.listings.get(peerId);
-    if (previous?.name === file.name) {
+    const text = searchTextOf(file);
+    const previousText = previous === undefined ? undefined : searchTextOf(previous);
+    if (previousText === text) {
       this.listings.set(peerId, file);
       return {};
     }
-    const isNewName = !this.hasName(file.name);
+    const isNewName = !this.hasName(text);
     if (this.nameCounts === undefined && this.listings.size + (previous === undefined ? 1 : 0) >= 2) {
       this.nameCounts = new Map();
-      for (const listed of this.listings.values()) this.countName(listed.name, 1);
+      for (const listed of this.listings.values()) this.countName(searchTextOf(listed), 1);
     }
     this.listings.set(peerId, file);
-    this.countName(file.name, 1);
-    if (previous !== undefined) this.countName(previous.name, -1);
-    this.soleLowerName = this.listings.size === 1 ? file.name.toLowerCase() : undefined;
+    this.countName(text, 1);
+    if (previousText !== undefined) this.countName(previousText, -1);
+    this.soleLowerName = this.listings.size === 1 ? text.toLowerCase() : undefined;
     const change: NameChange = {};
-    if (isNewName) change.addedName = file.name;
-    if (previous !== undefined && !this.hasName(previous.name)) change.removedName = previous.name;
+    if (isNewName) change.addedName = text;
+    if (previousText !== undefined && !this.hasName(previousText)) change.removedName = previousText;
     return change;
   }
 
@@ -93,11 +98,12 @@ export class ContentGroup implements Sortable<ContentGroup> {
   withdraw(peerId: string): NameChange {
     const previous = this.listings.get(peerId);
     if (previous === undefined) return {};
+    const previousText = searchTextOf(previous);
     this.listings.delete(peerId);
-    this.countName(previous.name, -1);
+    this.countName(previousText, -1);
     if (this.listings.size <= 1) this.nameCounts = undefined;
-    this.soleLowerName = this.listings.size === 1 ? this.shownFile.name.toLowerCase() : undefined;
-    return this.hasName(previous.name) ? {} : { removedName: previous.name };
+    this.soleLowerName = this.listings.size === 1 ? searchTextOf(this.shownFile).toLowerCase() : undefined;
+    return this.hasName(previousText) ? {} : { removedName: previousText };
   }
 
   /** A fresh result (callers may change it freely): shown file plus holders in announcement order. */
@@ -107,7 +113,7 @@ export class ContentGroup implements Sortable<ContentGroup> {
       const holder = holderOf(peerId);
       if (holder !== undefined) holders.push({ id: holder.id, name: holder.name });
     }
-    return { ...this.shownFile, holders };
+    return { ...resultFieldsOf(this.shownFile), holders };
   }
 
   private countName(name: string, delta: number): void {

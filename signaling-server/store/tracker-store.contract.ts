@@ -3,7 +3,7 @@
  * `describeTrackerStoreContract('RedisStore', (options) => new RedisStore(...))` and must pass all of it.
  */
 import { describe, expect, it } from 'vitest';
-import { SEARCH_MAX_LIMIT, ShoalError } from '../../shared/protocol';
+import { FOLDER_MIME_TYPE, SEARCH_MAX_LIMIT, ShoalError } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/protocol';
 import { fileNamed, peerNamed, summaryOf } from '../test-support/fixtures';
 import type { TrackerStore, TrackerStoreOptions } from './tracker-store';
@@ -258,6 +258,25 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         expect((await store.search(everything)).results[0]?.name).toBe('Holiday Photos 2024.zip');
         expect((await store.search(everything)).results[0]?.holders).toHaveLength(1);
         expect((await store.listPeers())[0]?.files).toBe(2);
+      });
+
+      it('finds a folder by its name and by the names of files inside it, and says how many files it holds', async () => {
+        const { store, anaId } = await storeWithFiles();
+        const folder = fileNamed('Summer trip', {
+          mimeType: FOLDER_MIME_TYPE,
+          folder: { fileCount: 3, innerNames: ['beach-sunset.jpg', 'itinerary.txt', 'map.png'] },
+        });
+        await store.announce(anaId, [folder]);
+        const { folder: _innerNames, ...shown } = folder;
+        const expected = { ...shown, fileCount: 3, holders: [{ id: anaId, name: 'Ana' }] };
+        expect(await store.search({ query: 'summer', limit: 10, offset: 0 })).toEqual({ total: 1, results: [expected] });
+        expect(await store.search({ query: 'SUNSET beach', limit: 10, offset: 0 })).toEqual({ total: 1, results: [expected] });
+        // Words may come from the folder's name and an inner name together.
+        expect((await store.search({ query: 'trip itinerary', limit: 10, offset: 0 })).total).toBe(1);
+        expect((await store.search({ query: 'sunset itinerary-x', limit: 10, offset: 0 })).total).toBe(0);
+        expect(await store.holdersOf(folder.contentId)).toEqual(expected);
+        await store.withdraw(anaId, [folder.contentId]);
+        expect((await store.search({ query: 'sunset', limit: 10, offset: 0 })).total).toBe(0);
       });
     });
   });
