@@ -15,6 +15,7 @@
  * bounded in count and time, and every child process and the redis-server are killed when it
  * ends (tracker-load/ipc-channel.ts).
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable } from './report';
@@ -98,8 +99,17 @@ function stagePlan(label: string, trackers: number, onRedis: boolean): StagePlan
   return { label, trackers, onRedis, workers: WORKERS, ramp: rampUpTo(maxPeers), signals: SIZES.signals, search: SIZES.search };
 }
 
+/** One tracker process holds every peer's socket: with a low open-files limit it fails at that limit, not at its own. */
+function warnOnLowFileLimit(peers: number): void {
+  const limit = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
+  if (Number.isFinite(limit) && limit < peers + 1_000) {
+    log(`Warning: ulimit -n is ${limit}; holding ${peers} peers needs more (run \`ulimit -n 20000\` first).`);
+  }
+}
+
 async function main(): Promise<void> {
   const machine = describeMachine();
+  warnOnLowFileLimit(Math.max(...rampUpTo(maxPeers).steps));
   const startedMs = performance.now();
   const elapsed = (): string => `${((performance.now() - startedMs) / 1000).toFixed(0)} s`;
 
