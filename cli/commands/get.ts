@@ -1,8 +1,9 @@
-/** `shoal get <content-id | name>`: downloads a file from the peers that hold it into --out. */
+/** `shoal get <content-id | name | link>`: downloads a file from the peers that hold it into --out. */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeFetchingPeers } from '../../shared/engine/connection-description';
-import { asShoalError, errorWithOutlook } from '../../shared/protocol/errors';
+import { asShoalError, errorWithOutlook, ShoalError } from '../../shared/protocol/errors';
+import { looksLikeLink, parseFileLink, type FileLink } from '../../shared/protocol/file-link';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
 import { EXIT_CODES } from '../exit-codes';
 import type { NodePeer } from '../node/node-peer';
@@ -20,12 +21,14 @@ interface GetOptions {
 export function registerGet(program: Command): void {
   program
     .command('get')
-    .description('download a file by content id or exact name')
-    .argument('<content-id|name>', 'the 64-hex content id, or the exact file name')
+    .description('download a file by content id, exact name or Shoal link')
+    .argument('<content-id|name|link>', 'the 64-hex content id, the exact file name, or a link from "Copy link"')
     .option('--out <dir>', 'folder to save into', '.')
     .option('--json', 'print the result as JSON')
     .option('--wait', 'when no holder can send the file, wait for one instead of exiting')
     .action(async (idOrName: string, options: GetOptions, command: Command) => {
+      // A bad link is refused before anything joins the network.
+      const link = looksLikeLink(idOrName) ? parseFileLink(idOrName) : undefined;
       const outDir = path.resolve(options.out);
       const peer = await startPeer(globalOptionsOf(command), { downloadDir: outDir, seedsLibrary: false });
       let isInterrupted = false;
@@ -38,7 +41,7 @@ export function registerGet(program: Command): void {
       };
       process.on('SIGINT', interrupt);
       process.on('SIGTERM', interrupt);
-      const file = await peer.resolve(idOrName);
+      const file = link !== undefined ? await linkedFile(peer, link) : await peer.resolve(idOrName);
       const savedPath = await downloadWithProgress(peer, file, outDir, { isJson: options.json === true, waitsForHolder: options.wait === true });
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ id: file.contentId, name: file.name, size: file.size, path: savedPath })}\n`);
@@ -47,6 +50,15 @@ export function registerGet(program: Command): void {
       }
       await stopAndExit(peer, EXIT_CODES.ok);
     });
+}
+
+/** The file a link names, as the tracker's index knows it (one holder lookup, not a search). */
+async function linkedFile(peer: NodePeer, link: FileLink): Promise<SearchResult> {
+  const file = await peer.node.heldFile(link.contentId);
+  if (file === null) {
+    throw new ShoalError('FILE_NOT_FOUND', `Nobody shares '${link.name}' (content id ${link.contentId.slice(0, 12)}…) on the network right now`);
+  }
+  return file;
 }
 
 /** Downloads with a progress display on stdout; returns where the file was saved. A download that

@@ -18,6 +18,7 @@ import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
 import { KnownPeers } from './known-peers.svelte';
 import { Library } from './library.svelte';
+import { LinkedFile } from './linked-file.svelte';
 import { RateLimits } from './rate-limits.svelte';
 import { Storage } from './storage.svelte';
 import { Search } from './search.svelte';
@@ -28,6 +29,8 @@ export class ShoalApp {
   readonly connection: Connection;
   readonly knownPeers: KnownPeers;
   readonly library: Library;
+  /** The file a link in the address names (`#/file/…`), if the page was opened from one. */
+  readonly linkedFile: LinkedFile;
   readonly search: Search;
   readonly transfers: Transfers;
   readonly storage = new Storage();
@@ -79,6 +82,7 @@ export class ShoalApp {
     this.library = new Library(node, store, this.alerts, this.storage);
     this.search = new Search(tracker, this.alerts);
     this.transfers = new Transfers(node, store, this.alerts, this.storage);
+    this.linkedFile = new LinkedFile(node);
     // After each (re-)join the last search runs again: the index may have changed meanwhile.
     let wasJoined = false;
     node.on('session', ({ me }) => {
