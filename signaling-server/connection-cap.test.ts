@@ -51,7 +51,7 @@ async function connected(url: string, forwardedFor?: string): Promise<Socket> {
 async function refusal(url: string, forwardedFor?: string): Promise<string> {
   const outcome = await connect(url, forwardedFor);
   if ('connected' in outcome) throw new Error('The connection was admitted');
-  expect(outcome.refused.data).toEqual({ code: 'RATE_LIMITED', limit: LIMIT });
+  expect(outcome.refused.data).toEqual({ code: 'TOO_MANY_CONNECTIONS', limit: LIMIT });
   return outcome.refused.message;
 }
 

@@ -13,9 +13,9 @@ import type { TrackerLog, TrackerServer } from './socket-types';
 
 /**
  * The `code` in a refused connection's `connect_error` data, from the one error table, so clients
- * map it as they map any other refusal for going over a limit.
+ * map it as they map any other error (tracker-connection.ts turns it into a ShoalError).
  */
-export const CONNECTION_REFUSED_CODE: ErrorCode = 'RATE_LIMITED';
+export const CONNECTION_REFUSED_CODE: ErrorCode = 'TOO_MANY_CONNECTIONS';
 
 export function tooManyConnectionsMessage(limit: number): string {
   return `Too many connections from your address (limit ${limit})`;

@@ -244,7 +244,9 @@ export class NodePeer {
   private async connect(): Promise<void> {
     try {
       await this.node.connect(AbortSignal.timeout(this.options.connectTimeoutMs ?? TRACKER_CONNECT_TIMEOUT_MS));
-    } catch {
+    } catch (error) {
+      // A tracker that answered and refused us (too many connections from this address) says why.
+      if (error instanceof ShoalError && error.code !== 'TIMEOUT' && error.code !== 'CANCELLED') throw error;
       throw new TrackerUnreachableError(
         `Cannot reach the tracker at ${this.options.trackerUrl}; is it running? (choose another with --tracker)`,
       );

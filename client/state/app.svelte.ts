@@ -95,6 +95,7 @@ export class ShoalApp {
   async start(): Promise<void> {
     await this.storage.requestPersistence();
     await Promise.all([this.node.start(), this.storage.refresh()]);
-    void this.node.connect();
+    // A refusal rejects, yet the node keeps retrying and the status bar says why: nothing to add here.
+    this.node.connect().catch(() => undefined);
   }
 }

@@ -11,6 +11,8 @@ export class Connection {
   me = $state<JoinedPeer | undefined>(undefined);
   peers = $state<PeerSummary[]>([]);
   joinError = $state<string | undefined>(undefined);
+  /** Why the tracker refused our connection (retried by itself); undefined once connected. */
+  connectError = $state<string | undefined>(undefined);
   isJoining = $state(false);
 
   private readonly node: PeerNode<undefined>;
@@ -21,6 +23,7 @@ export class Connection {
       this.status = view.status;
       this.me = view.me;
       this.joinError = view.joinError;
+      this.connectError = view.connectError;
     });
     node.on('peers', (peers) => {
       this.peers = peers;

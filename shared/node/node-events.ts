@@ -10,6 +10,9 @@ export interface SessionView {
   me: JoinedPeer | undefined;
   /** Why the last join failed or the tracker removed us (the browser shows it in the join form). */
   joinError: string | undefined;
+  /** Why the tracker refused our connection (too many from our address); it is retried by itself.
+   * Undefined once connected. */
+  connectError: string | undefined;
 }
 
 /** A message for the person. `about: 'session'` ones repeat what the session view already shows

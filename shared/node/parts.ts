@@ -18,6 +18,7 @@ export type TrackerLink = Pick<
   | 'connect'
   | 'disconnect'
   | 'onConnectionChange'
+  | 'onRefused'
   | 'onPeers'
   | 'onRemoved'
   | 'onIndexChanged'

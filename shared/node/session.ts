@@ -46,6 +46,8 @@ export class Session {
   private status: SessionStatus = 'connecting';
   private joined: JoinedPeer | undefined;
   private joinError: string | undefined;
+  /** The tracker's refusal of our last connection attempt; cleared once connected. */
+  private refusal: ShoalError | undefined;
   private latestPeers: PeerSummary[] | undefined;
   /** The name to (re-)join under after a reconnect. */
   private wantedName: string | undefined;
@@ -67,6 +69,7 @@ export class Session {
       this.message('error', `The tracker removed this peer: ${error.message}`);
     });
     tracker.onConnectionChange((isConnected) => this.connectionChanged(isConnected));
+    tracker.onRefused((error) => this.refused(error));
   }
 
   /** Loads the remembered name and key (if the host remembers them); call before `connect`. */
@@ -77,7 +80,7 @@ export class Session {
   }
 
   get view(): SessionView {
-    return { status: this.status, me: this.joined, joinError: this.joinError };
+    return { status: this.status, me: this.joined, joinError: this.joinError, connectError: this.refusal?.message };
   }
 
   get me(): JoinedPeer | undefined {
@@ -116,17 +119,21 @@ export class Session {
     return this.otherPeers();
   }
 
-  /** Connects to the tracker; resolves once connected (Socket.IO keeps retrying until then). */
+  /**
+   * Connects to the tracker; resolves once connected (Socket.IO keeps retrying until then), rejects
+   * with the tracker's reason when it refuses us (the connection is still retried by itself).
+   */
   async connect(signal?: AbortSignal): Promise<void> {
-    const connected = nextValue<SessionView>(
+    const settled = nextValue<SessionView>(
       (listener) => this.options.events.on('session', listener),
-      (view) => view.status === 'online',
+      (view) => view.status === 'online' || view.connectError !== undefined,
       signal,
       'The tracker did not answer in time',
     );
     this.options.tracker.connect();
     if (this.options.tracker.isConnected) return;
-    await connected;
+    await settled;
+    if (this.refusal !== undefined) throw this.refusal;
   }
 
   /** Joins under a name the person typed (the browser's join form); rejects with a ShoalError. */
@@ -169,7 +176,10 @@ export class Session {
   private async register(name: string): Promise<JoinedPeer> {
     const { tracker, identity, settings, remembersName } = this.options;
     if (!tracker.isConnected) {
-      throw new ShoalError('PEER_UNREACHABLE', 'The tracker is not reachable right now; Shoal keeps trying to reconnect');
+      throw (
+        this.refusal ??
+        new ShoalError('PEER_UNREACHABLE', 'The tracker is not reachable right now; Shoal keeps trying to reconnect')
+      );
     }
     const networkKey = this.networkKey;
     const me = await tracker.join({ name, identity, ...(networkKey !== undefined ? { networkKey } : {}) });
@@ -182,10 +192,21 @@ export class Session {
     return me;
   }
 
+  /** The tracker refused our connection: say why (once per run of refusals) until it lets us in. */
+  private refused(error: ShoalError): void {
+    if (this.isClosed) return;
+    const isNew = this.refusal?.message !== error.message;
+    this.refusal = error;
+    this.emitView();
+    // The first connect rejects with it instead; later ones (after being online) are news.
+    if (isNew && this.status === 'reconnecting') this.message('warning', `The tracker refused the connection: ${error.message}; retrying`);
+  }
+
   private connectionChanged(isConnected: boolean): void {
     if (this.isClosed) return;
     this.rejoining?.abort();
     this.rejoining = undefined;
+    if (isConnected) this.refusal = undefined;
     if (!isConnected) {
       if (this.joined !== undefined) this.message('info', 'Lost the tracker; reconnecting…');
       this.status = 'reconnecting';

@@ -26,6 +26,13 @@ export const ERRORS = {
   BANNED: { status: 403, exit: 'failed', meaning: 'the tracker operator banned this identity key' },
   REVOKED: { status: 403, exit: 'failed', meaning: 'the tracker operator revoked the name' },
   RATE_LIMITED: { status: 429, exit: 'failed', meaning: 'too many requests; wait a moment' },
+  // The tracker's per-address cap refused a connection: unlike RATE_LIMITED, waiting alone may not
+  // help; another connection from the same address has to close first.
+  TOO_MANY_CONNECTIONS: {
+    status: 429,
+    exit: 'failed',
+    meaning: 'the client address already holds as many tracker connections as the tracker allows',
+  },
   UNAUTHORIZED: { status: 401, exit: 'badArguments', meaning: 'the admin token is missing or wrong' },
   KEY_CHANGED: { status: 409, exit: 'failed', meaning: 'a known name came back with another key' },
   NOT_JOINED: { status: 409, exit: 'failed', meaning: 'the request needs a joined peer' },

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
+import { createTracker } from '../../signaling-server/app';
+import { ShoalError } from '../protocol/errors';
 import type { PeerSummary } from '../protocol/tracker-messages';
 import { waitFor } from '../test-support/wait-for';
 import { TrackerConnection } from './tracker-connection';
@@ -47,5 +49,34 @@ describe('TrackerConnection peer list', () => {
 
     await waitFor(() => seen.length === 3, 'three peer lists', { timeoutMs: 5_000 });
     expect(seen).toEqual([[peer('a', 'ana'), peer('b', 'Bo')], [peer('a', 'ana')], [peer('a', 'ana'), peer('c', 'cy', 2)]]);
+  });
+});
+
+describe('TrackerConnection refused by the tracker', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('reports a refusal over the per-address cap as a ShoalError and connects by itself once a slot frees', async () => {
+    const tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, maxConnectionsPerAddress: 1 });
+    cleanups.push(() => tracker.close());
+    const first = new TrackerConnection(tracker.url);
+    cleanups.push(() => first.disconnect());
+    first.connect();
+    await waitFor(() => first.isConnected, 'the first connection');
+
+    const second = new TrackerConnection(tracker.url, { refusedRetryMs: 100 });
+    cleanups.push(() => second.disconnect());
+    const refusals: ShoalError[] = [];
+    second.onRefused((error) => refusals.push(error));
+    second.connect();
+    const [refusal] = await waitFor(() => refusals.length > 0 && refusals, 'the refusal');
+    expect(refusal).toBeInstanceOf(ShoalError);
+    expect(refusal).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from your address (limit 1)' });
+    expect(second.isConnected).toBe(false);
+
+    first.disconnect();
+    await waitFor(() => second.isConnected, 'the second connection to get in by itself once the first left');
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A peer's link to the tracker (browser and Node alike): a Socket.IO client with typed, validated
- * request/ack calls. Socket.IO reconnects by itself; the owner re-joins on `onConnectionChange`.
+ * request/ack calls. Socket.IO reconnects by itself after network failures, and we retry a
+ * connection the tracker refused; the owner re-joins on `onConnectionChange`.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { z } from 'zod';
-import { ShoalError, shoalErrorFrom, type ErrorBody } from '../protocol/errors';
+import { z } from 'zod';
+import { errorCodeSchema, ShoalError, shoalErrorFrom, type ErrorBody } from '../protocol/errors';
 import type { PeerIdentity } from '../identity/peer-keys';
 import type { IceServer, IceServerGrant } from '../protocol/ice-servers';
 import { joinChallengeText } from '../identity/signed-texts';
@@ -37,6 +38,18 @@ import { PeerListReplica } from './peer-list-replica';
 /** A tracker that does not acknowledge within this time is treated as unreachable. */
 const ACK_TIMEOUT_MS = 10_000;
 
+/**
+ * A connection the tracker refused (its per-address cap) is tried again after this long: Socket.IO
+ * gives up on a refusal, and the slot frees only when another connection from our address closes,
+ * which a person may do (closing a tab) at any moment. Each try costs the tracker one handshake.
+ */
+export const REFUSED_RETRY_MS = 5_000;
+
+/** What a tracker's middleware sends with a refusal (`connect_error` data): its code from the table. */
+const refusalDataSchema = z.object({ code: errorCodeSchema });
+/** Longer messages are not the tracker's own sentences; they are cut rather than shown whole. */
+const REFUSAL_MESSAGE_MAX_CHARS = 200;
+
 type TrackerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckEvent = 'challenge' | 'join' | 'announce' | 'withdraw' | 'search' | 'holders' | 'signal' | 'ice-servers';
 
@@ -52,18 +65,35 @@ export interface SearchPage {
   results: SearchResult[];
 }
 
+export interface TrackerConnectionTuning {
+  /** For tests: how long to wait before trying a refused connection again (REFUSED_RETRY_MS). */
+  refusedRetryMs?: number;
+}
+
 export class TrackerConnection implements SignalingChannel {
   private readonly socket: TrackerSocket;
   private readonly signalListeners = new Set<(push: SignalPush) => void>();
+  private readonly refusalListeners = new Set<(error: ShoalError) => void>();
+  private readonly refusedRetryMs: number;
+  private refusedRetry: ReturnType<typeof setTimeout> | undefined;
   /** The tracker sends the peer list once per join and then only its changes; this is our copy. */
   private readonly peerList = new PeerListReplica();
   private readonly peerListeners = new Set<(peers: PeerSummary[]) => void>();
   /** The ICE servers from the last join, renewed before their TURN credentials expire. */
   private readonly iceLease = new IceServerLease(() => this.requestIceServers());
 
-  constructor(url?: string) {
+  constructor(url?: string, tuning: TrackerConnectionTuning = {}) {
     const options = { transports: ['websocket'], reconnectionDelayMax: 2000, autoConnect: false };
     this.socket = url === undefined ? io(options) : io(url, options);
+    this.refusedRetryMs = tuning.refusedRetryMs ?? REFUSED_RETRY_MS;
+    this.socket.on('connect_error', (error) => {
+      // After a network failure Socket.IO is still active and retries by itself; after a refusal by
+      // the tracker (a middleware error) it is not, and would leave us offline for good.
+      if (this.socket.active) return;
+      const refusal = refusalFrom(error);
+      for (const listener of this.refusalListeners) listener(refusal);
+      this.retryRefusedLater();
+    });
     // A tracker that disconnects us on purpose (revoked, banned) is still there: reconnect so the
     // person sees the join form again; Socket.IO only reconnects by itself after network failures.
     this.socket.on('disconnect', (reason) => {
@@ -92,12 +122,36 @@ export class TrackerConnection implements SignalingChannel {
   }
 
   connect(): void {
+    this.cancelRefusedRetry();
     this.socket.connect();
   }
 
   disconnect(): void {
+    this.cancelRefusedRetry();
     this.iceLease.stop();
     this.socket.disconnect();
+  }
+
+  /**
+   * Called when the tracker refuses our connection (too many connections from our address), with
+   * the tracker's reason as a ShoalError; the connection is tried again after a while by itself.
+   */
+  onRefused(listener: (error: ShoalError) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
+  private retryRefusedLater(): void {
+    this.cancelRefusedRetry();
+    this.refusedRetry = setTimeout(() => {
+      this.refusedRetry = undefined;
+      this.socket.connect();
+    }, this.refusedRetryMs);
+  }
+
+  private cancelRefusedRetry(): void {
+    if (this.refusedRetry !== undefined) clearTimeout(this.refusedRetry);
+    this.refusedRetry = undefined;
   }
 
   onConnectionChange(listener: (isConnected: boolean) => void): void {
@@ -209,4 +263,13 @@ export class TrackerConnection implements SignalingChannel {
     if (!ack.data.ok) throw shoalErrorFrom(ack.data.error);
     return ack.data as Extract<z.infer<S>, { ok: true }>;
   }
+}
+
+/** The tracker's refusal as a ShoalError: its code from the table, its sentence (bounded). */
+function refusalFrom(error: Error & { data?: unknown }): ShoalError {
+  const data = refusalDataSchema.safeParse(error.data);
+  const message = error.message.slice(0, REFUSAL_MESSAGE_MAX_CHARS);
+  return data.success
+    ? new ShoalError(data.data.code, message)
+    : new ShoalError('PEER_UNREACHABLE', `The tracker refused the connection: ${message}`);
 }

@@ -10,7 +10,7 @@ import type { PeerChannel, Transport } from '../../engine/transport';
 import type { KnownKeyStore } from '../../identity/known-keys';
 import { generateKeyPair, identityFromKeyPair, type PeerIdentity } from '../../identity/peer-keys';
 import { ShoalError } from '../../protocol/errors';
-import { TrackerConnection } from '../../tracker-client/tracker-connection';
+import { TrackerConnection, type TrackerConnectionTuning } from '../../tracker-client/tracker-connection';
 import { MemoryKeyValueStore } from '../node-settings';
 import type { TransportContext } from '../parts';
 import { PeerNode, type PeerNodeOptions } from '../peer-node';
@@ -64,6 +64,7 @@ export interface MemoryNodeParts {
   knownKeys?: KnownKeyStore;
   /** Finished files, by content id, as the sink saw them. */
   finished?: string[];
+  trackerTuning?: TrackerConnectionTuning;
 }
 
 /** A started node (not yet connected) on memory parts. */
@@ -73,7 +74,7 @@ export async function memoryPeerNode(parts: MemoryNodeParts, options: PeerNodeOp
   const node = new PeerNode<undefined>(
     {
       identity,
-      tracker: new TrackerConnection(parts.trackerUrl),
+      tracker: new TrackerConnection(parts.trackerUrl, parts.trackerTuning),
       store: parts.store,
       transport: (context) => {
         transport = new IdBoundMemoryTransport(parts.network, context);
