@@ -9,7 +9,7 @@ import { realClock } from '../engine/clock';
 import type { DownloadTuning } from '../engine/download';
 import { LinkPool, type LinkPoolOptions } from '../engine/link-pool';
 import type { Transport } from '../engine/transport';
-import { ShoalError } from '../protocol/errors';
+import { errorWithOutlook } from '../protocol/errors';
 import type { Holder, JoinedPeer, SearchResult } from '../protocol/tracker-messages';
 import type { SearchPage } from '../tracker-client/tracker-connection';
 import { Library } from './library';
@@ -137,7 +137,7 @@ export class PeerNode<Location = unknown> {
    * its download already exists: it then goes on waiting for one). */
   downloadResult(file: SearchResult): Transfer<Location> {
     if (this.session.others(file.holders).length === 0 && this.transfers.get(file.contentId) === undefined) {
-      throw new ShoalError('NO_HOLDER', `No peer holding '${file.name}' is online; try again when one is`);
+      throw errorWithOutlook('NO_HOLDER', `No peer holding '${file.name}' is online`, 'try again when one is', { fileName: file.name, contentId: file.contentId });
     }
     return this.transfers.start({ contentId: file.contentId, name: file.name, size: file.size, mimeType: file.mimeType });
   }
