@@ -1,7 +1,8 @@
 /**
- * Accessibility checked by a machine (issue 17): axe-core scans of the join view, the main view and
- * the main view with a transfer listed, in the light and the dark theme; and the phone layout at
- * 320 px: no sideways scrolling, controls at least 44 px tall, screenshots to look at.
+ * Accessibility checked by a machine (issue 17): axe-core scans of the join view, the main view,
+ * the main view with a transfer listed and the view of a link to a file, in the light and the dark
+ * theme; and the phone layout at 320 px: no sideways scrolling, controls at least 44 px tall,
+ * screenshots to look at.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
@@ -53,6 +54,27 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await downloadAndHash(page, file.name)).toBe(file.sha256);
     expect(await seriousViolations(page), 'main view with a finished transfer').toEqual([]);
     await page.screenshot({ path: `test-results/desktop-main-${colorScheme}.png`, fullPage: true });
+    await page.context().close();
+  });
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds nothing serious in a link's join view and link view (${colorScheme})`, async ({ browser, tracker, peers }) => {
+    const file = await makeRandomFile('linked report for axe.pdf', 300_000);
+    const [ana] = await peers('ana');
+    await share(ana.page, file);
+    await ana.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: tracker.url });
+    await ana.page.getByRole('button', { name: `Copy link to ${file.name}` }).click();
+    await expect(ana.page.getByText('Link copied')).toBeVisible();
+    const link = await ana.page.evaluate(() => navigator.clipboard.readText());
+
+    const page = await openApp(browser, link, { colorScheme });
+    await expect(page.getByText('A file is waiting for you')).toBeVisible();
+    expect(await seriousViolations(page), 'join view opened from a link').toEqual([]);
+    await join(page, 'ben');
+    await expect(page.getByRole('region', { name: 'Shared file' })).toContainText('Held by 1 peer (ana)');
+    expect(await seriousViolations(page), 'link view').toEqual([]);
+    await page.screenshot({ path: `test-results/desktop-link-view-${colorScheme}.png`, fullPage: true });
     await page.context().close();
   });
 }
