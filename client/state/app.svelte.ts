@@ -60,7 +60,9 @@ export class ShoalApp {
             iceServers: () => tracker.iceServers,
             auth: { identity, myPeerId, onRejected: ({ reason }) => this.alerts.show(reason) },
           }),
-        sink: async (record) => {
+        sink: async (record, context) => {
+          // A folder's files are saved together, as one ZIP, by the folder download.
+          if (context?.isFolderPart === true) return undefined;
           saveBlob(await store.fileBlob(record), record.name);
           return undefined;
         },

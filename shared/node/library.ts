@@ -6,8 +6,8 @@
  * File, or a file in place on disk); the library takes the resulting record.
  */
 import type { ChunkStore, FileRecord } from '../engine/chunk-store';
-import { announcementOf } from '../engine/file-announcement';
 import { isStoredFileComplete } from '../engine/stored-file';
+import { announcementFor, folderSummaryOf, isFolderRecord, readFolderManifest, storeFolderManifest, type FolderFile, type FolderSummary } from './folders';
 import type { NodeEvents } from './node-events';
 import type { TrackerLink } from './parts';
 
@@ -16,6 +16,8 @@ export interface LibraryFile {
   name: string;
   size: number;
   mimeType: string;
+  /** Set when this is a folder (its manifest): `size` is then the folder's total size. */
+  folder?: FolderSummary;
 }
 
 export interface LibraryOptions {
@@ -37,7 +39,7 @@ export class Library {
   /** Takes every complete file the store holds into the library (after a reload or restart). */
   async loadStoredFiles(): Promise<void> {
     for (const record of await this.options.store.listFiles()) {
-      if (await isStoredFileComplete(this.options.store, record.contentId)) this.complete.set(record.contentId, libraryFileOf(record));
+      if (await isStoredFileComplete(this.options.store, record.contentId)) this.complete.set(record.contentId, await this.libraryFileOf(record));
     }
     this.changed();
   }
@@ -51,12 +53,28 @@ export class Library {
     return [...this.complete.values()];
   }
 
+  /** What a person sees: folders as one item each, and the files not inside a folder we hold. */
+  items(): LibraryFile[] {
+    const inFolders = new Set<string>();
+    for (const file of this.complete.values()) for (const id of file.folder?.contentIds ?? []) inFolders.add(id);
+    return [...this.complete.values()].filter((file) => !inFolders.has(file.contentId));
+  }
+
   /** Adds a complete file (shared or downloaded) and announces it. */
   async add(record: FileRecord): Promise<void> {
     this.partial.delete(record.contentId);
-    this.complete.set(record.contentId, libraryFileOf(record));
+    this.complete.set(record.contentId, await this.libraryFileOf(record));
     this.changed();
-    if (this.options.isOnline()) await this.options.tracker.announce([announcementOf(record)]);
+    if (this.options.isOnline()) await this.options.tracker.announce([await announcementFor(this.options.store, record)]);
+  }
+
+  /** Shares a folder whose files are already stored: each file is added (and announced) as an
+   * ordinary file, then the folder's manifest is built, stored and announced; returns its record. */
+  async addFolder(name: string, files: readonly FolderFile[]): Promise<FileRecord> {
+    for (const { record } of files) await this.add(record);
+    const { record } = await storeFolderManifest(this.options.store, name, files);
+    await this.add(record);
+    return record;
   }
 
   /** Announces a download that holds its verified manifest: we can serve the chunks we have. */
@@ -64,7 +82,7 @@ export class Library {
     const record = await this.options.store.getFile(contentId);
     if (record === undefined || this.complete.has(contentId)) return;
     this.partial.add(contentId);
-    if (this.options.isOnline()) await this.options.tracker.announce([announcementOf(record)]);
+    if (this.options.isOnline()) await this.options.tracker.announce([await announcementFor(this.options.store, record)]);
   }
 
   /** Withdraws a partial holding (its download was cancelled and its chunks discarded). */
@@ -97,7 +115,8 @@ export class Library {
   async announceAll(): Promise<void> {
     const ids = [...this.complete.keys(), ...this.partial];
     const records = await Promise.all(ids.map((id) => this.options.store.getFile(id)));
-    const announcements = records.filter((record) => record !== undefined).map(announcementOf);
+    const held = records.filter((record) => record !== undefined);
+    const announcements = await Promise.all(held.map((record) => announcementFor(this.options.store, record)));
     await this.options.tracker.announce(announcements);
   }
 
@@ -109,8 +128,13 @@ export class Library {
   private changed(): void {
     this.options.events.emit('library', undefined);
   }
-}
 
-function libraryFileOf(record: FileRecord): LibraryFile {
-  return { contentId: record.contentId, name: record.name, size: record.manifest.size, mimeType: record.mimeType };
+  private async libraryFileOf(record: FileRecord): Promise<LibraryFile> {
+    const file: LibraryFile = { contentId: record.contentId, name: record.name, size: record.manifest.size, mimeType: record.mimeType };
+    if (!isFolderRecord(record)) return file;
+    const manifest = await readFolderManifest(this.options.store, record.contentId);
+    if (manifest === undefined) return file;
+    const folder = folderSummaryOf(manifest);
+    return { ...file, size: folder.totalSize, folder };
+  }
 }

@@ -39,7 +39,13 @@ export interface KeyValueStore {
 
 /** Where a finished download goes: the browser hands it to its download manager (nothing to say
  * after), Node renames the partial file into the download folder and says where it is (its path). */
-export type FinishedFileSink<Location> = (record: FileRecord) => Promise<Location>;
+export type FinishedFileSink<Location> = (record: FileRecord, context?: SinkContext) => Promise<Location>;
+
+/** A file of a folder download (or its manifest) is saved with the whole folder, not on its own:
+ * the browser keeps it in its store instead of handing it to the download manager. */
+export interface SinkContext {
+  isFolderPart: boolean;
+}
 
 /** What a transport factory may ask of the node it serves. */
 export interface TransportContext {

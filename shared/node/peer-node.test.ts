@@ -229,3 +229,40 @@ describe('PeerNode', () => {
     expect(messages[0]).toMatchObject({ level: 'warning', about: 'peers' });
   });
 });
+
+describe('PeerNode folders', () => {
+  it('shares a folder as one item, found by its name and an inner name, and downloads every file', { timeout: 60_000 }, async () => {
+    const anaStore = new MemoryChunkStore();
+    const boStore = new MemoryChunkStore();
+    const ana = await joinedNode('ana', { store: anaStore });
+    const bo = await joinedNode('bo', { store: boStore });
+    const contents = new Map([
+      ['notes.txt', randomBytes(100)],
+      ['photos/2024/beach-sunset.jpg', randomBytes(CHUNK * 2 + 7)],
+      ['photos/map.png', randomBytes(5)],
+    ]);
+    const files = [];
+    for (const [path, bytes] of contents) {
+      files.push({ path, record: await shareFile(memorySource(path.slice(path.lastIndexOf('/') + 1), bytes), anaStore) });
+    }
+    const folderRecord = await ana.library.addFolder('Summer trip', files);
+    const items = ana.library.items();
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ name: 'Summer trip', size: 100 + CHUNK * 2 + 7 + 5, folder: { fileCount: 3 } });
+
+    const byName = await bo.search('summer');
+    expect(byName.results.map((file) => [file.name, file.fileCount])).toEqual([['Summer trip', 3]]);
+    const byInnerName = await bo.search('sunset');
+    const found = byInnerName.results.find((file) => file.contentId === folderRecord.contentId);
+    expect(found?.fileCount).toBe(3);
+
+    const progress: number[] = [];
+    const manifest = await bo.downloadFolder(found!, { onProgress: (view) => progress.push(view.filesDone) });
+    expect(manifest.entries.map((entry) => entry.path)).toEqual([...contents.keys()].sort());
+    for (const entry of manifest.entries) {
+      expect(isSameBytes(await readStoredFile(boStore, entry.contentId), contents.get(entry.path)!)).toBe(true);
+    }
+    expect(progress.at(-1)).toBe(3);
+    expect(bo.library.items().map((item) => [item.name, item.folder?.fileCount])).toEqual([['Summer trip', 3]]);
+  });
+});

@@ -9,9 +9,11 @@ import { realClock } from '../engine/clock';
 import type { DownloadTuning } from '../engine/download';
 import { LinkPool, type LinkPoolOptions } from '../engine/link-pool';
 import type { Transport } from '../engine/transport';
-import { errorWithOutlook } from '../protocol/errors';
+import { errorWithOutlook, ShoalError } from '../protocol/errors';
 import type { Holder, JoinedPeer, SearchResult } from '../protocol/tracker-messages';
 import type { SearchPage } from '../tracker-client/tracker-connection';
+import { downloadFolder, type FolderDownloadOptions } from './folder-download';
+import type { FolderManifest } from '../protocol/folder-manifest';
 import { Library } from './library';
 import { NodeEvents, type NodeEventMap, type RateLimitSettings } from './node-events';
 import { NodeSettings, sanitizeKiBps } from './node-settings';
@@ -140,6 +142,15 @@ export class PeerNode<Location = unknown> {
       throw errorWithOutlook('NO_HOLDER', `No peer holding '${file.name}' is online`, 'try again when one is', { fileName: file.name, contentId: file.contentId });
     }
     return this.transfers.start({ contentId: file.contentId, name: file.name, size: file.size, mimeType: file.mimeType });
+  }
+
+  /** Downloads a folder result (its manifest, then every file in it); resolves with its manifest
+   * once every file is stored. Saving the tree is the host's (see folder-download.ts). */
+  downloadFolder(folder: SearchResult, options: FolderDownloadOptions = {}): Promise<FolderManifest> {
+    if (this.session.others(folder.holders).length === 0 && this.transfers.get(folder.contentId) === undefined && !this.library.holds(folder.contentId)) {
+      throw new ShoalError('NO_HOLDER', `No peer holding '${folder.name}' is online; try again when one is`);
+    }
+    return downloadFolder({ store: this.parts.store, start: (request) => this.transfers.start(request) }, folder, options);
   }
 
   get limits(): RateLimitSettings {

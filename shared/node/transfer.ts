@@ -10,6 +10,8 @@ export interface DownloadRequest {
   /** As announced; the verified manifest has the final word. */
   size: number;
   mimeType: string;
+  /** A folder's manifest or one of its files: saved with the folder, not on its own (see SinkContext). */
+  isFolderPart?: boolean;
 }
 
 export class Transfer<Location = unknown> {

@@ -127,7 +127,7 @@ export class Transfers<Location> {
   private async finish(request: DownloadRequest): Promise<Location> {
     const record = await this.options.store.getFile(request.contentId);
     if (record === undefined) throw new ShoalError('FILE_NOT_FOUND', `'${request.name}' vanished from the store as it completed`);
-    const location = await this.options.sink(record);
+    const location = await this.options.sink(record, { isFolderPart: request.isFolderPart === true });
     // The file is ours whether or not the tracker hears of it now; the next join announces it.
     await this.options.library
       .add((await this.options.store.getFile(request.contentId)) ?? record)
