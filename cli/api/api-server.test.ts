@@ -116,6 +116,7 @@ describe('POST /share', () => {
       ]),
       413,
       'QUOTA_EXCEEDED',
+      { fileName: 'huge.bin', limitBytes: 64 * 1024 },
     );
     expect(message).toContain('huge.bin');
     expect(await filesInSharedDir()).toEqual(before);
@@ -204,8 +205,10 @@ describe('POST /search, GET /download', () => {
     await expectError(await fetch(`${api.url}/download`), 400, 'BAD_REQUEST');
     await expectError(await fetch(`${api.url}/download?id=${'a'.repeat(64)}&filename=x`), 400, 'BAD_REQUEST');
     await expectError(await fetch(`${api.url}/download?id=not-an-id`), 400, 'BAD_REQUEST');
-    await expectError(await fetch(`${api.url}/download?id=${'a'.repeat(64)}`), 404, 'FILE_NOT_FOUND');
-    await expectError(await fetch(`${api.url}/download?filename=nobody-has-this.txt`), 404, 'FILE_NOT_FOUND');
+    await expectError(await fetch(`${api.url}/download?id=${'a'.repeat(64)}`), 404, 'FILE_NOT_FOUND', { contentId: 'a'.repeat(64) });
+    await expectError(await fetch(`${api.url}/download?filename=nobody-has-this.txt`), 404, 'FILE_NOT_FOUND', {
+      fileName: 'nobody-has-this.txt',
+    });
   });
 });
 
@@ -219,7 +222,7 @@ describe('GET /shares, DELETE /shares/{id}, GET /peers, GET /health, docs', () =
     expect((await fetch(`${api.url}/shares/${id}`, { method: 'DELETE' })).status).toBe(204);
     await waitFor(async () => (await other.search('temporary')).length === 0, 'the withdrawn file to leave the index');
     expect(await filesInSharedDir()).toContain('temporary.txt');
-    await expectError(await fetch(`${api.url}/shares/${id}`, { method: 'DELETE' }), 404, 'FILE_NOT_FOUND');
+    await expectError(await fetch(`${api.url}/shares/${id}`, { method: 'DELETE' }), 404, 'FILE_NOT_FOUND', { contentId: id });
     await expectError(await fetch(`${api.url}/shares/xyz`, { method: 'DELETE' }), 400, 'BAD_REQUEST');
   });
 

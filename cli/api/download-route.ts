@@ -45,7 +45,7 @@ export function registerDownloadRoute(app: ApiApp, { peer }: ApiContext): void {
     async (request, reply) => {
       const contentId = await heldOrFetched(peer, request.query);
       const record = await peer.store.getFile(contentId);
-      if (record === undefined) throw new ShoalError('FILE_NOT_FOUND', 'The file is no longer held by this peer');
+      if (record === undefined) throw new ShoalError('FILE_NOT_FOUND', 'The file is no longer held by this peer', { contentId });
       const chunks = verifiedChunks(peer.store, record);
       // Read the first chunk before answering: a file that changed gets a clean error, not a cut stream.
       const first = await chunks.next();
@@ -81,7 +81,10 @@ async function* verifiedChunks(store: FsChunkStore, record: FileRecord): AsyncGe
   for (let index = 0; index < count; index += 1) {
     const bytes = await store.getChunk(record.contentId, index);
     if (bytes === undefined || !(await isChunkValid(record.manifest, index, bytes))) {
-      throw new ShoalError('FILE_NOT_FOUND', `'${record.name}' changed or vanished on disk; it is no longer shared`);
+      throw new ShoalError('FILE_NOT_FOUND', `'${record.name}' changed or vanished on disk; it is no longer shared`, {
+        contentId: record.contentId,
+        fileName: record.name,
+      });
     }
     yield bytes;
   }

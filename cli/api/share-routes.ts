@@ -31,7 +31,7 @@ export function registerShareRoutes(app: ApiApp, { peer, sharedDir, uploadLimits
       }
       const limits = { files: uploadLimits.filesMax, fileSize: uploadLimits.fileMaxBytes, fields: 20, fieldSize: 4096 };
       const parts = request.parts({ limits });
-      const savedPaths = await receiveUploads(parts, sharedDir);
+      const savedPaths = await receiveUploads(parts, sharedDir, uploadLimits.fileMaxBytes);
       const shared: SharedFile[] = [];
       try {
         for (const savedPath of savedPaths) shared.push(await peer.library.shareFile(savedPath));
@@ -61,7 +61,7 @@ export function registerShareRoutes(app: ApiApp, { peer, sharedDir, uploadLimits
     },
     async (request, reply) => {
       if (!(await peer.library.unshare(request.params.id))) {
-        throw new ShoalError('FILE_NOT_FOUND', `This peer does not share a file with id ${request.params.id}`);
+        throw new ShoalError('FILE_NOT_FOUND', `This peer does not share a file with id ${request.params.id}`, { contentId: request.params.id });
       }
       return reply.code(204).send(null);
     },

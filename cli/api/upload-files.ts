@@ -18,13 +18,14 @@ interface ReceivedFile {
   temporaryPath: string;
 }
 
-export async function receiveUploads(parts: AsyncIterable<Multipart>, sharedDir: string): Promise<string[]> {
+/** `fileMaxBytes` is the limit the parts were read under (a part over it arrives truncated). */
+export async function receiveUploads(parts: AsyncIterable<Multipart>, sharedDir: string, fileMaxBytes: number): Promise<string[]> {
   await mkdir(sharedDir, { recursive: true });
   const received: ReceivedFile[] = [];
   try {
     for await (const part of parts) {
       if (part.type !== 'file') continue;
-      await receiveFile(part, sharedDir, received);
+      await receiveFile(part, sharedDir, received, fileMaxBytes);
     }
     if (received.length === 0) {
       throw new ShoalError('BAD_REQUEST', 'Send one or more files as multipart/form-data file parts');
@@ -36,7 +37,7 @@ export async function receiveUploads(parts: AsyncIterable<Multipart>, sharedDir:
 }
 
 /** Streams one part to a temporary file, listed in `received` (so it is cleaned up) before any byte is written. */
-async function receiveFile(part: MultipartFile, sharedDir: string, received: ReceivedFile[]): Promise<void> {
+async function receiveFile(part: MultipartFile, sharedDir: string, received: ReceivedFile[], fileMaxBytes: number): Promise<void> {
   if (!part.filename) {
     part.file.resume();
     throw new ShoalError('BAD_REQUEST', `The file part '${part.fieldname}' has no file name`);
@@ -44,7 +45,9 @@ async function receiveFile(part: MultipartFile, sharedDir: string, received: Rec
   const file = { name: safeFileName(part.filename), temporaryPath: path.join(sharedDir, `.shoal-upload-${randomBytes(6).toString('hex')}`) };
   received.push(file);
   await pipeline(part.file, createWriteStream(file.temporaryPath, { flags: 'wx' }));
-  if (part.file.truncated) throw new ShoalError('QUOTA_EXCEEDED', `'${file.name}' is larger than this peer accepts`);
+  if (part.file.truncated) {
+    throw new ShoalError('QUOTA_EXCEEDED', `'${file.name}' is larger than this peer accepts`, { fileName: file.name, limitBytes: fileMaxBytes });
+  }
 }
 
 /** Links each file to its final name (never replacing one), undoing them all if one fails. */

@@ -192,7 +192,8 @@ export class NodePeer {
     const first = candidates[0];
     if (first === undefined) {
       const what = isContentId ? `with content id ${idOrName}` : `named '${idOrName}'`;
-      throw new ShoalError('FILE_NOT_FOUND', `No file ${what} is shared on the network right now`);
+      const about = isContentId ? { contentId: idOrName } : { fileName: idOrName };
+      throw new ShoalError('FILE_NOT_FOUND', `No file ${what} is shared on the network right now`, about);
     }
     if (candidates.length > 1) {
       const ids = candidates.map((file) => file.contentId.slice(0, 12)).join(', ');

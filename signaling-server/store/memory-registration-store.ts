@@ -16,7 +16,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
       return { registration: { ...registration }, isNew: true };
     }
     if (existing.publicKey !== registration.publicKey) {
-      throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name));
+      throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name), { peerName: registration.name });
     }
     return { registration: { ...existing }, isNew: false };
   }

@@ -37,7 +37,7 @@ export class MemoryStore implements TrackerStore {
   async addPeer(peer: PeerRecord): Promise<void> {
     const key = nameKey(peer.name);
     if (this.peerIdByName.has(key)) {
-      throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`);
+      throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`, { peerName: peer.name });
     }
     if (this.peers.has(peer.id)) throw new ShoalError('BAD_REQUEST', `Peer id ${peer.id} is already in use`);
     this.peers.set(peer.id, { ...peer });

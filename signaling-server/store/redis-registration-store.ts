@@ -111,7 +111,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   async claimName(registration: Registration): Promise<NameClaim> {
     const json = encodeRegistration(registration);
     const [outcome, stored] = (await this.run(CLAIM_NAME, [nameKey(registration.name), json, registration.publicKey])) as [string, string];
-    if (outcome === 'taken') throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name));
+    if (outcome === 'taken') throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name), { peerName: registration.name });
     return { registration: parseRegistration(stored), isNew: outcome === 'new' };
   }
 

@@ -102,7 +102,7 @@ export class RedisTrackerStore implements TrackerStore {
       void this.removeWithRetry(peer.id).catch(() => undefined);
       throw error;
     }
-    if (reply[0] === 'NAME_TAKEN') throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`);
+    if (reply[0] === 'NAME_TAKEN') throw new ShoalError('NAME_TAKEN', `Name '${peer.name}' is taken — choose another`, { peerName: peer.name });
     if (reply[0] === 'BAD_REQUEST') throw new ShoalError('BAD_REQUEST', `Peer id ${peer.id} is already in use`);
     await this.replica.waitApplied(Number(reply[1]));
   }

@@ -53,7 +53,7 @@ export function describeRegistrationStoreContract(name: string, makeStore: MakeR
         await store.claimName(ana);
         const error: unknown = await store.claimName(registrationFor('aNA')).catch((reason: unknown) => reason);
         expect(error).toBeInstanceOf(ShoalError);
-        expect(error).toMatchObject({ code: 'NAME_TAKEN', message: "Name 'aNA' belongs to someone else — choose another" });
+        expect(error).toMatchObject({ code: 'NAME_TAKEN', message: "Name 'aNA' belongs to someone else — choose another", details: { peerName: 'aNA' } });
         expect(await store.registrationOf('Ana')).toEqual(ana);
       });
 

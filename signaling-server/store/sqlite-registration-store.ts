@@ -78,7 +78,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     if (inserted.changes === 1) return { registration: { ...registration }, isNew: true };
     const existing = this.rowOf(key);
     if (existing === undefined || existing.public_key !== registration.publicKey) {
-      throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name));
+      throw new ShoalError('NAME_TAKEN', nameBelongsToSomeoneElse(registration.name), { peerName: registration.name });
     }
     return { registration: toRegistration(existing), isNew: false };
   }

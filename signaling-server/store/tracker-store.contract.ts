@@ -38,6 +38,7 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         await store.addPeer(peerNamed('Ana'));
         const error = await expectShoalError(store.addPeer(peerNamed('aNA')), 'NAME_TAKEN');
         expect(error.message).toBe("Name 'aNA' is taken — choose another");
+        expect(error.details).toEqual({ peerName: 'aNA' });
         expect((await store.stats()).peers).toBe(1);
       });
 
