@@ -121,8 +121,13 @@ describe('NodePeer over real WebRTC', () => {
     const [result] = await hal.search('orphan');
     expect(result?.contentId).toBe(shared?.contentId);
     // Its only holder is the peer itself.
-    expect(() => hal.download(result!)).toThrow(expect.objectContaining({ code: 'NO_HOLDER' }));
-    await expect(hal.resolve('no-such-file.bin')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    expect(() => hal.download(result!)).toThrow(
+      expect.objectContaining({
+        code: 'NO_HOLDER',
+        details: { fileName: 'orphan.bin', contentId: result?.contentId, reason: "No peer holding 'orphan.bin' is online" },
+      }),
+    );
+    await expect(hal.resolve('no-such-file.bin')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', details: { fileName: 'no-such-file.bin' } });
   });
 
   it('re-joins and re-announces its files by itself when the tracker comes back', { timeout: 60_000 }, async () => {
