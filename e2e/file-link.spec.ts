@@ -6,8 +6,9 @@
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { Browser, Locator, Page } from '@playwright/test';
+import { chromium, type Browser, type Locator, type Page } from '@playwright/test';
 import { runCliToEnd } from '../cli/test-support/cli-process';
+import { CHROMIUM_ARGS, findChromium } from './chromium-path';
 import { formatBytes } from '../client/format';
 import { parseFileLink } from '../shared/protocol/file-link';
 import { test, expect } from './fixtures';
@@ -126,5 +127,35 @@ test('shoal get <link> downloads the file a search result links to; a bad link i
   } finally {
     await rm(dataDir, { recursive: true, force: true });
     await rm(outDir, { recursive: true, force: true });
+  }
+});
+
+test('on a page over plain HTTP, where there is no Clipboard API, Copy link shows the link selected in a field', async ({ tracker }) => {
+  const file = await makeRandomFile('from the lan.txt', 200_000);
+  const lanHost = 'shoal-link-lan.test';
+  // Chromium sends the made-up host to 127.0.0.1, so the page is genuinely not a secure context.
+  const lanBrowser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${lanHost} 127.0.0.1`] });
+  try {
+    const page = await lanBrowser.newPage();
+    const pageUrl = tracker.url.replace('127.0.0.1', lanHost);
+    await page.goto(pageUrl);
+    expect(await page.evaluate(() => window.isSecureContext || navigator.clipboard !== undefined)).toBe(false);
+    await expect(page.getByRole('status')).toContainText('Online');
+    await page.getByRole('textbox', { name: 'Display name' }).fill('lan');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await expect(page.getByRole('status')).toContainText('Online as lan');
+    await share(page, file);
+
+    await myFilesRow(page, file.name).getByRole('button', { name: `Copy link to ${file.name}` }).click();
+    const field = page.getByRole('textbox', { name: `Link to ${file.name}` });
+    await expect(field).toBeFocused();
+    const link = await field.inputValue();
+    expect(link.startsWith(`${pageUrl}/#/file/`)).toBe(true);
+    expect(parseFileLink(link)).toMatchObject({ name: file.name, sizeBytes: file.size });
+    // The whole link is selected, ready for Ctrl+C (Chromium's execCommand copy also put it on the clipboard).
+    await expect(myFilesRow(page, file.name)).toContainText('Link copied');
+    expect(await field.evaluate((input: HTMLInputElement) => input.value.slice(input.selectionStart ?? 0, input.selectionEnd ?? 0))).toBe(link);
+  } finally {
+    await lanBrowser.close();
   }
 });
