@@ -3,7 +3,6 @@
  * Every call needs `Authorization: Bearer <SHOAL_ADMIN_TOKEN>`; without a configured token the
  * whole API is off and answers 404.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   NAME_MAX_CHARS,
@@ -20,7 +19,7 @@ import { isValidPublicKey, keyFingerprint } from '../shared/identity/peer-keys';
 import { errorReplySchema, sendError } from '../shared/fastify/error-replies';
 import type { ZodFastify } from '../shared/fastify/zod-fastify';
 import type { PeerEviction } from './peer-eviction';
-import { secretsMatch } from './secret-compare';
+import { requireBearerToken } from './bearer-token';
 import { nameKey } from './store/peer-names';
 import type { Ban, Registration, RegistrationStore } from './store/registration-store';
 import type { TrackerStore } from './store/tracker-store';
@@ -71,18 +70,9 @@ export function registerAdminApi(app: ZodFastify, options: AdminApiOptions): voi
     );
     return;
   }
-  const token: string = adminToken;
-
-  async function requireAdminToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    reply.header('www-authenticate', 'Bearer realm="shoal-admin"');
-    if (match?.[1] === undefined) {
-      throw new ShoalError('UNAUTHORIZED', 'This request needs the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"');
-    }
-    if (!secretsMatch(token, match[1])) throw new ShoalError('UNAUTHORIZED', 'The admin token is wrong');
-    reply.removeHeader('www-authenticate');
-  }
-  const admin = { onRequest: requireAdminToken };
+  const admin = {
+    onRequest: requireBearerToken(adminToken, 'This request needs the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"'),
+  };
   const unauthorized = { 401: errorReplySchema };
   const docs = (summary: string) => ({ summary, tags: ['admin'], description: 'Needs `Authorization: Bearer <SHOAL_ADMIN_TOKEN>`.' });
 

@@ -5,11 +5,10 @@
  * admin token cannot be guessed here faster than through the admin API.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ShoalError } from '../shared/protocol';
-import { REST_RATE_LIMIT, REST_RATE_LIMIT_MAX_ADDRESSES } from './config';
+import { requireBearerToken } from './bearer-token';
+import { REST_RATE_LIMIT } from './config';
 import type { TrackerMetrics } from './metrics';
-import { secretsMatch } from './secret-compare';
-import { TokenBucket } from './token-bucket';
+import { rateLimitByAddress } from './rest-rate-limit';
 import type { ZodFastify } from '../shared/fastify/zod-fastify';
 
 export const METRICS_PATH = '/metrics';
@@ -21,30 +20,15 @@ export interface MetricsRouteOptions {
 }
 
 export function registerMetricsRoute(app: ZodFastify, { metrics, adminToken }: MetricsRouteOptions): void {
-  const buckets = new Map<string, TokenBucket>();
-
-  function admitByAddress(address: string): void {
-    let bucket = buckets.get(address);
-    if (bucket === undefined) {
-      if (buckets.size >= REST_RATE_LIMIT_MAX_ADDRESSES) {
-        for (const [known, idle] of buckets) if (idle.isFull()) buckets.delete(known);
-      }
-      bucket = new TokenBucket(REST_RATE_LIMIT);
-      buckets.set(address, bucket);
-    }
-    if (!bucket.tryTake()) throw new ShoalError('RATE_LIMITED', 'Too many requests — wait a moment');
-  }
+  const admitByAddress = rateLimitByAddress(REST_RATE_LIMIT);
+  const requireToken =
+    adminToken === undefined
+      ? undefined
+      : requireBearerToken(adminToken, 'Metrics need the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"');
 
   async function requireAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     admitByAddress(request.ip);
-    if (adminToken === undefined) return;
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    if (match?.[1] !== undefined && secretsMatch(adminToken, match[1])) return;
-    reply.header('www-authenticate', 'Bearer realm="shoal-admin"');
-    throw new ShoalError(
-      'UNAUTHORIZED',
-      match?.[1] === undefined ? 'Metrics need the admin token: send "Authorization: Bearer <SHOAL_ADMIN_TOKEN>"' : 'The admin token is wrong',
-    );
+    await requireToken?.(request, reply);
   }
 
   app.get(METRICS_PATH, { onRequest: requireAccess }, async (_request, reply) => {

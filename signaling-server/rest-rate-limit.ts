@@ -1,6 +1,7 @@
 /**
  * Per-IP rate limit on the REST API (not the web app's files): one token bucket per client address,
- * checked before anything else looks at the request, answered with 429 RATE_LIMITED.
+ * checked before anything else looks at the request, answered with 429 RATE_LIMITED. /metrics keeps
+ * its own set of buckets of the same kind (metrics-route.ts).
  */
 import { ShoalError } from '../shared/protocol';
 import { REST_RATE_LIMIT_MAX_ADDRESSES } from './config';
@@ -9,10 +10,14 @@ import { isApiPath } from './static-site';
 import { TokenBucket } from './token-bucket';
 import type { ZodFastify } from '../shared/fastify/zod-fastify';
 
-export function limitRestRequests(app: ZodFastify, policy: BucketPolicy): void {
+/**
+ * A token bucket per client address: the returned function takes a token for `address` or throws
+ * RATE_LIMITED. Once REST_RATE_LIMIT_MAX_ADDRESSES addresses are known, idle (full) buckets go, so
+ * a flood of addresses cannot grow it without bound.
+ */
+export function rateLimitByAddress(policy: BucketPolicy): (address: string) => void {
   const buckets = new Map<string, TokenBucket>();
-
-  function bucketOf(address: string): TokenBucket {
+  return (address) => {
     let bucket = buckets.get(address);
     if (bucket === undefined) {
       if (buckets.size >= REST_RATE_LIMIT_MAX_ADDRESSES) {
@@ -21,11 +26,13 @@ export function limitRestRequests(app: ZodFastify, policy: BucketPolicy): void {
       bucket = new TokenBucket(policy);
       buckets.set(address, bucket);
     }
-    return bucket;
-  }
+    if (!bucket.tryTake()) throw new ShoalError('RATE_LIMITED', 'Too many requests — wait a moment');
+  };
+}
 
+export function limitRestRequests(app: ZodFastify, policy: BucketPolicy): void {
+  const admitByAddress = rateLimitByAddress(policy);
   app.addHook('onRequest', async (request) => {
-    if (!isApiPath(request.url.split('?')[0] ?? '')) return;
-    if (!bucketOf(request.ip).tryTake()) throw new ShoalError('RATE_LIMITED', 'Too many requests — wait a moment');
+    if (isApiPath(request.url.split('?')[0] ?? '')) admitByAddress(request.ip);
   });
 }
