@@ -67,6 +67,22 @@ async function holderNames(node: PeerNode, contentId: string): Promise<string[]>
 }
 
 describe('PeerNode', () => {
+  it('looks up a linked file with its holders other than itself, and null when nobody holds it', async () => {
+    const anaStore = new MemoryChunkStore();
+    const benStore = new MemoryChunkStore();
+    const [ana, ben] = await Promise.all([joinedNode('ana', { store: anaStore }), joinedNode('ben', { store: benStore })]);
+    const bytes = randomBytes(3 * CHUNK + 5);
+    const record = await share(ana, anaStore, 'linked.bin', bytes);
+    await share(ben, benStore, 'linked.bin', bytes);
+
+    const seenByAna = await ana.heldFile(record.contentId);
+    expect(seenByAna).toMatchObject({ contentId: record.contentId, name: 'linked.bin', size: bytes.length });
+    expect(seenByAna?.holders.map((holder) => holder.name)).toEqual(['ben']);
+    await ana.library.remove(record.contentId);
+    await ben.library.remove(record.contentId);
+    expect(await ana.heldFile(record.contentId)).toBeNull();
+  });
+
   it('re-joins under its name after the tracker comes back and re-announces its files', { timeout: 60_000 }, async () => {
     const port = tracker.port;
     const store = new MemoryChunkStore();
