@@ -5,8 +5,7 @@
  * when the node leaves. How a file gets into the store is the host's business (hashing a browser
  * File, or a file in place on disk); the library takes the resulting record.
  */
-import type { ChunkStore, FileRecord } from '../engine/chunk-store';
-import { isStoredFileComplete } from '../engine/stored-file';
+import { type ChunkStore, type FileRecord, isStoredFileComplete } from '../engine';
 import { announcementFor, folderSummaryOf, isFolderRecord, readFolderManifest, storeFolderManifest, type FolderFile, type FolderSummary } from './folders';
 import type { NodeEvents } from './node-events';
 import type { TrackerLink } from './parts';

@@ -2,10 +2,7 @@
  * The parts a host (the browser, the Node CLI, a test) hands the peer node. The node itself uses no
  * DOM and no Node API: everything that touches the outside world comes in through these.
  */
-import type { ChunkStore, FileRecord } from '../engine/chunk-store';
-import type { Clock } from '../engine/clock';
-import type { ChunkRepairer } from '../engine/serve-queue';
-import type { Transport } from '../engine/transport';
+import type { ChunkStore, FileRecord, Clock, ChunkRepairer, Transport } from '../engine';
 import type { ComponentLogger } from '../logging/logger';
 import type { KnownKeyStore } from '../identity/known-keys';
 import type { PeerIdentity } from '../identity/peer-keys';

@@ -6,10 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTracker, type RunningTracker } from '../../signaling-server/app';
-import { MemoryChunkStore } from '../engine/memory-chunk-store';
-import { MemoryNetwork } from '../engine/memory-transport';
-import { shareFile } from '../engine/share-file';
-import { CHUNK, memorySource, randomBytes, readStoredFile } from '../engine/test-fixtures';
+import { MemoryChunkStore, MemoryNetwork, CHUNK, memorySource, randomBytes, readStoredFile } from '../engine/testing';
+import { shareFile } from '../engine';
 import type { KnownKeyStore } from '../identity/known-keys';
 import { generateKeyPair, identityFromKeyPair, type PeerIdentity } from '../identity/peer-keys';
 import { waitFor } from '../test-support/wait-for';

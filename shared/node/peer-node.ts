@@ -4,11 +4,7 @@
  * peer's life: the session on the tracker, the library it offers, its downloads and rate limits,
  * and the events a UI or CLI shows. Start with `start`, then `connect` and join; `stop` leaves.
  */
-import type { Clock } from '../engine/clock';
-import { realClock } from '../engine/clock';
-import type { DownloadTuning } from '../engine/download';
-import { LinkPool, type LinkPoolOptions } from '../engine/link-pool';
-import type { Transport } from '../engine/transport';
+import { type Clock, realClock, type DownloadTuning, LinkPool, type LinkPoolOptions, type Transport } from '../engine';
 import { errorWithOutlook, ShoalError } from '../protocol/errors';
 import type { Holder, JoinedPeer, SearchResult } from '../protocol/tracker-messages';
 import type { SearchPage } from '../tracker-client/tracker-connection';

@@ -5,8 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { createTracker, type RunningTracker } from '../../signaling-server/app';
-import { MemoryChunkStore } from '../engine/memory-chunk-store';
-import { MemoryNetwork } from '../engine/memory-transport';
+import { MemoryChunkStore, MemoryNetwork } from '../engine/testing';
 import { ShoalError } from '../protocol/errors';
 import { waitFor } from '../test-support/wait-for';
 import { TrackerConnection } from '../tracker-client/tracker-connection';

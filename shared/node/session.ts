@@ -4,7 +4,7 @@
  * registration until it notices the old socket closed), warn once about peers whose key changed,
  * and give up the name when the tracker removes us. This is the one place that calls `join`.
  */
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../engine';
 import { findKeyChanges, type KnownKeyStore } from '../identity/known-keys';
 import { keyFingerprint, type PeerIdentity } from '../identity/peer-keys';
 import { asShoalError, ShoalError } from '../protocol/errors';

@@ -1,5 +1,5 @@
 /** One transfer as a UI row, `shoal get`'s progress or the REST API's `GET /transfers` shows it. */
-import type { DownloadSnapshot, DownloadState, FetchingPeer } from '../engine/download-report';
+import type { DownloadSnapshot, DownloadState, FetchingPeer } from '../engine';
 
 export interface TransferView {
   contentId: string;

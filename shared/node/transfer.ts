@@ -1,6 +1,5 @@
 /** One download the node runs: the engine's Download, what finishing it does, and its view. */
-import type { Download } from '../engine/download';
-import type { FetchingPeer } from '../engine/download-report';
+import type { Download, FetchingPeer } from '../engine';
 import { ShoalError } from '../protocol/errors';
 import { transferViewOf, type TransferView } from './transfer-view';
 

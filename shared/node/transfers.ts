@@ -5,11 +5,7 @@
  * partial holding as soon as it holds its verified manifest; when it completes the host's sink
  * takes the file and the library announces it complete.
  */
-import type { ChunkStore } from '../engine/chunk-store';
-import type { Clock } from '../engine/clock';
-import { Download, type DownloadTuning } from '../engine/download';
-import type { LinkSource } from '../engine/link-pool';
-import { isStoredFileComplete } from '../engine/stored-file';
+import { type ChunkStore, type Clock, Download, type DownloadTuning, type LinkSource, isStoredFileComplete } from '../engine';
 import type { ComponentLogger } from '../logging/logger';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Holder } from '../protocol/tracker-messages';

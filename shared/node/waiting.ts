@@ -1,5 +1,5 @@
 /** Waiting with an AbortSignal and the injected clock, for the node's loops (rejoin, first peer list). */
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../engine';
 import { ShoalError } from '../protocol/errors';
 
 /** The error a wait ends with when `signal` aborts: the signal's own ShoalError if it carries one,

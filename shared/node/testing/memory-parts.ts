@@ -4,9 +4,8 @@
  * WebRTC and the disk are faked). The memory transport is keyed by peer id, which the tracker hands
  * out at join, so it binds to the network under our id once we have one (again after a re-join).
  */
-import type { MemoryChunkStore } from '../../engine/memory-chunk-store';
-import type { MemoryNetwork, MemoryTransport } from '../../engine/memory-transport';
-import type { PeerChannel, Transport } from '../../engine/transport';
+import type { MemoryChunkStore, MemoryNetwork, MemoryTransport } from '../../engine/testing';
+import type { PeerChannel, Transport } from '../../engine';
 import type { KnownKeyStore } from '../../identity/known-keys';
 import { generateKeyPair, identityFromKeyPair, type PeerIdentity } from '../../identity/peer-keys';
 import { ShoalError } from '../../protocol/errors';
