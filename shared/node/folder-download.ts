@@ -5,7 +5,7 @@
  * Saving the tree is the host's business (the CLI writes it under --out, the browser zips it);
  * every part is marked `isFolderPart`, so the host's sink does not save it on its own.
  */
-import type { ChunkStore } from '../engine/chunk-store';
+import type { ChunkStore } from '../engine';
 import { ShoalError } from '../protocol/errors';
 import type { FolderManifest } from '../protocol/folder-manifest';
 import type { SearchResult } from '../protocol/tracker-messages';

@@ -5,10 +5,7 @@
  * store, the announcement a folder gets (its file count and inner names, for search), and the
  * library's view of a folder. Reading the files from disk or a picked directory stays in the hosts.
  */
-import type { ChunkStore, FileRecord } from '../engine/chunk-store';
-import { announcementOf } from '../engine/file-announcement';
-import { shareFile } from '../engine/share-file';
-import type { Clock } from '../engine/clock';
+import { type ChunkStore, type FileRecord, announcementOf, shareFile, type Clock } from '../engine';
 import {
   FOLDER_MIME_TYPE,
   buildFolderManifest,
