@@ -1,5 +1,5 @@
 import { describeChunkStoreContract } from '../../shared/engine/chunk-store.contract';
-import type { ChunkStore } from '../../shared/engine/chunk-store';
+import type { ChunkStore } from '../../shared/engine';
 import { IdbChunkStore } from './idb-chunk-store';
 
 /** Each store gets databases of its own in this page's IndexedDB; reopening uses the same names. */

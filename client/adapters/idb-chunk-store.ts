@@ -4,7 +4,7 @@
  * outside the JS heap, and a finished file is a Blob of those Blobs, never one big copy in memory.
  */
 import { createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
+import type { ChunkStore, FileRecord } from '../../shared/engine';
 
 type ChunkKey = [contentId: string, index: number];
 

@@ -4,7 +4,7 @@
  * with progress) and keeping the File, so a damaged stored chunk can be read again from it.
  */
 import { chunkRange } from '../../shared/content/chunking';
-import { shareFile } from '../../shared/engine/share-file';
+import { shareFile } from '../../shared/engine';
 import type { LibraryFile } from '../../shared/node/library';
 import type { PeerNode } from '../../shared/node/peer-node';
 import { fileSourceOf } from '../adapters/browser-file-source';

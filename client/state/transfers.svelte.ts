@@ -3,8 +3,7 @@
  * own part: refusing a download that does not fit in the storage quota, keeping the storage
  * estimate current while chunks arrive, and handing a finished file to the browser again ("Save").
  */
-import { describeFetchingPeers } from '../../shared/engine/connection-description';
-import type { DownloadState } from '../../shared/engine/download-report';
+import { describeFetchingPeers, type DownloadState } from '../../shared/engine';
 import type { PeerNode } from '../../shared/node/peer-node';
 import type { DownloadRequest } from '../../shared/node/transfer';
 import type { TransferView as NodeTransferView } from '../../shared/node/transfer-view';
