@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { chunkCount } from '../../shared/content/chunking';
 import { isChunkValid } from '../../shared/content/manifest';
-import type { FileRecord } from '../../shared/engine/chunk-store';
+import type { FileRecord } from '../../shared/engine';
 import { ShoalError } from '../../shared/protocol/errors';
 import { contentIdSchema, fileNameSchema } from '../../shared/protocol/tracker-messages';
 import type { FsChunkStore } from '../node/fs-chunk-store';

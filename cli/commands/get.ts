@@ -1,7 +1,7 @@
 /** `shoal get <content-id | name | link>`: downloads a file from the peers that hold it into --out. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { describeFetchingPeers } from '../../shared/engine/connection-description';
+import { describeFetchingPeers } from '../../shared/engine';
 import { asShoalError, errorWithOutlook, ShoalError } from '../../shared/protocol/errors';
 import { looksLikeLink, parseFileLink, type FileLink } from '../../shared/protocol/file-link';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';

@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import { describeChunkStoreContract } from '../../shared/engine/chunk-store.contract';
-import type { ChunkStore } from '../../shared/engine/chunk-store';
+import type { ChunkStore } from '../../shared/engine';
 import { tempDir } from '../test-support/temp-dir';
 import { FsChunkStore, type FsChunkStoreOptions } from './fs-chunk-store';
 

@@ -3,9 +3,8 @@ import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkRange, MIN_CHUNK_SIZE_BYTES as CHUNK } from '../../shared/content/chunking';
-import type { FileRecord } from '../../shared/engine/chunk-store';
-import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
-import { shareFile } from '../../shared/engine/share-file';
+import { type FileRecord, shareFile } from '../../shared/engine';
+import { MemoryChunkStore } from '../../shared/engine/testing';
 import { tempDir } from '../test-support/temp-dir';
 import { FsChunkStore, type FsChunkStoreOptions, type StaleFile } from './fs-chunk-store';
 

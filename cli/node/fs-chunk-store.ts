@@ -9,7 +9,7 @@
  * partial-downloads.ts hold the three parts.
  */
 import { chunkCount } from '../../shared/content/chunking';
-import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
+import type { ChunkStore, FileRecord } from '../../shared/engine';
 import { ShoalError } from '../../shared/protocol/errors';
 import { InPlaceFiles } from './in-place-files';
 import { LibraryEntries, recordOf, type FileLocation, type LibraryEntry, type PartialLocation } from './library-entries';

@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FileRecord } from '../../shared/engine/chunk-store';
+import type { FileRecord } from '../../shared/engine';
 import { manifestSchema } from '../../shared/protocol/peer-messages';
 import { contentIdSchema } from '../../shared/protocol/tracker-messages';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';

@@ -3,7 +3,7 @@
  * and withdraws; this keeps it in step with the disk: a shared file that vanished is withdrawn, one
  * that changed is withdrawn and shared again under its new content id.
  */
-import type { FileRecord } from '../../shared/engine/chunk-store';
+import type { FileRecord } from '../../shared/engine';
 import type { PeerNode } from '../../shared/node/peer-node';
 import { asShoalError } from '../../shared/protocol/errors';
 import type { FsChunkStore, StaleFile } from './fs-chunk-store';

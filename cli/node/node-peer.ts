@@ -7,8 +7,7 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FetchingPeer } from '../../shared/engine/download-report';
-import type { DownloadState } from '../../shared/engine/download-report';
+import type { FetchingPeer, DownloadState } from '../../shared/engine';
 import { PeerNode } from '../../shared/node/peer-node';
 import type { Transfer } from '../../shared/node/transfer';
 import type { TransferView } from '../../shared/node/transfer-view';

@@ -3,9 +3,8 @@
  * after a number of chunks (the gate), so a test can catch a download half-way. It also records
  * which chunks it served.
  */
-import { MemoryChunkStore } from '../../shared/engine/memory-chunk-store';
-import { shareFile } from '../../shared/engine/share-file';
-import type { ChunkStore, FileRecord } from '../../shared/engine/chunk-store';
+import { MemoryChunkStore } from '../../shared/engine/testing';
+import { shareFile, type ChunkStore, type FileRecord } from '../../shared/engine';
 import { MemoryKeyValueStore } from '../../shared/node/node-settings';
 import { PeerNode } from '../../shared/node/peer-node';
 import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
