@@ -5,7 +5,9 @@ import { describeFetchingPeers } from '../../shared/engine';
 import { asShoalError, errorWithOutlook, ShoalError } from '../../shared/protocol/errors';
 import { looksLikeLink, parseFileLink, type FileLink } from '../../shared/protocol/file-link';
 import type { SearchResult } from '../../shared/protocol/tracker-messages';
+import { FOLDER_MIME_TYPE } from '../../shared/protocol/folder-manifest';
 import { EXIT_CODES } from '../exit-codes';
+import { getFolder } from './get-folder';
 import type { NodePeer } from '../node/node-peer';
 import { formatBytes } from '../output/format';
 import { createProgress, progressModeFor } from '../output/progress';
@@ -42,6 +44,11 @@ export function registerGet(program: Command): void {
       process.on('SIGINT', interrupt);
       process.on('SIGTERM', interrupt);
       const file = link !== undefined ? await linkedFile(peer, link) : await peer.resolve(idOrName);
+      if (file.mimeType === FOLDER_MIME_TYPE) {
+        await getFolder(peer, file, outDir, { isJson: options.json === true, waitsForHolder: options.wait === true });
+        await stopAndExit(peer, EXIT_CODES.ok);
+        return;
+      }
       const savedPath = await downloadWithProgress(peer, file, outDir, { isJson: options.json === true, waitsForHolder: options.wait === true });
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ id: file.contentId, name: file.name, size: file.size, path: savedPath })}\n`);

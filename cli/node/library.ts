@@ -3,7 +3,11 @@
  * and withdraws; this keeps it in step with the disk: a shared file that vanished is withdrawn, one
  * that changed is withdrawn and shared again under its new content id.
  */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FileRecord } from '../../shared/engine';
+import { FOLDER_MIME_TYPE, buildFolderManifest, encodeFolderManifest } from '../../shared/protocol/folder-manifest';
 import type { PeerNode } from '../../shared/node/peer-node';
 import { asShoalError } from '../../shared/protocol/errors';
 import type { FsChunkStore, StaleFile } from './fs-chunk-store';
@@ -33,6 +37,35 @@ export class DiskLibrary {
     const record = await this.store.addFileInPlace(filePath, options);
     await this.node.library.add(record);
     return this.sharedFileOf(record);
+  }
+
+  /**
+   * Shares a folder whose files are already shared (`files`, each with its path on disk): its
+   * manifest (relative paths under `dir`) is written into `<data-dir>/folders/`, shared in place
+   * from there as a folder and announced. Returns the folder as a shared item.
+   */
+  async shareFolder(dir: string, files: readonly SharedFile[], dataDir: string): Promise<SharedFile> {
+    const root = path.resolve(dir);
+    const manifest = buildFolderManifest(
+      path.basename(root),
+      files.map((file) => ({
+        path: path.relative(root, file.path).split(path.sep).join('/'),
+        contentId: file.contentId,
+        size: file.sizeBytes,
+        mimeType: file.mimeType,
+      })),
+    );
+    const bytes = encodeFolderManifest(manifest);
+    const manifestsDir = path.join(dataDir, 'folders');
+    await mkdir(manifestsDir, { recursive: true });
+    // Named by its bytes: sharing the same folder again reuses the same manifest file.
+    const manifestPath = path.join(manifestsDir, `${createHash('sha256').update(bytes).digest('hex')}.json`);
+    await writeFile(manifestPath, bytes);
+    const shared = await this.store.addFileInPlace(manifestPath, { name: manifest.name });
+    const record = { ...shared, mimeType: FOLDER_MIME_TYPE };
+    await this.store.putFile(record);
+    await this.node.library.add(record);
+    return { ...this.sharedFileOf(record), sizeBytes: manifest.entries.reduce((sum, entry) => sum + entry.size, 0), path: root };
   }
 
   /** Stops sharing: withdraws the file and forgets it (the file on disk is left alone). */

@@ -63,7 +63,9 @@ export async function downloadFolder<Location>(
     [...byContent.values()].map(async (entry) => {
       const transfer = host.start({
         contentId: entry.contentId,
-        name: entry.path.slice(entry.path.lastIndexOf('/') + 1),
+        // The whole path, not the base name: two files named alike ("a/readme.txt", "b/readme.txt")
+        // downloading at once must not be given the same name by a host that names files by it.
+        name: entry.path,
         size: entry.size,
         mimeType: entry.mimeType,
         isFolderPart: true,
