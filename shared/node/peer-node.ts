@@ -52,6 +52,7 @@ export class PeerNode<Location = unknown> {
     this.pool = new LinkPool(this.transport, store, {
       ...options.linkPool,
       clock: this.clock,
+      ...(parts.logger !== undefined ? { logger: parts.logger } : {}),
       ...(parts.repairChunk !== undefined ? { repairChunk: parts.repairChunk } : {}),
     });
     this.library = new Library({ store, tracker, events: this.events, isOnline: () => this.session.isOnline });
