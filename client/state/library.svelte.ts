@@ -5,7 +5,9 @@
  */
 import { chunkRange } from '../../shared/content/chunking';
 import { shareFile } from '../../shared/engine';
+import type { FolderFile } from '../../shared/node/folders';
 import type { LibraryFile } from '../../shared/node/library';
+import type { PickedFolder } from '../folders/picked-folders';
 import type { PeerNode } from '../../shared/node/peer-node';
 import { fileSourceOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
@@ -38,13 +40,40 @@ export class Library {
     this.store = store;
     this.alerts = alerts;
     this.storage = storage;
+    // A folder shows as one item (its files are shared too, but not listed one by one).
     node.on('library', () => {
-      this.files = node.library.files();
+      this.files = node.library.items();
     });
   }
 
   holds(contentId: string): boolean {
-    return this.files.some((file) => file.contentId === contentId);
+    return this.node.library.holds(contentId);
+  }
+
+  /** Shares a picked or dropped folder: each file as with `share`, then the folder as one item. */
+  async shareFolder(folder: PickedFolder): Promise<void> {
+    const parts: FolderFile[] = [];
+    for (const { path, file } of folder.files) {
+      const job = this.addPreparing(file);
+      try {
+        const record = await shareFile(fileSourceOf(file), this.store, {
+          onProgress: (bytesDone) => this.updatePreparing(job.id, bytesDone),
+        });
+        this.originals.set(record.contentId, file);
+        parts.push({ path, record });
+      } catch (error) {
+        this.alerts.show(`Could not share '${folder.name}/${path}': ${describeFailure(error)}`);
+        return;
+      } finally {
+        this.preparing = this.preparing.filter((entry) => entry.id !== job.id);
+      }
+    }
+    try {
+      await this.node.library.addFolder(folder.name, parts);
+    } catch (error) {
+      this.alerts.show(`Could not share the folder '${folder.name}': ${describeFailure(error)}`);
+    }
+    await this.storage.refresh();
   }
 
   /** Hashes and stores each file, then shares it. Files are prepared one at a time to bound memory. */

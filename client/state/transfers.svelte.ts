@@ -9,6 +9,9 @@ import type { DownloadRequest } from '../../shared/node/transfer';
 import type { TransferView as NodeTransferView } from '../../shared/node/transfer-view';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { saveBlob } from '../adapters/save-blob';
+import { downloadFolder } from '../../shared/node/folder-download';
+import { FOLDER_MIME_TYPE } from '../../shared/protocol/folder-manifest';
+import { saveFolderAsZip } from '../folders/folder-zip';
 import { formatBytes } from '../format';
 import type { Alerts } from './alerts.svelte';
 import type { Storage } from './storage.svelte';
@@ -64,7 +67,23 @@ export class Transfers {
   async start(request: DownloadRequest): Promise<void> {
     if (this.node.transfers.isActive(request.contentId)) return;
     if (!(await this.fitsInStorage(request))) return;
+    if (request.mimeType === FOLDER_MIME_TYPE) {
+      await this.downloadFolder(request);
+      return;
+    }
     this.node.download({ contentId: request.contentId, name: request.name, size: request.size, mimeType: request.mimeType });
+  }
+
+  /** A folder: its manifest, then every file (rows for each), then one ZIP handed to the browser. */
+  private async downloadFolder(request: DownloadRequest): Promise<void> {
+    try {
+      const manifest = await downloadFolder({ store: this.store, start: (part) => this.node.transfers.start(part) }, request, {
+        waitsForHolder: true,
+      });
+      await saveFolderAsZip(this.store, manifest);
+    } catch (error) {
+      this.alerts.showError(error);
+    }
   }
 
   pause(contentId: string): void {

@@ -33,7 +33,7 @@ export interface FolderDownloadOptions {
 
 export async function downloadFolder<Location>(
   host: FolderDownloadHost<Location>,
-  folder: SearchResult,
+  folder: Pick<SearchResult, 'contentId' | 'name' | 'size' | 'mimeType'>,
   options: FolderDownloadOptions = {},
 ): Promise<FolderManifest> {
   const finish = (transfer: Transfer<Location>): Promise<Location> => (options.waitsForHolder === true ? transfer.done : transfer.doneOrStuck());
