@@ -1,4 +1,7 @@
 /** Starting the Node peer for a command, and stopping it cleanly on Ctrl-C or SIGTERM. */
+import { Console } from 'node:console';
+import { logLinesFor } from '../../shared/logging/debug-switch';
+import { consoleLogger } from '../../shared/logging/logger';
 import { SHUTDOWN_GRACE_MS } from '../config';
 import { EXIT_CODES } from '../exit-codes';
 import type { NodePeer } from '../node/node-peer';
@@ -22,6 +25,9 @@ export async function startPeer(global: GlobalOptions, options: PeerStartOptions
     downloadDir: options.downloadDir,
     seedsLibrary: options.seedsLibrary,
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+    // The engine's warnings and errors; its debug lines too with SHOAL_DEBUG. All on stderr, so
+    // stdout stays the command's output (--json).
+    logger: consoleLogger(logLinesFor(process.env.SHOAL_DEBUG), new Console(process.stderr)),
   });
 }
 

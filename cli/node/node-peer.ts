@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FetchingPeer, DownloadState } from '../../shared/engine';
+import type { ComponentLogger } from '../../shared/logging/logger';
 import { PeerNode } from '../../shared/node/peer-node';
 import type { Transfer } from '../../shared/node/transfer';
 import type { TransferView } from '../../shared/node/transfer-view';
@@ -39,6 +40,8 @@ export interface NodePeerOptions {
   libraryCheckIntervalMs?: number;
   connectTimeoutMs?: number;
   log?: (message: string) => void;
+  /** Named loggers for the engine's warnings (and debug lines); silent when absent (tests). */
+  logger?: ComponentLogger;
 }
 
 export interface SharePathsOptions {
@@ -109,6 +112,7 @@ export class NodePeer {
         sink: (record) => store.finishDownload(record.contentId),
         settings: new SettingsFile(options.dataDir),
         knownKeys: new KnownKeysFile(options.dataDir),
+        ...(options.logger !== undefined ? { logger: options.logger } : {}),
       },
       { seedsStore: options.seedsLibrary },
     );

@@ -6,6 +6,8 @@
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerIdentity } from '../../shared/identity/peer-keys';
+import { logLinesFor } from '../../shared/logging/debug-switch';
+import { consoleLogger } from '../../shared/logging/logger';
 import { PeerNode } from '../../shared/node/peer-node';
 import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
 import { SimplePeerTransport } from '../../shared/transport/simple-peer-transport';
@@ -68,6 +70,8 @@ export class ShoalApp {
         },
         settings: new LocalStorageSettings(),
         knownKeys: new IdbKnownKeys(),
+        // The engine's warnings and errors in the console; debug lines with localStorage 'shoal.debug' set.
+        logger: consoleLogger(logLinesFor(localStorage.getItem('shoal.debug') ?? undefined)),
         // A seeder whose stored chunk is damaged re-reads it from the original file when it still has it.
         repairChunk: (contentId, index) => this.library.readOriginalChunk(contentId, index),
       },

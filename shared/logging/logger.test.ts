@@ -41,4 +41,17 @@ describe('loggers', () => {
 
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
+
+  it('writes to the console the host gives it (the CLI: one whose every level goes to stderr)', () => {
+    const lines: string[] = [];
+    const output = { debug: (line: string) => lines.push(`debug ${line}`), warn: (line: string) => lines.push(`warn ${line}`), error: (line: string) => lines.push(`error ${line}`) };
+    const spies = (['debug', 'warn', 'error'] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+    const log = consoleLogger(() => true, output).forComponent('shoal:engine:links');
+
+    log.debug('a');
+    log.warn('b');
+
+    expect(lines).toEqual(['debug shoal:engine:links: a', 'warn shoal:engine:links: b']);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
 });

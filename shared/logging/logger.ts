@@ -31,12 +31,16 @@ const warningsAndErrors = (_component: string, level: LogLevel): boolean => leve
 /**
  * Writes to the console (there in browsers and Node alike), each line prefixed with its component's
  * name; `isEnabled` picks the lines, e.g. debug too for components starting 'shoal:engine' when tracing.
+ * `output` is another console where the host needs one (the CLI keeps every line off stdout).
  */
-export function consoleLogger(isEnabled: (component: string, level: LogLevel) => boolean = warningsAndErrors): ComponentLogger {
+export function consoleLogger(
+  isEnabled: (component: string, level: LogLevel) => boolean = warningsAndErrors,
+  output: Pick<Console, LogLevel> = console,
+): ComponentLogger {
   return {
     forComponent(component) {
       const write = (level: LogLevel) => (message: string, ...details: unknown[]) => {
-        if (isEnabled(component, level)) console[level](`${component}: ${message}`, ...details);
+        if (isEnabled(component, level)) output[level](`${component}: ${message}`, ...details);
       };
       return { debug: write('debug'), warn: write('warn'), error: write('error') };
     },
