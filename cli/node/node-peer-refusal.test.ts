@@ -1,10 +1,8 @@
 /** The CLI's peer against a tracker that refuses it (a real tracker whose per-address cap of 1 is taken). */
 import { afterEach, expect, it } from 'vitest';
-import { createTracker, type RunningTracker } from '../../signaling-server/app';
-import { TrackerConnection } from '../../shared/tracker-client/tracker-connection';
+import { ONE_SLOT_REFUSAL, trackerWithItsOneSlotTaken } from '../../shared/test-support/capped-tracker';
 import { exitCodeFor, EXIT_CODES } from '../exit-codes';
 import { tempDir } from '../test-support/temp-dir';
-import { waitFor } from '../test-support/wait-for';
 import { NodePeer } from './node-peer';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -13,12 +11,8 @@ afterEach(async () => {
 });
 
 it('fails to start with the tracker\'s reason, not a timeout, when too many connections come from this address', async () => {
-  const tracker: RunningTracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, maxConnectionsPerAddress: 1 });
-  cleanups.push(() => tracker.close());
-  const holder = new TrackerConnection(tracker.url);
-  cleanups.push(() => holder.disconnect());
-  holder.connect();
-  await waitFor(() => holder.isConnected, 'the connection holding the one slot');
+  const { tracker, close } = await trackerWithItsOneSlotTaken();
+  cleanups.push(close);
 
   const starting = NodePeer.start({
     trackerUrl: tracker.url,
@@ -31,6 +25,6 @@ it('fails to start with the tracker\'s reason, not a timeout, when too many conn
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from your address (limit 1)' });
+  expect(error).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: ONE_SLOT_REFUSAL });
   expect(exitCodeFor(error)).toBe(EXIT_CODES.failed);
 });

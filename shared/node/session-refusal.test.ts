@@ -4,29 +4,17 @@
  * shows, and the node gets in by itself once the address has a free slot.
  */
 import { afterEach, expect, it } from 'vitest';
-import { createTracker, type RunningTracker } from '../../signaling-server/app';
 import { MemoryChunkStore, MemoryNetwork } from '../engine/testing';
 import { ShoalError } from '../protocol/errors';
+import { ONE_SLOT_REFUSAL, trackerWithItsOneSlotTaken } from '../test-support/capped-tracker';
 import { waitFor } from '../test-support/wait-for';
-import { TrackerConnection } from '../tracker-client/tracker-connection';
 import type { PeerNode } from './peer-node';
 import { memoryPeerNode } from './testing/memory-parts';
 
-const REFUSAL = 'Too many connections from your address (limit 1)';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function trackerWithItsOneSlotTaken(): Promise<{ tracker: RunningTracker; holder: TrackerConnection }> {
-  const tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, maxConnectionsPerAddress: 1 });
-  cleanups.push(() => tracker.close());
-  const holder = new TrackerConnection(tracker.url);
-  cleanups.push(() => holder.disconnect());
-  holder.connect();
-  await waitFor(() => holder.isConnected, 'the connection holding the one slot');
-  return { tracker, holder };
-}
 
 async function refusedNode(trackerUrl: string): Promise<PeerNode> {
   const node = await memoryPeerNode({
@@ -40,17 +28,18 @@ async function refusedNode(trackerUrl: string): Promise<PeerNode> {
 }
 
 it('connect and join fail with the tracker\'s reason, and the node gets in by itself once a slot frees', async () => {
-  const { tracker, holder } = await trackerWithItsOneSlotTaken();
+  const { tracker, holder, close } = await trackerWithItsOneSlotTaken();
+  cleanups.push(close);
   const node = await refusedNode(tracker.url);
 
   const connecting = node.connect(AbortSignal.timeout(5_000));
   await expect(connecting).rejects.toBeInstanceOf(ShoalError);
-  await expect(connecting).rejects.toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: REFUSAL });
-  expect(node.session.view).toMatchObject({ status: 'connecting', connectError: REFUSAL });
+  await expect(connecting).rejects.toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: ONE_SLOT_REFUSAL });
+  expect(node.session.view).toMatchObject({ status: 'connecting', connectError: ONE_SLOT_REFUSAL });
 
   // A join the person tries meanwhile says the same, not that the tracker is unreachable.
-  await expect(node.join('ana')).rejects.toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: REFUSAL });
-  expect(node.session.view.joinError).toBe(REFUSAL);
+  await expect(node.join('ana')).rejects.toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: ONE_SLOT_REFUSAL });
+  expect(node.session.view.joinError).toBe(ONE_SLOT_REFUSAL);
 
   holder.disconnect();
   await waitFor(() => node.session.view.status === 'online', 'the node to connect by itself', { timeoutMs: 10_000 });

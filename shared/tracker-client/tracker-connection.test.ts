@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
-import { createTracker } from '../../signaling-server/app';
 import { ShoalError } from '../protocol/errors';
 import type { PeerSummary } from '../protocol/tracker-messages';
+import { ONE_SLOT_REFUSAL, trackerWithItsOneSlotTaken } from '../test-support/capped-tracker';
 import { waitFor } from '../test-support/wait-for';
 import { TrackerConnection } from './tracker-connection';
 
@@ -59,12 +59,8 @@ describe('TrackerConnection refused by the tracker', () => {
   });
 
   it('reports a refusal over the per-address cap as a ShoalError and connects by itself once a slot frees', async () => {
-    const tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, maxConnectionsPerAddress: 1 });
-    cleanups.push(() => tracker.close());
-    const first = new TrackerConnection(tracker.url);
-    cleanups.push(() => first.disconnect());
-    first.connect();
-    await waitFor(() => first.isConnected, 'the first connection');
+    const { tracker, holder, close } = await trackerWithItsOneSlotTaken();
+    cleanups.push(close);
 
     const second = new TrackerConnection(tracker.url, { refusedRetryMs: 100 });
     cleanups.push(() => second.disconnect());
@@ -73,10 +69,10 @@ describe('TrackerConnection refused by the tracker', () => {
     second.connect();
     const [refusal] = await waitFor(() => refusals.length > 0 && refusals, 'the refusal');
     expect(refusal).toBeInstanceOf(ShoalError);
-    expect(refusal).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from your address (limit 1)' });
+    expect(refusal).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: ONE_SLOT_REFUSAL });
     expect(second.isConnected).toBe(false);
 
-    first.disconnect();
+    holder.disconnect();
     await waitFor(() => second.isConnected, 'the second connection to get in by itself once the first left');
   });
 });
