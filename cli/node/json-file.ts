@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { KeyValueStore } from '../../shared/node/parts';
 
 export async function readJsonFile<S extends z.ZodType>(filePath: string, schema: S): Promise<z.output<S> | undefined> {
   let text: string;
@@ -29,5 +30,30 @@ export async function writeJsonFileAtomic(filePath: string, value: unknown): Pro
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+const stringMapSchema = z.record(z.string(), z.string());
+
+/** A string-to-string map kept in one JSON file: read once, rewritten atomically on every change. */
+export class JsonMapFile implements KeyValueStore {
+  private values: Record<string, string> | undefined;
+
+  constructor(private readonly filePath: string) {}
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.load())[key];
+  }
+
+  async set(key: string, value: string | undefined): Promise<void> {
+    const values = await this.load();
+    if (value === undefined) delete values[key];
+    else values[key] = value;
+    await writeJsonFileAtomic(this.filePath, values);
+  }
+
+  private async load(): Promise<Record<string, string>> {
+    this.values ??= (await readJsonFile(this.filePath, stringMapSchema)) ?? {};
+    return this.values;
   }
 }
