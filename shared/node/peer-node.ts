@@ -145,7 +145,7 @@ export class PeerNode<Location = unknown> {
    * once every file is stored. Saving the tree is the host's (see folder-download.ts). */
   downloadFolder(folder: SearchResult, options: FolderDownloadOptions = {}): Promise<FolderManifest> {
     if (this.session.others(folder.holders).length === 0 && this.transfers.get(folder.contentId) === undefined && !this.library.holds(folder.contentId)) {
-      throw new ShoalError('NO_HOLDER', `No peer holding '${folder.name}' is online; try again when one is`);
+      throw errorWithOutlook('NO_HOLDER', `No peer holding '${folder.name}' is online`, 'try again when one is', { fileName: folder.name, contentId: folder.contentId });
     }
     return downloadFolder({ store: this.parts.store, start: (request) => this.transfers.start(request) }, folder, options);
   }
