@@ -142,7 +142,7 @@ describe('shoal errors and exit codes', () => {
 
   it('bad arguments exit 2 with a one-line message', { timeout: 30_000 }, async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['get'], /^error: missing required argument 'content-id\|name'/],
+      [['get'], /^error: missing required argument 'content-id\|name\|link'/],
       [['--tracker', 'ftp://x', 'search'], /^shoal: --tracker: The tracker must be an http\(s\) URL/],
       [['serve', '--api-port', 'eighty'], /^shoal: --api-port must be a port number/],
       [['frobnicate'], /^shoal: Unknown command 'frobnicate'; see shoal --help$/],
