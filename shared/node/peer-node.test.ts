@@ -113,6 +113,27 @@ describe('PeerNode', () => {
     await waitFor(() => second.me?.name === 'rita', 'the remembered name to be joined again', slowly);
   });
 
+  it('keeps re-joining a name its old registration still holds, through the join rate limit, until it is free', async () => {
+    await tracker.close();
+    // One join attempt (challenge + join) per connection, then one every 5 s: the second retry runs into RATE_LIMITED.
+    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, rateLimits: { join: { capacity: 2, refillPerSecond: 0.4 } } });
+    const settings = new MemoryKeyValueStore();
+    const identity = await identityFromKeyPair(await generateKeyPair(false));
+    const old = await joinedNode('olga', { settings, identity }, { remembersName: true });
+
+    // The same key starts again while its old registration is still online (as after a reload).
+    const again = await memoryPeerNode({ trackerUrl: tracker.url, network, store: new MemoryChunkStore(), settings, identity }, { remembersName: true });
+    started.push(again);
+    const messages: NodeMessage[] = [];
+    again.events.on('message', (message) => messages.push(message));
+    await again.connect();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await old.stop();
+
+    await waitFor(() => again.me?.name === 'olga', 'the name joined once the old registration left', { timeoutMs: 12_000, intervalMs: 100 });
+    expect(messages.filter((message) => message.text.startsWith('Could not join'))).toEqual([]);
+  });
+
   it('gives up its name when the operator removes it, and says why', async () => {
     await tracker.close();
     const adminToken = 'test-admin-token-0123456789';

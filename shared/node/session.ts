@@ -18,6 +18,9 @@ import { nextValue, sleep } from './waiting';
 /** A taken name is retried this often, for a little longer than the tracker's dead-peer deadline (15 s). */
 export const REJOIN_RETRY_MS = 1_000;
 export const REJOIN_GIVE_UP_MS = 20_000;
+/** After RATE_LIMITED: an attempt (challenge + join) costs two of the join budget's tokens, which
+ * refill at 0.4 a second (signaling-server/config.ts), so one attempt fits in every 5 s. */
+export const REJOIN_RATE_LIMITED_WAIT_MS = 5_000;
 /** A default name that clashes is tried as `<name>-2`, `<name>-3`: each try spends join budget. */
 const DEFAULT_NAME_ATTEMPTS = 3;
 
@@ -235,7 +238,10 @@ export class Session {
       } catch (error) {
         if (signal.aborted || this.isClosed || !this.options.tracker.isConnected) return;
         const reason = asShoalError(error);
-        if (reason.code !== 'NAME_TAKEN' || this.options.clock.now() > deadline) {
+        // A taken name may be our old registration, not yet let go; a rate limit (each join spends
+        // the connection's join budget) passes with waiting. Anything else will not pass by itself.
+        const mayPass = reason.code === 'NAME_TAKEN' || reason.code === 'RATE_LIMITED';
+        if (!mayPass || this.options.clock.now() > deadline) {
           this.wantedName = undefined;
           if (this.options.remembersName) await this.options.settings.forgetName();
           this.joinError = reason.message;
@@ -243,7 +249,8 @@ export class Session {
           this.message('warning', `Could not join the tracker again as ${name}: ${reason.message}`);
           return;
         }
-        await sleep(this.options.clock, REJOIN_RETRY_MS, signal).catch(() => undefined);
+        const waitMs = reason.code === 'RATE_LIMITED' ? REJOIN_RATE_LIMITED_WAIT_MS : REJOIN_RETRY_MS;
+        await sleep(this.options.clock, waitMs, signal).catch(() => undefined);
         if (signal.aborted) return;
       }
     }
