@@ -69,6 +69,8 @@ async function downloadZipTree(page: Page, folderName: string): Promise<Record<s
   await resultRow(page, folderName).getByRole('button', { name: 'Download' }).click();
   const download = await saved;
   expect(download.suggestedFilename()).toBe(`${folderName}.zip`);
+  // Streamed to disk through the service worker, not collected into a Blob first.
+  expect(download.url()).toContain('/__shoal/zip/');
   const tree: Record<string, string> = {};
   for (const entry of await zipEntries(await download.path())) {
     expect(entry.name.startsWith(`${folderName}/`)).toBe(true);

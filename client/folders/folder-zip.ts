@@ -1,16 +1,21 @@
 /**
  * Saves a downloaded folder as one ZIP. client-zip builds the archive as a stream, reading each
  * file from its stored chunk Blobs (IdbChunkStore.fileBlob: no copy into the JS heap) one after
- * the other; no file and no archive is held in memory whole by this code.
+ * the other, so no file and no archive is held in memory whole.
  *
- * Where it goes: the archive stream is turned into a Blob (`Response.blob()`, which Chromium keeps
- * in its blob storage, spilling large blobs to disk) and handed to the browser's downloads. Not yet
- * streamed to disk through the service worker or showSaveFilePicker (see the report of this work).
+ * Where the stream goes: to the app's service worker (the stream is transferred to it in a
+ * message, then a hidden frame is pointed at the URL it answers with that stream), so the browser writes the
+ * archive to disk as it is made. Where no service worker controls the page (an insecure page, or
+ * before the worker has taken over), the stream is collected into a Blob (`Response.blob()`,
+ * which Chromium keeps in its blob storage, spilling large blobs to disk) and that is saved.
  */
 import { downloadZip } from 'client-zip';
 import type { FolderManifest } from '../../shared/protocol/folder-manifest';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { saveBlob } from '../adapters/save-blob';
+
+/** How long the service worker has to take the stream before the Blob way is used instead. */
+const WORKER_ACCEPT_TIMEOUT_MS = 3_000;
 
 /** The ZIP of a folder whose files are all in the store, as a stream (entries as "<folder>/<path>"). */
 export function folderZip(store: IdbChunkStore, manifest: FolderManifest): Response {
@@ -25,6 +30,37 @@ export function folderZip(store: IdbChunkStore, manifest: FolderManifest): Respo
 }
 
 export async function saveFolderAsZip(store: IdbChunkStore, manifest: FolderManifest): Promise<void> {
+  const fileName = `${manifest.name}.zip`;
+  if (await streamThroughServiceWorker(folderZip(store, manifest), fileName)) return;
   const blob = await folderZip(store, manifest).blob();
-  saveBlob(new Blob([blob], { type: 'application/zip' }), `${manifest.name}.zip`);
+  saveBlob(new Blob([blob], { type: 'application/zip' }), fileName);
+}
+
+/** Hands the archive stream to the service worker and clicks its download link; false when it cannot. */
+async function streamThroughServiceWorker(zip: Response, fileName: string): Promise<boolean> {
+  const worker = 'serviceWorker' in navigator ? navigator.serviceWorker.controller : null;
+  if (worker === null || zip.body === null) return false;
+  const id = crypto.randomUUID();
+  const channel = new MessageChannel();
+  const accepted = new Promise<boolean>((resolve) => {
+    channel.port1.onmessage = () => resolve(true);
+    setTimeout(() => resolve(false), WORKER_ACCEPT_TIMEOUT_MS);
+  });
+  try {
+    // Transferring a ReadableStream moves it to the worker; the bytes are made here as it reads.
+    worker.postMessage({ type: 'shoal-zip', id, name: fileName, stream: zip.body }, [zip.body as unknown as Transferable, channel.port2]);
+  } catch {
+    return false;
+  }
+  if (!(await accepted)) return false;
+  // A hidden frame's navigation goes through the worker (a download link's request does not);
+  // the worker's answer is an attachment, so the browser saves it instead of showing it.
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.title = 'Folder download';
+  frame.src = `/__shoal/zip/${id}`;
+  document.body.append(frame);
+  // Removed long after: removing the frame early would cancel the download in some browsers.
+  setTimeout(() => frame.remove(), 60_000);
+  return true;
 }

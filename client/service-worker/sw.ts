@@ -8,6 +8,9 @@
  * - Navigations try the network first (so a deploy is seen at once) and fall back to the cached
  *   index.html; the shell's other files are content-hashed, so the cache answers them first.
  * - The tracker's API and socket (/api, /socket.io) and anything not in the shell are never cached.
+ * - A folder's ZIP is streamed to disk through here: the page builds the archive as a stream and
+ *   transfers it in a message ('shoal-zip'); its download link (/__shoal/zip/<id>) is answered with
+ *   that stream, so the browser writes the archive as it is made (client/folders/folder-zip.ts).
  * - Download notifications are shown through this worker's registration (client/pwa/), which also
  *   works where `new Notification()` is refused (Chrome on Android); clicking one focuses the app.
  *
@@ -25,6 +28,10 @@ interface ExtendableEvent extends Event {
 interface FetchEvent extends ExtendableEvent {
   readonly request: Request;
   respondWith(response: Response | Promise<Response>): void;
+}
+interface ExtendableMessageEvent extends ExtendableEvent {
+  readonly data: unknown;
+  readonly ports: readonly MessagePort[];
 }
 interface NotificationEvent extends ExtendableEvent {
   readonly notification: Notification;
@@ -45,6 +52,7 @@ interface ServiceWorkerScope {
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
 }
 
 const worker = self as unknown as ServiceWorkerScope;
@@ -81,11 +89,38 @@ worker.addEventListener('activate', (event) => {
   );
 });
 
+const ZIP_PATH_PREFIX = '/__shoal/zip/';
+/** Folder ZIP streams handed over by a page, by id, until their download link asks for them (once). */
+const pendingZips = new Map<string, { name: string; stream: ReadableStream<Uint8Array> }>();
+
+worker.addEventListener('message', (event) => {
+  const data = event.data as { type?: unknown; id?: unknown; name?: unknown; stream?: unknown } | null;
+  if (data?.type !== 'shoal-zip' || typeof data.id !== 'string' || typeof data.name !== 'string') return;
+  if (!(data.stream instanceof ReadableStream)) return;
+  pendingZips.set(data.id, { name: data.name, stream: data.stream as ReadableStream<Uint8Array> });
+  event.ports[0]?.postMessage('ready');
+});
+
 worker.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin || isTrackerTraffic(url.pathname)) return;
+  if (url.pathname.startsWith(ZIP_PATH_PREFIX)) {
+    const id = url.pathname.slice(ZIP_PATH_PREFIX.length);
+    const zip = pendingZips.get(id);
+    if (zip === undefined) return;
+    pendingZips.delete(id);
+    event.respondWith(
+      new Response(zip.stream, {
+        headers: {
+          'Content-Type': 'application/zip',
+          'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(zip.name)}`,
+        },
+      }),
+    );
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith(pageFromNetworkOrShell(request));
   } else if (SHELL_PATHS.has(url.pathname)) {

@@ -7,6 +7,7 @@
  */
 import { type ChunkStore, type FileRecord, isStoredFileComplete } from '../engine';
 import { announcementFor, folderSummaryOf, isFolderRecord, readFolderManifest, storeFolderManifest, type FolderFile, type FolderSummary } from './folders';
+import { ANNOUNCE_MAX_FILES } from '../protocol/limits';
 import type { NodeEvents } from './node-events';
 import type { TrackerLink } from './parts';
 
@@ -70,9 +71,20 @@ export class Library {
   /** Shares a folder whose files are already stored: each file is added (and announced) as an
    * ordinary file, then the folder's manifest is built, stored and announced; returns its record. */
   async addFolder(name: string, files: readonly FolderFile[]): Promise<FileRecord> {
-    for (const { record } of files) await this.add(record);
     const { record } = await storeFolderManifest(this.options.store, name, files);
-    await this.add(record);
+    const records = [...files.map((file) => file.record), record];
+    for (const held of records) {
+      this.partial.delete(held.contentId);
+      this.complete.set(held.contentId, await this.libraryFileOf(held));
+    }
+    this.changed();
+    // In as few announces as the protocol allows: the tracker rate-limits share changes.
+    if (this.options.isOnline()) {
+      const announcements = await Promise.all(records.map((held) => announcementFor(this.options.store, held)));
+      for (let first = 0; first < announcements.length; first += ANNOUNCE_MAX_FILES) {
+        await this.options.tracker.announce(announcements.slice(first, first + ANNOUNCE_MAX_FILES));
+      }
+    }
     return record;
   }
 
