@@ -113,7 +113,7 @@ describe('names owned by keys', () => {
   it('keeps a name for the key that registered it, online or offline', async () => {
     const ana = await harness.join('Ana');
     const thief = await newIdentity();
-    const belongs = (name: string) => ({ ok: false, error: { code: 'NAME_TAKEN', message: `Name '${name}' belongs to someone else — choose another` } });
+    const belongs = (name: string) => ({ ok: false, error: { code: 'NAME_TAKEN', message: `Name '${name}' belongs to someone else — choose another`, details: { peerName: name } } });
 
     const online = await harness.connect();
     expect(await requestJoin(online.socket, 'ana', thief)).toEqual(belongs('ana'));

@@ -51,7 +51,7 @@ describe('joining the tracker', () => {
     const ana = await harness.join('Ana');
     const secondTab = await harness.connect();
     const ack = await requestJoin(secondTab.socket, ' aNA ', ana.identity);
-    expect(ack).toEqual({ ok: false, error: { code: 'NAME_TAKEN', message: "Name 'aNA' is taken — choose another" } });
+    expect(ack).toEqual({ ok: false, error: { code: 'NAME_TAKEN', message: "Name 'aNA' is taken — choose another", details: { peerName: 'aNA' } } });
   });
 
   it('lets a refused connection join under another name', async () => {
