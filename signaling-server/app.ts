@@ -24,7 +24,8 @@ import {
   RATE_LIMITS,
   REST_RATE_LIMIT,
 } from './config';
-import type { BucketPolicy, IceConfig, RateLimitPolicy } from './config';
+import type { BucketPolicy, RateLimitPolicy } from './config';
+import type { IceConfig } from './env-config';
 import { NO_ICE_SERVERS, createIceServerIssuer } from './ice-servers';
 import { httpUrl } from './listen-urls';
 import { createTrackerMetrics } from './metrics';

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IceServer, IceServerGrant } from '../shared/protocol/ice-servers';
-import type { IceConfig, TurnConfig } from './config';
+import type { IceConfig, TurnConfig } from './env-config';
 
 export interface IceServerIssuer {
   /** The servers for this peer now; `iceServersExpireAt` is set when TURN credentials are in it. */

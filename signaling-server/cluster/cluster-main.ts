@@ -9,7 +9,8 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { buildClientIfStale } from '../client-build';
-import { REPO_ROOT, SHUTDOWN_GRACE_MS, readEnvConfig } from '../config';
+import { REPO_ROOT, SHUTDOWN_GRACE_MS } from '../config';
+import { readEnvConfig } from '../env-config';
 
 /** A worker that dies sooner than this after starting is crashing at start: wait longer each time. */
 const QUICK_DEATH_MS = 10_000;

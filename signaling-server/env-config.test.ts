@@ -5,8 +5,8 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_IP,
   DEFAULT_PORT,
   DEFAULT_TURN_TTL_SECONDS,
-  readEnvConfig,
 } from './config';
+import { readEnvConfig } from './env-config';
 
 describe('readEnvConfig', () => {
   it('uses the defaults when nothing is set', () => {
