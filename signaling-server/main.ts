@@ -1,6 +1,6 @@
 /**
  * `npm start`: builds the web app if it is stale, starts the tracker from environment settings
- * (see config.ts), prints the URLs to open, and shuts down cleanly on Ctrl-C or SIGTERM.
+ * (see env-config.ts), prints the URLs to open, and shuts down cleanly on Ctrl-C or SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { createTracker } from './app';
