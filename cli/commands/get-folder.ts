@@ -4,7 +4,7 @@
  * Paths come from another peer: each segment is made a safe file name and every target is checked
  * to lie inside the folder, so nothing is ever written outside --out.
  *
- * The files arrive in --out under their own names, as any download; each is then moved into the
+ * The files arrive in --out under their own names, like every download; each is then moved into the
  * tree (copied when this peer already held it elsewhere, say a file it shares in place). The
  * folder's manifest file is removed once read. Moved downloads leave the data dir's library entry
  * behind; the next check of the library finds them gone and forgets them.
