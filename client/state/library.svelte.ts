@@ -25,6 +25,7 @@ export interface PreparingFile {
 
 export class Library {
   files = $state<SharedFile[]>([]);
+  private heldIds = $state<ReadonlySet<string>>(new Set());
   preparing = $state<PreparingFile[]>([]);
 
   private readonly node: PeerNode<undefined>;
@@ -43,11 +44,14 @@ export class Library {
     // A folder shows as one item (its files are shared too, but not listed one by one).
     node.on('library', () => {
       this.files = node.library.items();
+      this.heldIds = new Set(node.library.files().map((file) => file.contentId));
     });
   }
 
+  /** True for every complete file we share, those inside folders too. Reads `$state`, so a view
+   * deriving from it ("In My files") updates when a download completes. */
   holds(contentId: string): boolean {
-    return this.node.library.holds(contentId);
+    return this.heldIds.has(contentId);
   }
 
   /** Shares a picked or dropped folder: each file as with `share`, then the folder as one item. */
