@@ -7,20 +7,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { runCli, runCliToEnd, type CliProcess } from '../cli/test-support/cli-process';
 import { chunkCount, chunkLength, chunkSizeFor } from '../shared/content/chunking';
-import { startTracker, test as browserTest, expect } from './fixtures';
+import { expect } from './fixtures';
+import { test } from './cli-test';
 import { downloadAndHash, resultRow, search, setLimit, share } from './peer-actions';
 import { makeRandomFile, removeTestFiles, sha256OfFile } from './test-files';
 
 const MiB = 1024 * 1024;
-
-/** The default heartbeat: a CLI process loading on a busy machine must not look dead. */
-const test = browserTest.extend({
-  tracker: async ({}, use) => {
-    const tracker = await startTracker({ pingIntervalMs: 5_000, pingTimeoutMs: 5_000 });
-    await use(tracker);
-    await tracker.close();
-  },
-});
 
 const createdDirs: string[] = [];
 

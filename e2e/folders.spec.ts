@@ -4,26 +4,19 @@
  * inside it and downloads it as one ZIP; the CLI downloads the same folder as a tree; a folder the
  * CLI shares is downloaded by a browser. Every file must arrive byte for byte at its path.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { runCli, runCliToEnd } from '../cli/test-support/cli-process';
-import { startTracker, test as browserTest, expect } from './fixtures';
+import { expect } from './fixtures';
+import { test } from './cli-test';
+import { sha256Hex as sha, treeOf } from '../cli/test-support/file-tree';
 import { resultRow, search } from './peer-actions';
 import { zipEntries } from './zip-entries';
 
 const MiB = 1024 * 1024;
-
-/** The default heartbeat: a CLI process loading on a busy machine must not look dead. */
-const test = browserTest.extend({
-  tracker: async ({}, use) => {
-    const tracker = await startTracker({ pingIntervalMs: 5_000, pingTimeoutMs: 5_000 });
-    await use(tracker);
-    await tracker.close();
-  },
-});
 
 const createdDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -35,7 +28,6 @@ test.afterAll(async () => {
   await Promise.all(createdDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes a folder of `count` files in nested directories, one of them `bigBytes` long; returns path -> sha256. */
 async function makeFolder(root: string, count: number, bigBytes: number): Promise<Record<string, string>> {
@@ -53,15 +45,6 @@ async function makeFolder(root: string, count: number, bigBytes: number): Promis
   return tree;
 }
 
-async function treeOf(dir: string): Promise<Record<string, string>> {
-  const tree: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    tree[path.relative(dir, full).split(path.sep).join('/')] = sha(await readFile(full));
-  }
-  return tree;
-}
 
 /** Clicks Download on a folder result and returns the saved ZIP's files as path (inside the folder) -> sha256. */
 async function downloadZipTree(page: Page, folderName: string): Promise<Record<string, string>> {

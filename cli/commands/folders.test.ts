@@ -1,12 +1,12 @@
 /** `shoal share <dir>` shares a folder as one item; `shoal get <folder>` writes its tree under --out. */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTracker } from '../../signaling-server/app';
 import { runCli, runCliToEnd } from '../test-support/cli-process';
 import { tempDir } from '../test-support/temp-dir';
+import { sha256Hex as sha, treeOf } from '../test-support/file-tree';
 import { startTestTracker } from '../test-support/test-tracker';
 import { pathInFolder } from './get-folder';
 
@@ -22,18 +22,6 @@ async function shoalArgs(...args: string[]): Promise<string[]> {
   return ['--tracker', tracker.url, '--data-dir', await tempDir('shoal-cli-data-'), ...args];
 }
 
-const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** Every file under `dir` as relative path -> sha256. */
-async function treeOf(dir: string): Promise<Record<string, string>> {
-  const tree: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    tree[path.relative(dir, full).split(path.sep).join('/')] = sha(await readFile(full));
-  }
-  return tree;
-}
 
 describe('folders in the CLI', () => {
   it('refuses to write outside the folder', () => {
