@@ -3,7 +3,7 @@
  * own part: refusing a download that does not fit in the storage quota, keeping the storage
  * estimate current while chunks arrive, and handing a finished file to the browser again ("Save").
  */
-import { describeFetchingPeers, type DownloadState } from '../../shared/engine';
+import { describeFetchingPeers } from '../../shared/engine';
 import type { PeerNode } from '../../shared/node/peer-node';
 import type { DownloadRequest } from '../../shared/node/transfer';
 import type { TransferView as NodeTransferView } from '../../shared/node/transfer-view';
@@ -21,21 +21,12 @@ export type { DownloadRequest } from '../../shared/node/transfer';
 /** While downloads run, storage use is shown at most this stale: the estimate moves chunk by chunk. */
 const STORAGE_REFRESH_INTERVAL_MS = 2_000;
 
-export interface TransferView {
-  contentId: string;
-  name: string;
-  size: number;
-  state: DownloadState;
-  bytesDone: number;
-  speedBytesPerSec: number;
-  etaSeconds: number | undefined;
-  activePeers: number;
-  /** Who it fetches from and how each is connected ("From ana (direct, 12 ms)"); once completed,
-   * the last ones known, so a finished row still says how the file came. */
-  connections: string | undefined;
-  /** Why it failed or waits, which peers could not be reached or were dropped, in words. */
-  note: string | undefined;
-}
+/** The node's view of a transfer as a row shows it: who sends it in words ("From ana (direct,
+ * 12 ms)"), and `note` standing for the failure and waiting reasons it already contains. */
+export type TransferView = Pick<
+  NodeTransferView,
+  'contentId' | 'name' | 'size' | 'state' | 'bytesDone' | 'speedBytesPerSec' | 'etaSeconds' | 'activePeers' | 'note'
+> & { connections: string | undefined };
 
 export class Transfers {
   list = $state<TransferView[]>([]);
@@ -129,18 +120,9 @@ export class Transfers {
   }
 
   private show(view: NodeTransferView): void {
-    const row: TransferView = {
-      contentId: view.contentId,
-      name: view.name,
-      size: view.size,
-      state: view.state,
-      bytesDone: view.bytesDone,
-      speedBytesPerSec: view.speedBytesPerSec,
-      etaSeconds: view.etaSeconds,
-      activePeers: view.activePeers,
-      connections: describeFetchingPeers(view.connections),
-      note: view.note,
-    };
+    const { contentId, name, size, state, bytesDone, speedBytesPerSec, etaSeconds, activePeers, note } = view;
+    const connections = describeFetchingPeers(view.connections);
+    const row: TransferView = { contentId, name, size, state, bytesDone, speedBytesPerSec, etaSeconds, activePeers, note, connections };
     const index = this.list.findIndex((entry) => entry.contentId === view.contentId);
     this.list = index === -1 ? [...this.list, row] : this.list.map((entry, i) => (i === index ? row : entry));
   }
