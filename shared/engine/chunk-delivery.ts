@@ -32,8 +32,8 @@ export interface ChunkDeliveryOptions {
   clock: Clock;
   /** Aborts when the fetch ends: answers that come later are dropped, nothing more is written. */
   ended: AbortSignal;
-  /** A chunk was verified and stored. */
-  onChunkStored: (bytes: number) => void;
+  /** A chunk was verified and stored: its length and index. */
+  onChunkStored: (bytes: number, index: number) => void;
   /** There may be room for more requests: a slot or some backlog came free, a chunk went back to pending. */
   onRoom: () => void;
   /** The store failed (full disk, quota): another holder would not help. */
@@ -131,7 +131,7 @@ export class ChunkDelivery {
       peers.dropForBadData(peer, new ShoalError('CHUNK_CORRUPT', reason));
     } else if (outcome === 'stored') {
       scheduler.markDone(index);
-      this.options.onChunkStored(lengthBytes);
+      this.options.onChunkStored(lengthBytes, index);
       pool.announceChunk?.(contentId, index);
     }
     this.options.onRoom(); // the backlog shrank: there may be room for another request (or the file is done)

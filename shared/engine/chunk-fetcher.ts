@@ -47,7 +47,8 @@ export interface ChunkFetcherOptions {
   log: Logger;
   /** Aborting stops the fetch at once: requests in flight are cancelled and `run` rejects with the reason. */
   signal: AbortSignal;
-  onChunkStored: (bytes: number) => void;
+  /** A chunk was verified and stored: its length and index. */
+  onChunkStored: (bytes: number, index: number) => void;
   /** The holders we are fetching from and how each is connected: when one comes or goes, or its path changes. */
   onPeersChanged: (peers: FetchingPeer[]) => void;
   /** Why nothing can be fetched for now, or undefined once something can again. */
