@@ -75,8 +75,10 @@ export const REMOTE_INTERESTS_MAX = 1024;
  * the number follows a real change (a peer leaving) within a few seconds. */
 export const SPEED_WINDOW_MS = 5_000;
 
-/** Progress is reported at most this often: smooth to the eye, cheap for a UI re-rendering many rows. */
-export const PROGRESS_INTERVAL_MS = 200;
+/** Progress is reported at most this often (2 Hz): the bar, speed and ETA still move steadily, and
+ * each report costs a snapshot, an event and a re-render of every transfer row, on the cores the
+ * transfer itself needs (issue 16's CPU budget). */
+export const PROGRESS_INTERVAL_MS = 500;
 
 /** While downloading, the holder list is asked for again this often, to add holders that appeared
  * (or came back); while waiting for any holder, too. A tracker query is cheap; 5 s feels prompt. */
