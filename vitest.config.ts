@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['shared/**/*.test.ts', 'signaling-server/**/*.test.ts', 'client/**/*.test.ts', 'cli/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'signaling-server/**/*.test.ts', 'client/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: BROWSER_TESTS,
         },
       },
