@@ -35,6 +35,8 @@ export interface ChunkFetcherOptions {
   /** Already verified against the content id. */
   manifest: Manifest;
   missing: readonly number[];
+  /** The chunk to fetch from first, in order (a media player's playhead); see `focusOn`. */
+  focus?: number;
   /** Holders to start with; the list is asked for again as the fetch goes on. */
   initialHolders: readonly Holder[];
   holders: (signal: AbortSignal) => Promise<Holder[]>;
@@ -72,6 +74,7 @@ export class ChunkFetcher {
 
   constructor(private readonly options: ChunkFetcherOptions) {
     this.scheduler = new ChunkScheduler(options.missing, options.tuning.random);
+    this.scheduler.focusOn(options.focus);
     this.hasHolderList = options.initialHolders.length > 0;
     this.allowance = new DownloadAllowance(options.pool.downloadLimiter, () => this.dispatch());
     this.peers = new FetchPeers({
@@ -166,6 +169,12 @@ export class ChunkFetcher {
     this.isPaused = false;
     this.poller.start();
     if (this.peers.size === 0) this.poller.pollNow();
+    this.dispatch();
+  }
+
+  /** Fetches from chunk `index` on first, in order (see ChunkScheduler.focusOn); undefined drops the focus. */
+  focusOn(index: number | undefined): void {
+    this.scheduler.focusOn(index);
     this.dispatch();
   }
 

@@ -5,11 +5,18 @@
  * holders leave, and downloaders of the same file fetch different chunks, which they can then trade.
  * A peer asks when it has a free slot, so faster peers get more.
  *
+ * A download may be focused on a chunk (a media player's playhead): then a peer's next chunk is the
+ * first pending one it holds in the focus window (FOCUS_WINDOW_CHUNKS from the focus on), so playback
+ * gets its bytes in order; only when it holds none there does rarest first apply, which also fetches
+ * the chunks behind the focus in time.
+ *
  * A chunk moves: pending -> in flight -> settling (received, being verified and stored) -> done.
  * A failed request or a bad chunk sends it back to pending. End game: once a peer has nothing
  * pending to fetch, while idle it races another peer for a chunk it also has (see endGameChunkFor),
  * so a slow peer holding the last chunks does not hold up the whole file.
  */
+import { FOCUS_WINDOW_CHUNKS } from './transfer-policy';
+
 export class ChunkScheduler {
   /** Chunks missing and waiting for a peer. */
   private readonly pending = new Set<number>();
@@ -23,10 +30,13 @@ export class ChunkScheduler {
   private readonly heldByPeer = new Map<string, Set<number>>();
   /** How many known peers have each wanted chunk. */
   private readonly holderCounts = new Map<number, number>();
+  /** The chunk playback needs next; undefined while nobody is playing the file. */
+  private focus: number | undefined;
 
   constructor(
     missingIndices: readonly number[],
     private readonly random: () => number = Math.random,
+    private readonly focusWindowChunks = FOCUS_WINDOW_CHUNKS,
   ) {
     this.wanted = new Set(missingIndices);
     for (const index of this.wanted) this.pending.add(index);
@@ -67,11 +77,21 @@ export class ChunkScheduler {
     return this.holderCounts.get(index) ?? 0;
   }
 
+  /** Fetch from `index` on first (in order), or drop the focus (undefined). A seek far ahead is a new
+   * focus; chunks in flight stay in flight. */
+  focusOn(index: number | undefined): void {
+    this.focus = index;
+  }
+
+  get focusIndex(): number | undefined {
+    return this.focus;
+  }
+
   /** The next chunk for `peerId` to fetch, or undefined when it has none that is waiting for a peer. */
   assign(peerId: string): number | undefined {
     const held = this.heldByPeer.get(peerId);
     if (held === undefined) return undefined;
-    const index = this.rarestPendingIn(held) ?? this.endGameChunkFor(peerId, held);
+    const index = this.focusedPendingIn(held) ?? this.rarestPendingIn(held) ?? this.endGameChunkFor(peerId, held);
     if (index === undefined) return undefined;
     this.pending.delete(index);
     const current = this.fetchers.get(index);
@@ -156,6 +176,14 @@ export class ChunkScheduler {
 
   get isDone(): boolean {
     return this.wanted.size === 0;
+  }
+
+  /** The first pending chunk among `held` in the focus window; undefined without a focus. */
+  private focusedPendingIn(held: Set<number>): number | undefined {
+    if (this.focus === undefined) return undefined;
+    const end = this.focus + this.focusWindowChunks;
+    for (let index = this.focus; index < end; index += 1) if (this.pending.has(index) && held.has(index)) return index;
+    return undefined;
   }
 
   /** The pending chunk among `held` with the fewest holders; ties at random (reservoir sampling). */

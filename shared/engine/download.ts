@@ -4,9 +4,10 @@
  * holder at once (chunk-fetcher.ts), reporting state and progress to listeners. It can be paused
  * and resumed. While no holder can send what is missing it waits, saying why, and goes on by itself
  * when one can; it fails only for reasons that will not pass by themselves: the store cannot
- * write, or every holder describes a different file than the content id names.
+ * write, or every holder describes a different file than the content id names. A media player can
+ * focus it on the chunk at its playhead and wait for that chunk (`focusOn`, `whenStored`).
  */
-import { chunkLength } from '../content/chunking';
+import { chunkCount, chunkLength } from '../content/chunking';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
@@ -21,6 +22,7 @@ import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { PauseGate } from './pause-gate';
+import { StoredChunkWatch } from './stored-chunk-watch';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
 import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
@@ -69,6 +71,8 @@ export class Download {
   private failure: ShoalError | undefined;
   private readonly meter: DownloadProgressMeter;
   private fetcher: ChunkFetcher | undefined;
+  private focus: number | undefined;
+  private readonly storedChunks: StoredChunkWatch;
   private running: Promise<void> | undefined;
   private readonly settled: Promise<void>;
   private markSettled: () => void = () => {};
@@ -91,6 +95,7 @@ export class Download {
     this.name = file.name;
     this.mimeType = file.mimeType;
     this.meter = new DownloadProgressMeter(file.size);
+    this.storedChunks = new StoredChunkWatch(file.name);
     this.tuning = downloadTuning(tuning);
     this.log = (deps.logger ?? silentLogger).forComponent('shoal:engine:download');
     const initialMs = this.tuning.holderRetryBackoffMs;
@@ -143,6 +148,19 @@ export class Download {
     return this.settled;
   }
 
+  /** Fetches from chunk `index` on first, in order, then the rest rarest first (ChunkScheduler.focusOn);
+   * a seek is a new focus, undefined drops it. Kept across pause and resume. */
+  focusOn(index: number | undefined): void {
+    this.focus = index;
+    this.fetcher?.focusOn(index);
+  }
+
+  /** Resolves once chunk `index` is verified and stored (at once if it is); rejects when the download
+   * fails or is cancelled first (its error), the index is not in the file, or `signal` aborts (its reason). */
+  whenStored(index: number, signal?: AbortSignal): Promise<void> {
+    return this.storedChunks.whenStored(index, signal);
+  }
+
   /** Stops requesting chunks (those in flight are cancelled); state 'paused' until `resume`. */
   pause(): void {
     if (this.finalState !== undefined || this.isPausedByUser) return;
@@ -191,6 +209,7 @@ export class Download {
       const { manifest, initialHolders } = await this.prepareManifest();
       const missing = await missingChunkIndices(this.deps.store, this.contentId, manifest);
       this.throwIfFinal();
+      this.storedChunks.known(chunkCount(manifest.size, manifest.chunkSizeBytes), missing);
       const lengthOf = (index: number): number => chunkLength(manifest.size, manifest.chunkSizeBytes, index);
       this.meter.settleSize(manifest.size, missing.reduce((sum, index) => sum + lengthOf(index), 0));
       if (missing.length > 0) await this.fetchChunks(manifest, missing, initialHolders);
@@ -214,6 +233,7 @@ export class Download {
       fileName: this.name,
       manifest,
       missing,
+      focus: this.focus,
       initialHolders,
       holders,
       pool,
@@ -223,7 +243,7 @@ export class Download {
       clock,
       log: this.log,
       signal: this.lifetime.signal,
-      onChunkStored: (bytes) => this.chunkStored(bytes),
+      onChunkStored: (bytes, index) => this.chunkStored(bytes, index),
       onPeersChanged: (peers) => this.peersChanged(peers),
       onWaitingChanged: (reason) => this.setWaitingReason(reason),
     });
@@ -250,7 +270,8 @@ export class Download {
     });
   }
 
-  private chunkStored(bytes: number): void {
+  private chunkStored(bytes: number, index: number): void {
+    this.storedChunks.stored(index);
     const isFirstData = !this.meter.hasData;
     this.meter.chunkStored(bytes, this.deps.clock.now());
     // The first bytes are news ("it started"); later ones can wait for the next progress tick.
@@ -276,6 +297,7 @@ export class Download {
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
     this.lifetime.abort(cancelledError(this.name));
+    this.storedChunks.end(state === 'completed' ? undefined : (this.failure ?? cancelledError(this.name)));
     if (isSettledNow) this.markSettled();
   }
 

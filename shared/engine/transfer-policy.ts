@@ -75,6 +75,12 @@ export const REMOTE_INTERESTS_MAX = 1024;
  * the number follows a real change (a peer leaving) within a few seconds. */
 export const SPEED_WINDOW_MS = 5_000;
 
+/** A download focused on a chunk (a media player's playhead) fetches the chunks from there on in
+ * order, up to this many ahead, before going back to rarest first: 16 chunks (at least 16 MiB) is
+ * tens of seconds of even a high-bitrate video, so playback runs on while the rest arrives, yet the
+ * window is small enough that the swarm still gets the file's rare chunks from us soon. */
+export const FOCUS_WINDOW_CHUNKS = 16;
+
 /** Progress is reported at most this often (2 Hz): the bar, speed and ETA still move steadily, and
  * each report costs a snapshot, an event and a re-render of every transfer row, on the cores the
  * transfer itself needs (issue 16's CPU budget). */
