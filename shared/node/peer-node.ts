@@ -14,6 +14,7 @@ import { Library } from './library';
 import { NodeEvents, type NodeEventMap, type RateLimitSettings } from './node-events';
 import { NodeSettings, sanitizeKiBps } from './node-settings';
 import type { PeerNodeParts } from './parts';
+import { Playback, type PlaybackSource } from './playback';
 import { Session, type FirstJoin } from './session';
 import type { DownloadRequest, Transfer } from './transfer';
 import { Transfers } from './transfers';
@@ -35,6 +36,8 @@ export class PeerNode<Location = unknown> {
   readonly library: Library;
   readonly transfers: Transfers<Location>;
   readonly pool: LinkPool;
+  /** Reads a file chunk by chunk for a player, downloading it as it plays (playback.ts). */
+  readonly playback: PlaybackSource;
   private readonly settings: NodeSettings;
   private readonly transport: Transport;
   private readonly clock: Clock;
@@ -77,6 +80,12 @@ export class PeerNode<Location = unknown> {
       holders: (contentId) => this.holdersOf(contentId),
       ...(parts.logger !== undefined ? { logger: parts.logger } : {}),
       ...(options.downloadTuning !== undefined ? { tuning: options.downloadTuning } : {}),
+    });
+    this.playback = new Playback({
+      store,
+      transferOf: (contentId) => this.transfers.get(contentId),
+      startDownload: (file) => this.downloadResult(file),
+      resume: (contentId) => this.transfers.resume(contentId),
     });
   }
 
