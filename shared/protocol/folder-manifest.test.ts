@@ -9,7 +9,7 @@ describe('folder manifest', () => {
     const manifest = buildFolderManifest('photos', [entry('b/c/d.txt'), entry('a.txt'), entry('b/é ü (1).txt')]);
     expect(manifest.entries.map((e) => e.path)).toEqual(['a.txt', 'b/c/d.txt', 'b/é ü (1).txt']);
     expect(decodeFolderManifest(encodeFolderManifest(manifest))).toEqual(manifest);
-    expect(folderAnnouncementOf(manifest)).toEqual({ fileCount: 3, innerNames: ['a.txt', 'd.txt', 'é ü (1).txt'] });
+    expect(folderAnnouncementOf(manifest)).toEqual({ fileCount: 3, totalSize: 3, innerNames: ['a.txt', 'd.txt', 'é ü (1).txt'] });
   });
 
   it.each([

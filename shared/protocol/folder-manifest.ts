@@ -75,10 +75,14 @@ export function buildFolderManifest(name: string, entries: FolderEntry[]): Folde
   return folderManifestSchema.parse({ kind: 'shoal-folder', version: 1, name, entries: sorted });
 }
 
-/** The announcement field of a folder: its file count and its files' distinct base names. */
+/** The announcement field of a folder: its file count, total size and its files' distinct base names. */
 export function folderAnnouncementOf(manifest: FolderManifest): FolderAnnouncement {
   const names = new Set(manifest.entries.map((entry) => entry.path.slice(entry.path.lastIndexOf('/') + 1)));
-  return { fileCount: manifest.entries.length, innerNames: [...names].slice(0, FOLDER_MAX_INDEXED_NAMES) };
+  return {
+    fileCount: manifest.entries.length,
+    totalSize: manifest.entries.reduce((sum, entry) => sum + entry.size, 0),
+    innerNames: [...names].slice(0, FOLDER_MAX_INDEXED_NAMES),
+  };
 }
 
 export function encodeFolderManifest(manifest: FolderManifest): Uint8Array {

@@ -41,9 +41,11 @@ export const fileNameSchema = z
   // Control characters have no business in a displayed name and confuse terminals.
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'A file name may not contain control characters');
 
-/** What a folder's announcement adds (see folder-manifest.ts): how many files, and inner names for search. */
+/** What a folder's announcement adds (see folder-manifest.ts): how many files, their total size
+ * (optional: peers from before it was added leave it out), and inner names for search. */
 export const folderAnnouncementSchema = z.object({
   fileCount: z.number().int().min(1).max(FOLDER_MAX_FILES),
+  totalSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   innerNames: z.array(fileNameSchema).max(FOLDER_MAX_INDEXED_NAMES),
 });
 export type FolderAnnouncement = z.infer<typeof folderAnnouncementSchema>;
@@ -75,18 +77,22 @@ export type Holder = z.infer<typeof holderSchema>;
 
 /**
  * One search hit: a file (grouped by content id) and every online peer that holds it. A folder's
- * hit says how many files it holds (`fileCount`); its inner names stay in the tracker.
+ * hit says how many files it holds (`fileCount`) and, when its sharer said, their total size
+ * (`totalSize`; `size` is its manifest's); its inner names stay in the tracker.
  */
 export const searchResultSchema = fileAnnouncementSchema.omit({ folder: true }).extend({
   holders: z.array(holderSchema),
   fileCount: z.number().int().min(1).optional(),
+  totalSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
-/** The result fields an announcement gives: itself without the folder's inner names, plus its file count. */
+/** The result fields an announcement gives: itself without the folder's inner names, plus its file
+ * count and total size. */
 export function resultFieldsOf(file: FileAnnouncement): Omit<SearchResult, 'holders'> {
   const { folder, ...fields } = file;
-  return folder === undefined ? fields : { ...fields, fileCount: folder.fileCount };
+  if (folder === undefined) return fields;
+  return { ...fields, fileCount: folder.fileCount, ...(folder.totalSize !== undefined ? { totalSize: folder.totalSize } : {}) };
 }
 
 /** The text search matches an announcement against: its name, and for a folder its inner names. */
