@@ -12,6 +12,7 @@ import { saveBlob } from '../adapters/save-blob';
 import { downloadFolder } from '../../shared/node/folder-download';
 import { FOLDER_MIME_TYPE } from '../../shared/protocol/folder-manifest';
 import { saveFolderAsZip } from '../folders/folder-zip';
+import { FolderSaves } from '../folders/folder-saves.svelte';
 import { formatBytes } from '../format';
 import type { Alerts } from './alerts.svelte';
 import type { Storage } from './storage.svelte';
@@ -30,6 +31,8 @@ export type TransferView = Pick<
 
 export class Transfers {
   list = $state<TransferView[]>([]);
+  /** Folders being saved with "Save to folder…" (client/folders/folder-saves.svelte.ts). */
+  readonly folderSaves = new FolderSaves();
 
   private readonly node: PeerNode<undefined>;
   private readonly store: IdbChunkStore;
@@ -50,27 +53,32 @@ export class Transfers {
   }
 
   isActive(contentId: string): boolean {
+    if (this.folderSaves.isBusy(contentId)) return true;
     const state = this.list.find((entry) => entry.contentId === contentId)?.state;
     return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'cancelled';
   }
 
-  /** Starts (or restarts after a failure) the download of one file, if it fits in storage. */
-  async start(request: DownloadRequest): Promise<void> {
+  /** Starts (or restarts after a failure) the download of one file, if it fits in storage. A folder
+   * is saved as one ZIP, or written into `saveTo` (a directory from "Save to folder…"). */
+  async start(request: DownloadRequest, options: { saveTo?: FileSystemDirectoryHandle } = {}): Promise<void> {
     if (this.node.transfers.isActive(request.contentId)) return;
     if (!(await this.fitsInStorage(request))) return;
     if (request.mimeType === FOLDER_MIME_TYPE) {
-      await this.downloadFolder(request);
+      await this.downloadFolder(request, options.saveTo);
       return;
     }
     this.node.download({ contentId: request.contentId, name: request.name, size: request.size, mimeType: request.mimeType });
   }
 
   /** A folder: its manifest, then every file (rows for each), then one ZIP handed to the browser. */
-  private async downloadFolder(request: DownloadRequest): Promise<void> {
+  private async downloadFolder(request: DownloadRequest, saveTo: FileSystemDirectoryHandle | undefined): Promise<void> {
+    const host = { store: this.store, start: (part: DownloadRequest) => this.node.transfers.start(part) };
+    if (saveTo !== undefined) {
+      await this.folderSaves.save(request, saveTo, this.store, (onProgress) => downloadFolder(host, request, { waitsForHolder: true, onProgress }));
+      return;
+    }
     try {
-      const manifest = await downloadFolder({ store: this.store, start: (part) => this.node.transfers.start(part) }, request, {
-        waitsForHolder: true,
-      });
+      const manifest = await downloadFolder(host, request, { waitsForHolder: true });
       await saveFolderAsZip(this.store, manifest);
     } catch (error) {
       this.alerts.showError(error);
