@@ -2,8 +2,8 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './e2e/chromium-path.ts';
 
-/** Suites that need a real browser (IndexedDB, the browser's WebRTC) end in `.browser.test.ts`. */
-const BROWSER_TESTS = ['shared/**/*.browser.test.ts', 'client/**/*.browser.test.ts'];
+/** Suites that need a real browser (IndexedDB, the browser's WebRTC, WebCodecs) end in `.browser.test.ts`. */
+const BROWSER_TESTS = ['shared/**/*.browser.test.ts', 'client/**/*.browser.test.ts', 'e2e/support/**/*.browser.test.ts'];
 
 /** Tracker integration suites that also run with the tracker's state in Redis. */
 const TRACKER_TESTS_ON_REDIS = [

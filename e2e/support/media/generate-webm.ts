@@ -1,0 +1,108 @@
+/**
+ * Generates a playable WebM of about a requested size inside Chromium, for the play-while-
+ * downloading tests and the first-frame bench (no media is committed). Frames of noise are encoded
+ * with WebCodecs' VP8 encoder, faster than real time, and muxed by Mediabunny straight into a file
+ * in the origin-private file system, so even a 200 MiB video never sits in the page's memory: the
+ * result is a disk-backed File.
+ */
+import { Output, Quality, StreamTarget, VideoSample, VideoSampleSource, WebMOutputFormat } from 'mediabunny';
+import { NoiseFrames } from './noise-frames';
+
+export interface WebmRequest {
+  /** The file's name (also its name in the origin-private file system until removed). */
+  name: string;
+  /** About this many bytes: frames are added until the encoded video reaches it, so it ends a frame or two past. */
+  sizeBytes: number;
+  widthPx?: number;
+  heightPx?: number;
+  framesPerSecond?: number;
+  /** What the encoder aims at (constant bitrate); with noise it gets close, so duration ≈ size ÷ bitrate. */
+  bitrateBps?: number;
+  /** A key frame (and a cue to seek to) this often. */
+  keyFrameIntervalSeconds?: number;
+}
+
+export interface GeneratedWebm {
+  file: File;
+  durationSeconds: number;
+  frameCount: number;
+  /** Wall time from the call to the finished file. */
+  generateMs: number;
+}
+
+/**
+ * 640×360 at 30 frames a second and 8 Mbit/s: a plausible web video's bitrate (so a player buffers
+ * as it would for a real one), at a frame size the software encoder gets through several times
+ * faster than real time on two cores.
+ */
+export const WEBM_DEFAULTS = { widthPx: 640, heightPx: 360, framesPerSecond: 30, bitrateBps: 8_000_000, keyFrameIntervalSeconds: 2 };
+
+const DIRECTORY_NAME = 'shoal-test-media';
+
+async function mediaDirectory(): Promise<FileSystemDirectoryHandle> {
+  return (await navigator.storage.getDirectory()).getDirectoryHandle(DIRECTORY_NAME, { create: true });
+}
+
+export async function generateWebm(request: WebmRequest): Promise<GeneratedWebm> {
+  const settings = { ...WEBM_DEFAULTS, ...request };
+  const { widthPx, heightPx, framesPerSecond, bitrateBps, sizeBytes } = settings;
+  if (!(sizeBytes > 0) || !(widthPx > 0) || !(heightPx > 0) || !(framesPerSecond > 0) || !(bitrateBps > 0)) {
+    throw new Error(`Cannot generate a WebM from ${JSON.stringify(request)}: sizes, rates and dimensions must be positive`);
+  }
+  const startedMs = performance.now();
+  const handle = await (await mediaDirectory()).getFileHandle(request.name, { create: true });
+  // Positioned writes: the muxer goes back to fill in sizes and the duration once they are known.
+  const writable = await handle.createWritable({ keepExistingData: false });
+  const output = new Output({
+    format: new WebMOutputFormat(),
+    // Chunked: a few 16 MiB writes to the file instead of one per frame.
+    target: new StreamTarget(writable, { chunked: true }),
+  });
+  let encodedBytes = 0;
+  const video = new VideoSampleSource({
+    codec: 'vp8',
+    quality: new Quality({ bitrate: bitrateBps, bitrateMode: 'constant' }),
+    keyFrameInterval: settings.keyFrameIntervalSeconds,
+    // libvpx's real-time speed settings: several times faster than 'quality' on noise, which
+    // looks the same at any quality.
+    latencyMode: 'realtime',
+    onEncodedPacket: (packet) => {
+      encodedBytes += packet.byteLength;
+    },
+  });
+  output.addVideoTrack(video, { frameRate: framesPerSecond });
+  await output.start();
+
+  const frames = new NoiseFrames(widthPx, heightPx);
+  const frameUs = 1_000_000 / framesPerSecond;
+  let frameCount = 0;
+  try {
+    while (encodedBytes < sizeBytes) {
+      const sample = new VideoSample(frames.next(Math.round(frameCount * frameUs), Math.round(frameUs)));
+      try {
+        await video.add(sample); // resolves when the encoder and writer can take more
+      } finally {
+        sample.close();
+      }
+      frameCount++;
+    }
+    await output.finalize();
+  } catch (error) {
+    await output.cancel();
+    await removeGeneratedWebm(request.name);
+    throw error;
+  }
+  return {
+    file: await handle.getFile(),
+    durationSeconds: frameCount / framesPerSecond,
+    frameCount,
+    generateMs: performance.now() - startedMs,
+  };
+}
+
+/** Deletes a generated file (a File read from it before stops being readable). */
+export async function removeGeneratedWebm(name: string): Promise<void> {
+  await (await mediaDirectory()).removeEntry(name).catch((error: unknown) => {
+    if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
+  });
+}

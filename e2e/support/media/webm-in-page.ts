@@ -1,0 +1,81 @@
+/**
+ * Test video for Playwright specs and benches: generates a WebM in a page (see generate-webm.ts)
+ * and hands it on as a file on disk or straight into a file input. The generator is bundled once
+ * per process with esbuild and run by page.evaluate, which the app's Content-Security-Policy
+ * does not govern (a <script> tag would be refused). The page must be a secure context (WebCodecs,
+ * origin-private file system): the app's own page on 127.0.0.1 or localhost is.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Locator, Page } from '@playwright/test';
+import type { WebmRequest } from './generate-webm';
+import type { GeneratedWebmInfo, TestMediaApi } from './test-media-page';
+
+export type { WebmRequest } from './generate-webm';
+export type { GeneratedWebmInfo } from './test-media-page';
+
+const PAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-media-page.ts');
+
+let pageBundle: Promise<string> | undefined;
+
+function testMediaBundle(): Promise<string> {
+  pageBundle ??= build({
+    entryPoints: [PAGE_ENTRY],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  }).then((result) => {
+    const [output] = result.outputFiles;
+    if (output === undefined) throw new Error('esbuild produced no bundle for the test-media page script');
+    return output.text;
+  });
+  return pageBundle;
+}
+
+async function installTestMedia(page: Page): Promise<void> {
+  const isInstalled = await page.evaluate(() => 'shoalTestMedia' in globalThis);
+  if (!isInstalled) await page.evaluate(await testMediaBundle());
+}
+
+/**
+ * Generates a WebM of about `request.sizeBytes` in the page; the file stays in the page (in its
+ * origin-private file system) until removeGeneratedWebm. 200 MiB takes tens of seconds: pass a
+ * timeout to match in the spec.
+ */
+export async function generateWebmInPage(page: Page, request: WebmRequest): Promise<GeneratedWebmInfo> {
+  await installTestMedia(page);
+  return page.evaluate((pageRequest) => (globalThis as { shoalTestMedia?: TestMediaApi }).shoalTestMedia!.generate(pageRequest), request);
+}
+
+/** Saves a generated file to `filePath` through a browser download: the bytes never pass through this process's memory. */
+export async function saveGeneratedWebm(page: Page, name: string, filePath: string, timeoutMs = 120_000): Promise<void> {
+  const downloaded = page.waitForEvent('download', { timeout: timeoutMs });
+  await page.evaluate((fileName) => (globalThis as { shoalTestMedia?: TestMediaApi }).shoalTestMedia!.offerAsDownload(fileName), name);
+  const download = await downloaded;
+  await download.saveAs(filePath);
+  await download.delete();
+}
+
+/**
+ * Chooses a generated file in a file input of the same page (e.g. the app's "Share files"). The
+ * page reads the file from the origin-private file system for as long as it holds it, so remove
+ * it only when the page is done with it.
+ */
+export async function putGeneratedWebmInFileInput(input: Locator, name: string): Promise<void> {
+  await input.evaluate(
+    (element, fileName) => {
+      if (!(element instanceof HTMLInputElement) || element.type !== 'file') throw new Error('Not a file input');
+      (globalThis as { shoalTestMedia?: TestMediaApi }).shoalTestMedia!.putInFileInput(element, fileName);
+    },
+    name,
+  );
+}
+
+/** Deletes a generated file from the page's storage. */
+export async function removeGeneratedWebm(page: Page, name: string): Promise<void> {
+  await page.evaluate((fileName) => (globalThis as { shoalTestMedia?: TestMediaApi }).shoalTestMedia!.remove(fileName), name);
+}
