@@ -11,6 +11,7 @@
 import { chunkCount } from '../../shared/content/chunking';
 import type { ChunkStore, FileRecord } from '../../shared/engine';
 import { ShoalError } from '../../shared/protocol/errors';
+import { diskVersionOf } from './disk-version';
 import { InPlaceFiles } from './in-place-files';
 import { LibraryEntries, recordOf, type FileLocation, type LibraryEntry, type PartialLocation } from './library-entries';
 import type { PartialDownload } from './partial-download';
@@ -110,6 +111,15 @@ export class FsChunkStore implements ChunkStore {
     if (entry.location.kind === 'partial') return (await this.partialOf(entry)).read(index);
     if (!(await this.isUnchanged(entry, entry.location))) return undefined;
     return this.inPlace.readChunk(entry.location, entry.manifest, index);
+  }
+
+  /** The state on disk of the file the chunk is read from (disk-version.ts), whether it is shared in
+   * place or being downloaded; undefined for a file not held. */
+  async chunkVersion(contentId: string): Promise<string | undefined> {
+    const location = this.library.get(contentId)?.location;
+    if (location === undefined) return undefined;
+    const version = await diskVersionOf(location.kind === 'file' ? location.path : location.partialPath);
+    return version === undefined ? undefined : `${location.kind}:${version}`;
   }
 
   async listChunkIndices(contentId: string): Promise<number[]> {

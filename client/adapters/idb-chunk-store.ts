@@ -4,13 +4,15 @@
  * outside the JS heap, and a finished file is a Blob of those Blobs, never one big copy in memory.
  */
 import { createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import type { ChunkStore, FileRecord } from '../../shared/engine';
+import { WriteGenerations, type ChunkStore, type FileRecord } from '../../shared/engine';
 
 type ChunkKey = [contentId: string, index: number];
 
 export class IdbChunkStore implements ChunkStore {
   private readonly files: UseStore;
   private readonly chunks: UseStore;
+  /** Versions of the chunks written through this object, for serving's verified-chunk cache. */
+  private readonly generations = new WriteGenerations();
 
   /** idb-keyval opens one object store per database, hence two databases. */
   constructor(namespace = 'shoal') {
@@ -33,15 +35,26 @@ export class IdbChunkStore implements ChunkStore {
 
   async deleteFile(contentId: string): Promise<void> {
     await del(contentId, this.files);
-    await this.chunks('readwrite', (store) => {
-      store.delete(chunkRangeOf(contentId));
-      return promisifyRequest(store.transaction);
-    });
+    await this.generations.aroundFileDelete(contentId, () =>
+      this.chunks('readwrite', (store) => {
+        store.delete(chunkRangeOf(contentId));
+        return promisifyRequest(store.transaction);
+      }),
+    );
   }
 
   putChunk(contentId: string, index: number, bytes: Uint8Array): Promise<void> {
     const key: ChunkKey = [contentId, index];
-    return set(key, new Blob([bytes as Uint8Array<ArrayBuffer>]), this.chunks);
+    return this.generations.aroundChunkWrite(contentId, index, () =>
+      set(key, new Blob([bytes as Uint8Array<ArrayBuffer>]), this.chunks),
+    );
+  }
+
+  /** A write generation kept in memory: it sees every write through this object in this page, not
+   * one by another tab (whose engine writes only verified chunks too) nor damage on disk; the
+   * trade-off is in shared/engine/verified-chunks.ts. */
+  async chunkVersion(contentId: string, index: number): Promise<string> {
+    return this.generations.versionOf(contentId, index);
   }
 
   async getChunk(contentId: string, index: number): Promise<Uint8Array | undefined> {

@@ -74,6 +74,8 @@ export class ShoalApp {
         logger: consoleLogger(logLinesFor(localStorage.getItem('shoal.debug') ?? undefined)),
         // A seeder whose stored chunk is damaged re-reads it from the original file when it still has it.
         repairChunk: (contentId, index) => this.library.readOriginalChunk(contentId, index),
+        // A file picked this session is served from the File itself, not read back from IndexedDB.
+        originals: (contentId) => this.library.originalOf(contentId),
       },
       { remembersName: true, seedsStore: true },
     );

@@ -4,12 +4,12 @@
  * with progress) and keeping the File, so a damaged stored chunk can be read again from it.
  */
 import { chunkRange } from '../../shared/content/chunking';
-import { shareFile } from '../../shared/engine';
+import { shareFile, type OriginalFile } from '../../shared/engine';
 import type { FolderFile } from '../../shared/node/folders';
 import type { LibraryFile } from '../../shared/node/library';
 import type { PickedFolder } from '../folders/picked-folders';
 import type { PeerNode } from '../../shared/node/peer-node';
-import { fileSourceOf } from '../adapters/browser-file-source';
+import { fileSourceOf, originalFileOf } from '../adapters/browser-file-source';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import type { Alerts } from './alerts.svelte';
 import type { Storage } from './storage.svelte';
@@ -106,6 +106,13 @@ export class Library {
     if (!file || !record) return undefined;
     const { start, end } = chunkRange(record.manifest.size, record.manifest.chunkSizeBytes, index);
     return new Uint8Array(await file.slice(start, end).arrayBuffer());
+  }
+
+  /** The file picked this session under this content id, to serve from instead of reading the
+   * store back (the engine verifies what it reads from it); undefined when there is none. */
+  originalOf(contentId: string): OriginalFile | undefined {
+    const file = this.originals.get(contentId);
+    return file === undefined ? undefined : originalFileOf(file);
   }
 
   /** Stops sharing a file: withdraws it from the index and deletes its chunks from this browser. */

@@ -28,4 +28,12 @@ export interface ChunkStore {
   getChunk(contentId: string, index: number): Promise<Uint8Array | undefined>;
   /** Indices of the chunks held for a file, ascending. */
   listChunkIndices(contentId: string): Promise<number[]>;
+  /**
+   * What identifies the stored copy of chunk `index` as it is now: it must change whenever that copy
+   * may have changed (a put, a delete, the file it is read from changing on disk). Serving then
+   * hashes a chunk once per version instead of on every request (verified-chunks.ts says what each
+   * store's version trusts). Absent, or undefined for a chunk, when the store cannot tell: every
+   * read of it is verified.
+   */
+  chunkVersion?(contentId: string, index: number): Promise<string | undefined>;
 }

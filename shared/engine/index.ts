@@ -15,6 +15,8 @@ export { announcementOf } from './file-announcement';
 export { isStoredFileComplete, missingChunkIndices, readStoredChunks } from './stored-file';
 export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
 export type { ChunkRepairer, ServeEvent } from './serve-queue';
+export type { OriginalFile, OriginalFiles, ServingCounters } from './served-chunks';
+export { WriteGenerations } from './write-generations';
 export { RefusedByPeerError } from './outgoing-requests';
 
 // Downloading one.

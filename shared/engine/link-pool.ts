@@ -13,7 +13,8 @@ import { realClock, type Clock } from './clock';
 import { ExtraLinks } from './extra-links';
 import { PeerLink } from './peer-link';
 import { RateLimiter } from './rate-limiter';
-import type { ChunkRepairer, ServeEvent } from './serve-queue';
+import type { ServeEvent } from './serve-queue';
+import { ServedChunks, type ChunkRepairer, type OriginalFiles } from './served-chunks';
 import { CONNECT_TIMEOUT_MS, EXTRA_LINKS_IDLE_MS } from './transfer-policy';
 import type { PeerChannel, Transport } from './transport';
 
@@ -26,6 +27,8 @@ export interface LinkPoolOptions {
   downloadLimitBytesPerSec?: number;
   /** Re-reads a damaged stored chunk from the original file, so it can still be served. */
   repairChunk?: ChunkRepairer;
+  /** Originals the host still has: their chunks are served from them (verified) instead of the store. */
+  originals?: OriginalFiles;
   /** The rate limiters' and idle extra links' clock (tests pass a virtual one). */
   clock?: Clock;
   /** Extra links nobody uses are closed after this long (EXTRA_LINKS_IDLE_MS). */
@@ -61,6 +64,8 @@ export class LinkPool implements LinkSource {
   private isClosed = false;
   readonly uploadLimiter: RateLimiter;
   readonly downloadLimiter: RateLimiter;
+  /** What every link serves from, so a chunk verified for one peer is not hashed again for the next. */
+  readonly servedChunks: ServedChunks;
 
   constructor(
     private readonly transport: Transport,
@@ -69,6 +74,11 @@ export class LinkPool implements LinkSource {
   ) {
     this.uploadLimiter = new RateLimiter(options.uploadLimitBytesPerSec ?? 0, options.clock);
     this.downloadLimiter = new RateLimiter(options.downloadLimitBytesPerSec ?? 0, options.clock);
+    this.servedChunks = new ServedChunks(store, {
+      originals: options.originals,
+      repairChunk: options.repairChunk,
+      log: (options.logger ?? silentLogger).forComponent('shoal:engine:serve'),
+    });
     this.extraLinks = new ExtraLinks(
       (peerId) => this.connectExtra(peerId),
       options.clock ?? realClock,
@@ -174,7 +184,7 @@ export class LinkPool implements LinkSource {
       requestTimeoutMs: this.options.requestTimeoutMs,
       sendHighWaterBytes: this.options.sendHighWaterBytes,
       uploadLimiter: this.uploadLimiter,
-      repairChunk: this.options.repairChunk,
+      servedChunks: this.servedChunks,
       logger: this.options.logger,
       onServe: (event) => this.emitServe(event),
     });

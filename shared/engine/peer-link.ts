@@ -19,6 +19,7 @@ import type { ChunkStore } from './chunk-store';
 import { OutgoingRequests } from './outgoing-requests';
 import type { RateLimiter } from './rate-limiter';
 import { ServeQueue, type ChunkRepairer, type ServeEvent } from './serve-queue';
+import { ServedChunks } from './served-chunks';
 import { REMOTE_INTERESTS_MAX, REQUEST_IDLE_TIMEOUT_MS, SEND_HIGH_WATER_BYTES } from './transfer-policy';
 import type { ConnectionPath, Frame, PeerChannel } from './transport';
 
@@ -32,8 +33,12 @@ export interface PeerLinkOptions {
   onServe?: (event: ServeEvent) => void;
   /** Bounds what we send; shared by every link of the node. */
   uploadLimiter?: RateLimiter;
-  /** Re-reads a chunk whose stored copy is damaged, from the original file (see ServeQueue). */
+  /** Re-reads a chunk whose stored copy is damaged, from the original file (see ServedChunks);
+   * used only when `servedChunks` is absent. */
   repairChunk?: ChunkRepairer;
+  /** Reads and verifies what we serve; the link pool passes the node's one. Absent, the link makes
+   * its own from `store` and `repairChunk`. */
+  servedChunks?: ServedChunks;
   now?: () => number;
   /** Hears what the link handled quietly (a store that could not be read); silent when absent. */
   logger?: ComponentLogger;
@@ -77,7 +82,7 @@ export class PeerLink {
       whenClosed,
       onServe: options.onServe ?? (() => {}),
       uploadLimiter: options.uploadLimiter,
-      repairChunk: options.repairChunk,
+      chunks: options.servedChunks ?? new ServedChunks(options.store, { repairChunk: options.repairChunk, log: this.log }),
       log: this.log,
     });
     this.stopListening = channel.onFrame((frame) => this.handleFrame(frame));

@@ -3,10 +3,9 @@
  * (the next answers, up to SERVE_READ_AHEAD_BYTES, are read and verified while the current one is
  * sent, so a slow store read does not let the channel run dry). Chunk bytes leave as
  * block frames of up to BLOCK_BYTES, no faster than the channel drains and the upload limit allows.
- * A stored chunk that no longer matches its hash is never sent; if the caller can re-read the
- * original (`repairChunk`), the chunk is verified, stored again and served.
+ * Chunks come verified from ServedChunks (the original file or the store, hashed once per version
+ * of the copy); a stored chunk that no longer matches its hash and cannot be repaired is never sent.
  */
-import { isChunkValid } from '../content/manifest';
 import type { Logger } from '../logging/logger';
 import type { ErrorCode } from '../protocol/errors';
 import {
@@ -19,14 +18,13 @@ import {
 } from '../protocol/peer-messages';
 import type { ChunkStore } from './chunk-store';
 import type { RateLimiter } from './rate-limiter';
+import type { ServedChunks } from './served-chunks';
 import { RATE_LIMITED_BLOCK_MS, SERVE_QUEUE_MAX, SERVE_READ_AHEAD_BYTES } from './transfer-policy';
 import type { Frame, PeerChannel } from './transport';
 
 export type ServeRequest = Extract<PeerControl, { t: 'manifest-request' | 'chunk-request' }>;
 
-/** Re-reads chunk `index` of a file from its original (the file the user shared), or undefined if
- * that is no longer possible. Whatever it returns is verified before it is stored or sent. */
-export type ChunkRepairer = (contentId: string, index: number) => Promise<Uint8Array | undefined>;
+export type { ChunkRepairer } from './served-chunks';
 
 /** Smallest block under an upload limit: the 9-byte header stays under 1 % of the frame. */
 const LIMITED_BLOCK_MIN_BYTES = 1024;
@@ -54,7 +52,8 @@ export interface ServeQueueOptions {
   onServe: (event: ServeEvent) => void;
   /** Shared by every link of the node, so the limit holds for all uploads together. */
   uploadLimiter?: RateLimiter;
-  repairChunk?: ChunkRepairer;
+  /** Reads and verifies the chunks we send; shared by every link of the node, like its cache. */
+  chunks: ServedChunks;
   /** Hears what serving handled quietly: a store that could not be read, a repair that failed. */
   log: Logger;
 }
@@ -150,34 +149,14 @@ export class ServeQueue {
       const { index } = request;
       const chunkName = `chunk ${index} of '${record.name}'`;
       if (index >= record.manifest.chunkHashes.length) return refusal('BAD_REQUEST', `There is no ${chunkName}`);
-      const bytes = await this.store.getChunk(request.contentId, index);
-      if (bytes === undefined) return refusal('FILE_NOT_FOUND', `This peer does not hold ${chunkName}`);
-      // Never pass on damaged bytes: the downloader would reject them and blame us.
-      if (await isChunkValid(record.manifest, index, bytes)) return { kind: 'chunk', fileName: record.name, bytes };
-      const repaired = await this.repair(record.manifest, request.contentId, index);
-      if (repaired === undefined) return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
-      return { kind: 'chunk', fileName: record.name, bytes: repaired };
+      const served = await this.options.chunks.read(request.contentId, record.manifest, index);
+      if (served.kind === 'missing') return refusal('FILE_NOT_FOUND', `This peer does not hold ${chunkName}`);
+      if (served.kind === 'corrupt') return refusal('CHUNK_CORRUPT', `This peer's copy of ${chunkName} is damaged`);
+      return { kind: 'chunk', fileName: record.name, bytes: served.bytes };
     } catch (error) {
       const what = request.t === 'chunk-request' ? `chunk ${request.index} of ${request.contentId}` : request.contentId;
       this.options.log.warn(`could not read ${what} to serve it`, error);
       return refusal('INTERNAL', 'This peer could not read the file from its storage');
-    }
-  }
-
-  /** The chunk re-read from its original and stored again, or undefined if that is not possible. */
-  private async repair(manifest: Manifest, contentId: string, index: number): Promise<Uint8Array | undefined> {
-    if (this.options.repairChunk === undefined) return undefined;
-    try {
-      const bytes = await this.options.repairChunk(contentId, index);
-      if (bytes === undefined || !(await isChunkValid(manifest, index, bytes))) return undefined;
-      // Serving does not depend on storing the repaired copy.
-      await this.store.putChunk(contentId, index, bytes).catch((error: unknown) => {
-        this.options.log.warn(`could not store the repaired chunk ${index} of ${contentId}`, error);
-      });
-      return bytes;
-    } catch (error) {
-      this.options.log.warn(`could not repair chunk ${index} of ${contentId} from its original`, error);
-      return undefined;
     }
   }
 

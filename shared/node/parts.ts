@@ -2,7 +2,7 @@
  * The parts a host (the browser, the Node CLI, a test) hands the peer node. The node itself uses no
  * DOM and no Node API: everything that touches the outside world comes in through these.
  */
-import type { ChunkStore, FileRecord, Clock, ChunkRepairer, Transport } from '../engine';
+import type { ChunkStore, FileRecord, Clock, ChunkRepairer, OriginalFiles, Transport } from '../engine';
 import type { ComponentLogger } from '../logging/logger';
 import type { KnownKeyStore } from '../identity/known-keys';
 import type { PeerIdentity } from '../identity/peer-keys';
@@ -61,6 +61,9 @@ export interface PeerNodeParts<Location> {
   knownKeys?: KnownKeyStore;
   /** Re-reads a damaged stored chunk from its original, where the host still has it (browser). */
   repairChunk?: ChunkRepairer;
+  /** Originals the host still has (browser: files picked this session): served from, verified,
+   * instead of reading the store back. */
+  originals?: OriginalFiles;
   clock?: Clock;
   /** Named loggers for the engine's quiet events; silent when absent. */
   logger?: ComponentLogger;

@@ -27,7 +27,7 @@ export interface PeerNodeOptions {
   seedsStore?: boolean;
   /** For tests: the engine's intervals and caps, and the link pool's timeouts. */
   downloadTuning?: Partial<DownloadTuning>;
-  linkPool?: Omit<LinkPoolOptions, 'repairChunk' | 'clock'>;
+  linkPool?: Omit<LinkPoolOptions, 'repairChunk' | 'originals' | 'clock'>;
 }
 
 export class PeerNode<Location = unknown> {
@@ -57,6 +57,7 @@ export class PeerNode<Location = unknown> {
       clock: this.clock,
       ...(parts.logger !== undefined ? { logger: parts.logger } : {}),
       ...(parts.repairChunk !== undefined ? { repairChunk: parts.repairChunk } : {}),
+      ...(parts.originals !== undefined ? { originals: parts.originals } : {}),
     });
     this.library = new Library({ store, tracker, events: this.events, isOnline: () => this.session.isOnline });
     this.session = new Session({
