@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
+import { trackPeerConnections } from './received-bytes';
 
 export interface BenchBrowser {
   browser: Browser;
@@ -34,6 +35,8 @@ export async function launchBenchBrowser(
   });
   const browser = context.browser();
   if (!browser) throw new Error('Chromium did not expose its browser for the benchmark');
+  // Counts what arrives over WebRTC, for steady windows of capped transfers (steady-window.ts).
+  await context.addInitScript(trackPeerConnections);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   const cdp = await browser.newBrowserCDPSession();

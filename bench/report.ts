@@ -1,6 +1,8 @@
 /** Benchmark figures: printed as a table, written to bench/results.json and bench/RESULTS.md. */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { invalidReasonOf, verdictOf, type PhysicalLimit } from './physical-limit';
+import { describeTurns, outlierTurns } from './turn-spread';
 
 export interface Figure {
   name: string;
@@ -12,6 +14,16 @@ export interface Figure {
   /** The goal, e.g. ">= 0.9 ratio" or "< 256 MiB"; empty when the issue sets none. */
   target: string;
   meetsTarget: boolean | null;
+  /** What the set-up physically allows; a figure past it is INVALID, never met (physical-limit.ts).
+   * Optional only for benches that set up no such limit (bench:tracker). */
+  physicalLimit?: PhysicalLimit;
+  /** Each turn's value (and the baseline's), in their units, when the figure is a median of turns. */
+  turns?: FigureTurns;
+}
+
+export interface FigureTurns {
+  value: number[];
+  baseline?: number[];
 }
 
 export interface RunInfo {
@@ -28,10 +40,34 @@ export function machineDescription(): string {
 
 const round = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2));
 
-function tableRows(figures: Figure[]): string[] {
+const hasOutlierTurn = (figure: Figure): boolean =>
+  outlierTurns(figure.turns?.value ?? []).length > 0 || outlierTurns(figure.turns?.baseline ?? []).length > 0;
+
+export function tableRows(figures: Figure[]): string[] {
   return figures.map((figure) => {
-    const verdict = figure.meetsTarget === null ? '' : figure.meetsTarget ? 'yes' : 'NO';
+    const verdict = [verdictOf(figure), hasOutlierTurn(figure) ? 'outlier turn (notes)' : ''].filter((part) => part !== '').join(', ');
     return `| ${figure.name} | ${round(figure.value)} ${figure.unit} | ${figure.baseline.name}: ${round(figure.baseline.value)} ${figure.baseline.unit} | ${figure.ratio.toFixed(2)} | ${figure.target} | ${verdict} |`;
+  });
+}
+
+/**
+ * Under the table: each figure past its physical limit with the reason, each figure's turns with
+ * their spread and any turn more than a third from the median, and the limits the set-ups declare.
+ */
+export function figureNotes(figures: Figure[]): string[] {
+  return figures.flatMap((figure) => {
+    const notes: string[] = [];
+    const invalid = invalidReasonOf(figure);
+    if (invalid !== undefined) notes.push(`- INVALID ${figure.name}: ${invalid}`);
+    if (figure.turns !== undefined) {
+      const baseline = figure.turns.baseline === undefined ? '' : `; ${figure.baseline.name}: ${describeTurns(figure.turns.baseline, figure.baseline.unit)}`;
+      notes.push(`- ${figure.name}: ${describeTurns(figure.turns.value, figure.unit)}${baseline}`);
+    }
+    const limit = figure.physicalLimit;
+    if (invalid === undefined && limit !== undefined && (limit.maxRatio ?? limit.maxValue ?? limit.maxBaselineValue) !== undefined) {
+      notes.push(`- ${figure.name}, physical limit: ${limit.because}`);
+    }
+    return notes;
   });
 }
 
@@ -40,7 +76,13 @@ export function printTable(figures: Figure[]): void {
   console.log('| figure | value | baseline (same run) | ratio | target | met |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const row of tableRows(figures)) console.log(row);
+  const notes = figureNotes(figures);
+  if (notes.length > 0) console.log(['', ...notes].join('\n'));
 }
+
+/** Figures as results.json keeps them: with the verdict and, past a physical limit, why. */
+const jsonFigures = (figures: Figure[]) =>
+  figures.map((figure) => ({ ...figure, verdict: verdictOf(figure), invalidReason: invalidReasonOf(figure) ?? null }));
 
 /** The shaped-link figures of `npm run bench:net`: a section of their own in both files, which
  * `npm run bench` keeps when it rewrites the rest (and bench:net keeps the rest). */
@@ -55,6 +97,17 @@ export interface NetResults {
   /** What the link did: frames passed, lost at random, dropped by its full queue. */
   linkCounters: string;
   figures: Figure[];
+}
+
+/** The table and its notes, as RESULTS.md shows them. */
+export function tableWithNotes(figures: Figure[]): string[] {
+  const notes = figureNotes(figures);
+  return [
+    '| figure | value | baseline (same run) | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...tableRows(figures),
+    ...(notes.length === 0 ? [] : ['', ...notes]),
+  ];
 }
 
 const NET_HEADING = '## Shaped link (`npm run bench:net`)';
@@ -73,7 +126,7 @@ async function storedNetResults(dir: string): Promise<{ json: unknown; markdown:
 export async function writeNetResults(dir: string, net: NetResults): Promise<void> {
   const json = await readIfThere(`${dir}/results.json`);
   const rest = json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>);
-  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, net }, null, 2)}\n`);
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, net: { ...net, figures: jsonFigures(net.figures) } }, null, 2)}\n`);
   const markdown = (await readIfThere(`${dir}/RESULTS.md`)) ?? '# Benchmark results\n';
   const at = markdown.indexOf(NET_HEADING);
   const before = (at < 0 ? markdown : markdown.slice(0, at)).trimEnd();
@@ -101,9 +154,7 @@ export async function writeNetResults(dir: string, net: NetResults): Promise<voi
       .join(', ')}`,
     `- Turns: ${net.turns}`,
     '',
-    '| figure | value | baseline (same run) | ratio | target | met |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...tableRows(net.figures),
+    ...tableWithNotes(net.figures),
     '',
   ];
   await writeFile(`${dir}/RESULTS.md`, `${before}\n\n${section.join('\n')}`);
@@ -115,12 +166,14 @@ export async function writeResults(dir: string, info: RunInfo, figures: Figure[]
   const stored = await readIfThere(`${dir}/results.json`);
   const { trackerLoad } = stored === undefined ? { trackerLoad: undefined } : (JSON.parse(stored) as { trackerLoad?: unknown });
   const kept = { ...(net.json === undefined ? {} : { net: net.json }), ...(trackerLoad === undefined ? {} : { trackerLoad }) };
-  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures, ...kept }, null, 2)}\n`);
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures: jsonFigures(figures), ...kept }, null, 2)}\n`);
   const markdown = [
     '# Benchmark results',
     '',
     'Written by `npm run bench` (full) or `npm run bench -- --quick`; each figure is compared with a baseline',
     'measured in the same run on the same machine, so the ratio means more than the absolute number.',
+    'A figure above what its set-up physically allows is marked INVALID with the reason (and the run',
+    'exits non-zero); a turn more than a third from its median is flagged in the notes under the table.',
     '',
     `- Date: ${info.date}`,
     `- Mode: ${info.mode}`,
@@ -129,9 +182,7 @@ export async function writeResults(dir: string, info: RunInfo, figures: Figure[]
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}`,
     '',
-    '| figure | value | baseline (same run) | ratio | target | met |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...tableRows(figures),
+    ...tableWithNotes(figures),
     '',
   ].join('\n');
   await writeFile(`${dir}/RESULTS.md`, net.markdown === '' ? markdown : `${markdown}\n${net.markdown}`);

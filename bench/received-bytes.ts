@@ -1,0 +1,48 @@
+/**
+ * Bytes that arrived at a bench page over WebRTC, from its data channels' own counters
+ * (getStats' bytesReceived), for steady windows that count bytes received rather than chunks
+ * verified. An init script notes each RTCPeerConnection the page makes (a subclass that only
+ * records the instance, so the app's connections behave as before) and exposes a snapshot.
+ */
+import type { ReceivedSnapshot } from './steady-window';
+
+export interface ReceivedBytesWindow {
+  benchReceivedBytes?: () => Promise<ReceivedSnapshot>;
+}
+
+/** Runs in the page before its scripts (BrowserContext.addInitScript): self-contained. */
+export function trackPeerConnections(): void {
+  const Native = window.RTCPeerConnection;
+  const open = new Map<string, RTCPeerConnection>();
+  let nextId = 0;
+  class TrackedPeerConnection extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      open.set(String(nextId++), this);
+    }
+  }
+  window.RTCPeerConnection = TrackedPeerConnection;
+  (window as ReceivedBytesWindow).benchReceivedBytes = async () => {
+    const startedMs = performance.now();
+    const byConnection: Record<string, number> = {};
+    await Promise.all(
+      [...open].map(async ([id, connection]) => {
+        if (connection.connectionState === 'closed') {
+          open.delete(id);
+          return;
+        }
+        try {
+          let bytes = 0;
+          (await connection.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
+            if (report.type === 'data-channel') bytes += report.bytesReceived ?? 0;
+          });
+          byConnection[id] = bytes;
+        } catch {
+          open.delete(id); // closed while asked
+        }
+      }),
+    );
+    // The counters were read somewhere in between: the midpoint is off by half the call at most.
+    return { atMs: (startedMs + performance.now()) / 2, byConnection };
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { invalidReasonOf } from './physical-limit';
+import { cappedRateLimit, cappedSwarmLimit, limitedBlockBytes, receivedBetween, steadyRateBetween, steadySpanFor } from './steady-window';
+import { figureOf, TARGETS } from './targets';
+
+const MiB = 1024 * 1024;
+const CAP = 2 * MiB;
+
+describe('steadySpanFor', () => {
+  it('opens after two chunks per seeder and closes two chunks per seeder before the end', () => {
+    expect(steadySpanFor(48 * MiB, MiB, 4)).toEqual({ fromBytes: 8 * MiB, toBytes: 40 * MiB });
+    expect(steadySpanFor(48 * MiB, MiB, 1)).toEqual({ fromBytes: 2 * MiB, toBytes: 46 * MiB });
+  });
+
+  it('refuses a file too small to leave a window at least as long as what it skips', () => {
+    expect(() => steadySpanFor(16 * MiB, MiB, 4)).toThrow(/no steady window/);
+  });
+});
+
+describe('receivedBetween', () => {
+  it('sums what each connection received between the snapshots', () => {
+    const from = { atMs: 0, byConnection: { a: 100, b: 1_000 } };
+    const to = { atMs: 1_000, byConnection: { a: 600, b: 1_300 } };
+    expect(receivedBetween(from, to)).toBe(800);
+  });
+
+  it('counts all of a connection opened in between and nothing of one closed in between', () => {
+    const from = { atMs: 0, byConnection: { closed: 5_000, kept: 10 } };
+    const to = { atMs: 1_000, byConnection: { kept: 20, opened: 300 } };
+    expect(receivedBetween(from, to)).toBe(310);
+  });
+});
+
+describe('steadyRateBetween', () => {
+  it('divides the bytes received by the time between the snapshots', () => {
+    const rate = steadyRateBetween({ atMs: 500, byConnection: { a: 0 } }, { atMs: 2_500, byConnection: { a: 4 * MiB } });
+    expect(rate).toEqual({ bytesPerSecond: 2 * MiB, bytes: 4 * MiB, seconds: 2 });
+  });
+
+  it('refuses a window that lasted no time', () => {
+    expect(() => steadyRateBetween({ atMs: 10, byConnection: {} }, { atMs: 10, byConnection: {} })).toThrow(/must last some time/);
+  });
+});
+
+describe('the capped seeders’ physical limit', () => {
+  it('allows a cap per seeder, one block at the window’s edge and the blocks’ frame headers', () => {
+    const block = limitedBlockBytes(CAP);
+    expect(block).toBe(64 * 1024);
+    const oneSeederOver4s = cappedRateLimit(CAP, 1, 4);
+    expect(oneSeederOver4s).toBeGreaterThan(CAP + block / 4);
+    expect(oneSeederOver4s).toBeLessThan((CAP + block / 4) * 1.001);
+    expect(cappedRateLimit(CAP, 4, 4)).toBeCloseTo(4 * oneSeederOver4s, 6);
+  });
+
+  const swarmFigure = (swarmMiBps: number, singleMiBps: number) =>
+    figureOf({
+      name: '4 seeders at 2 MiB/s each',
+      value: swarmMiBps,
+      unit: 'MiB/s',
+      baseline: { name: '1 such seeder', value: singleMiBps },
+      target: TARGETS.cappedSwarm,
+      limit: cappedSwarmLimit({ capBytesPerSec: CAP, seeders: 4, swarmSeconds: 4, singleSeconds: 16 }),
+    });
+
+  it('refuses the 5.15x a burst-inflated window once printed', () => {
+    const figure = swarmFigure(10.3, 2);
+    expect(invalidReasonOf(figure)).toMatch(/^ratio 5\.15 is above 4\.04; 10\.30 MiB\/s is above 8\.06 MiB\/s: 4 seeders capped at 2\.00 MiB\/s/);
+  });
+
+  it('accepts four full caps against one, and a swarm short of them', () => {
+    expect(invalidReasonOf(swarmFigure(8, 2))).toBeUndefined();
+    const short = swarmFigure(7.5, 2);
+    expect(invalidReasonOf(short)).toBeUndefined();
+    expect(short.meetsTarget).toBe(false);
+    expect(swarmFigure(7.7, 2).meetsTarget).toBe(true);
+  });
+
+  it('refuses a ratio above four made by a baseline short of its cap, and a baseline above its cap', () => {
+    expect(invalidReasonOf(swarmFigure(8, 1.8))).toMatch(/ratio 4\.44 is above/);
+    expect(invalidReasonOf(swarmFigure(8.4, 2.1))).toMatch(/the baseline's 2\.10 MiB\/s is above 2\.0\d MiB\/s/);
+  });
+});
