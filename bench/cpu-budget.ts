@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:budget [-- --quick]`: what each MiB of a single-source download between two
+ * Chromiums costs in CPU, part by part (issue 16's budget table). Three turns of the same file
+ * through the real app: the raw data channel between the same two pages, Shoal without the
+ * profiler (every thread's CPU from /proc), and Shoal again with both renderers' main threads
+ * profiled (how their CPU divides into parts). Prints the table and writes it into
+ * bench/RESULTS.md as a section of its own.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chunkSizeFor } from '../shared/content/chunking';
+import { createTracker } from '../signaling-server/app';
+import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
+import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
+import type { SteadyWindow } from './machine-cpu';
+import { waitForQuiet } from './quiet';
+import { measureRawChannel } from './raw-channel';
+import { machineDescription } from './report';
+import { tempDataDirFor } from './temp-dirs';
+import { BenchFiles } from './test-data';
+import { buildForProfiling, sourceResolverFor } from './cpu-budget/budget-build';
+import { printBudget, writeBudget, type BudgetRun } from './cpu-budget/budget-report';
+import { budgetRows, mainThreadMsPerMiB, totalMsPerMiB, type Side, type SideMeasurement, type TurnCpu } from './cpu-budget/budget-rows';
+import { attributeProfile } from './cpu-budget/profile-attribution';
+import { browserProcessTree } from './cpu-budget/process-tree';
+import { RendererProfiler, type RecordedProfile } from './cpu-budget/renderer-profiler';
+import { ThreadCpuSampler } from './cpu-budget/thread-cpu';
+
+const MiB = 1024 * 1024;
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const quick = process.argv.includes('--quick');
+const SIZE_BYTES = (quick ? 32 : 128) * MiB;
+const FILE_NAME = 'bench-budget.bin';
+const SIDES: readonly Side[] = ['seeder', 'downloader'];
+
+async function main(): Promise<void> {
+  const buildDir = await buildForProfiling(repoRoot, (message) => console.log(message));
+  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('budget'), staticDir: buildDir });
+  const files = await BenchFiles.create();
+  const browsers: Partial<Record<Side, BenchBrowser>> = {};
+  try {
+    for (const side of SIDES) {
+      browsers[side] = await launchBenchBrowser(tracker.url);
+      await join((browsers[side] as BenchBrowser).page, side);
+    }
+    const { seeder, downloader } = browsers as Record<Side, BenchBrowser>;
+    await shareFile(seeder.page, await files.make(FILE_NAME, SIZE_BYTES), FILE_NAME);
+    const pidsOf = {
+      seeder: new Set((await browserProcessTree(seeder)).map((process) => process.pid)),
+      downloader: new Set((await browserProcessTree(downloader)).map((process) => process.pid)),
+    };
+    const sampler = ThreadCpuSampler.start([...(await browserProcessTree(seeder)), ...(await browserProcessTree(downloader))]);
+    const turnCpu = (side: Side, window: SteadyWindow): TurnCpu => ({
+      threads: sampler.cpuBetween(window.fromEpochMs, window.toEpochMs).filter((thread) => pidsOf[side].has(thread.pid)),
+      bytes: window.bytes,
+    });
+
+    await waitForQuiet();
+    console.log(`raw data channel, ${SIZE_BYTES / MiB} MiB…`);
+    const raw = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
+    await waitForQuiet();
+    console.log('Shoal, without the profiler…');
+    const plain = await download(downloader.page, FILE_NAME, 1);
+    await removeShare(downloader.page, FILE_NAME);
+    await waitForQuiet();
+    console.log('Shoal, both main threads profiled…');
+    const profilers = { seeder: await RendererProfiler.start(seeder.page), downloader: await RendererProfiler.start(downloader.page) };
+    const profiled = await download(downloader.page, FILE_NAME, 1);
+    const profiles: Record<Side, RecordedProfile> = { seeder: await profilers.seeder.stop(), downloader: await profilers.downloader.stop() };
+    await removeShare(downloader.page, FILE_NAME);
+    await removeShare(seeder.page, FILE_NAME);
+    await sampler.stop();
+
+    const plainWindow = steadyWindowOf(plain, SIZE_BYTES);
+    const profiledWindow = steadyWindowOf(profiled, SIZE_BYTES);
+    const urls = SIDES.flatMap((side) => profiles[side].profile.nodes.map((node) => node.callFrame.url)).filter((url) => url !== '');
+    const resolveSource = await sourceResolverFor(buildDir, repoRoot, urls);
+    const measurementOf = (side: Side): SideMeasurement & { isWindowed: boolean } => {
+      const window = profiles[side].windowOf(profiledWindow.fromEpochMs, profiledWindow.toEpochMs);
+      return {
+        plain: turnCpu(side, plainWindow),
+        profiled: { ...turnCpu(side, profiledWindow), parts: attributeProfile(profiles[side].profile, resolveSource, window) },
+        isWindowed: window !== undefined,
+      };
+    };
+    const sides = { seeder: measurementOf('seeder'), downloader: measurementOf('downloader') };
+    const run: BudgetRun = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      machine: machineDescription(),
+      versions: { node: process.version, chromium: seeder.browser.version() },
+      sizeBytes: SIZE_BYTES,
+      rows: budgetRows(sides),
+      rawMsPerMiB: { seeder: totalMsPerMiB(turnCpu('seeder', raw.steadyWindow)), downloader: totalMsPerMiB(turnCpu('downloader', raw.steadyWindow)) },
+      throughputMiBps: { shoal: steadyBytesPerSecond(plain, SIZE_BYTES) / MiB, raw: raw.bytesPerSecond / MiB },
+      mainThreadMsPerMiB: {
+        seeder: { plain: mainThreadMsPerMiB(sides.seeder.plain), profiled: mainThreadMsPerMiB(sides.seeder.profiled) },
+        downloader: { plain: mainThreadMsPerMiB(sides.downloader.plain), profiled: mainThreadMsPerMiB(sides.downloader.profiled) },
+      },
+      profileWindowed: { seeder: sides.seeder.isWindowed, downloader: sides.downloader.isWindowed },
+    };
+    printBudget(run);
+    await writeBudget(benchDir, run);
+    console.log('\nWrote the CPU budget section of bench/RESULTS.md (and cpuBudget in bench/results.json)');
+  } finally {
+    await Promise.all(Object.values(browsers).map((bench) => bench.close().catch(() => undefined)));
+    await tracker.close();
+    await files.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+/**
+ * The CPU budget as a table: printed, and written into bench/RESULTS.md as a section of its own
+ * (and `cpuBudget` in results.json), leaving the other benches' sections as they are.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { BudgetRow, RowGroup, Side } from './budget-rows';
+
+export const BUDGET_HEADING = '## CPU budget per MiB (single source, browser to browser)';
+
+export interface BudgetRun {
+  date: string;
+  mode: 'full' | 'quick';
+  machine: string;
+  versions: Record<string, string>;
+  sizeBytes: number;
+  rows: BudgetRow[];
+  /** Every process of each browser, per MiB, while the raw data channel moved the same bytes. */
+  rawMsPerMiB: Record<Side, number>;
+  throughputMiBps: { shoal: number; raw: number };
+  /** The main thread's CPU per MiB without and with the profiler: what profiling cost. */
+  mainThreadMsPerMiB: Record<Side, { plain: number; profiled: number }>;
+  /** Whether each profile was cut to the steady window (else the whole turn's profile counts). */
+  profileWindowed: Record<Side, boolean>;
+}
+
+const MiB = 1024 * 1024;
+const fixed = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const sum = (rows: readonly BudgetRow[], side: Side): number => rows.reduce((total, row) => total + row.msPerMiB[side], 0);
+
+function tableLines(run: BudgetRun): string[] {
+  const total = sum(run.rows, 'seeder') + sum(run.rows, 'downloader');
+  const line = (label: string, seeder: number, downloader: number): string =>
+    `| ${label} | ${fixed(seeder)} | ${fixed(downloader)} | ${fixed(seeder + downloader)} | ${(((seeder + downloader) / total) * 100).toFixed(1)} % |`;
+  const lines = ['| part | seeder | downloader | both | of total |', '| --- | --- | --- | --- | --- |'];
+  const groups: RowGroup[] = ['renderer main thread', 'renderer, other threads', 'outside the renderer'];
+  for (const group of groups) {
+    const rows = run.rows.filter((row) => row.group === group);
+    lines.push(line(`**${group}**`, sum(rows, 'seeder'), sum(rows, 'downloader')).replace(/\| ([\d.]+) \|/g, '| **$1** |'));
+    for (const row of rows) lines.push(line(`&nbsp;&nbsp;${row.label}`, row.msPerMiB.seeder, row.msPerMiB.downloader));
+  }
+  lines.push(line('**total, Shoal**', sum(run.rows, 'seeder'), sum(run.rows, 'downloader')));
+  const raw = run.rawMsPerMiB;
+  lines.push(line('raw data channel, same run (every process of each browser)', raw.seeder, raw.downloader));
+  return lines;
+}
+
+function sectionLines(run: BudgetRun): string[] {
+  const shoalTotal = sum(run.rows, 'seeder') + sum(run.rows, 'downloader');
+  const rawTotal = run.rawMsPerMiB.seeder + run.rawMsPerMiB.downloader;
+  const profiler = (side: Side): string =>
+    `${side} ${fixed(run.mainThreadMsPerMiB[side].plain)} ms/MiB without, ${fixed(run.mainThreadMsPerMiB[side].profiled)} with`;
+  const windowed = run.profileWindowed.seeder && run.profileWindowed.downloader;
+  return [
+    BUDGET_HEADING,
+    '',
+    'Written by `npm run bench:budget`. CPU ms each MiB of a single-source download costs, between two',
+    'Chromiums on this machine through the real app, from the first verified chunk to "Completed". Every',
+    "thread's CPU time comes from /proc; the tab renderer's main thread is divided by a V8 CPU profile of",
+    'a second turn (Profiler.start/stop through DevTools, 1 ms samples, stacks mapped to source files with',
+    "a bench-only build's source maps: bench/cpu-budget/budget-parts.ts). The profile sees only main-thread",
+    "JS and the natives it calls: the SHA-256 rows there are the calls and copies, while WebCrypto's hashing",
+    'itself runs on the renderer\'s thread pool; the IndexedDB rows are the page\'s side, while the database',
+    'and its Blob files live in the browser process; the data channel (SCTP, DTLS) runs on the WebRTC threads',
+    'and the UDP sockets in the network service. Those rows are per thread or process, not per part.',
+    '',
+    `- Date: ${run.date}`,
+    `- Mode: ${run.mode}, ${run.sizeBytes / MiB} MiB`,
+    `- Machine: ${run.machine}`,
+    `- Versions: ${Object.entries(run.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
+    `- Throughput of the turns timed: Shoal ${run.throughputMiBps.shoal.toFixed(2)} MiB/s, raw data channel ${run.throughputMiBps.raw.toFixed(2)} MiB/s`,
+    `- Shoal's CPU per MiB against the raw channel's: ${(shoalTotal / rawTotal).toFixed(2)}x (${fixed(shoalTotal)} against ${fixed(rawTotal)} ms)`,
+    `- Main thread, the profiler's cost: ${profiler('seeder')}; ${profiler('downloader')}`,
+    ...(windowed ? [] : ['- The profile was not cut to the window (the clocks did not agree): its shares are of the whole turn']),
+    '',
+    ...tableLines(run),
+    '',
+  ];
+}
+
+export function printBudget(run: BudgetRun): void {
+  const lines = sectionLines(run);
+  console.log(['', ...lines.slice(lines.findIndex((line) => line.startsWith('- Date')))].join('\n'));
+}
+
+/** `markdown` with the section under `heading` replaced by `section` (to the next `## `), or added at the end. */
+export function replaceSection(markdown: string, heading: string, section: string): string {
+  const at = markdown.indexOf(heading);
+  if (at < 0) return `${markdown.trimEnd()}\n\n${section.trimEnd()}\n`;
+  const next = markdown.indexOf('\n## ', at + heading.length);
+  return `${markdown.slice(0, at)}${section.trimEnd()}\n${next < 0 ? '' : `\n${markdown.slice(next + 1)}`}`;
+}
+
+export async function writeBudget(dir: string, run: BudgetRun): Promise<void> {
+  const markdown = (await readFile(`${dir}/RESULTS.md`, 'utf8').catch(() => undefined)) ?? '# Benchmark results\n';
+  await writeFile(`${dir}/RESULTS.md`, replaceSection(markdown, BUDGET_HEADING, sectionLines(run).join('\n')));
+  const json = await readFile(`${dir}/results.json`, 'utf8').catch(() => undefined);
+  const rest = json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>);
+  await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, cpuBudget: run }, null, 2)}\n`);
+}

@@ -1,0 +1,33 @@
+/**
+ * What the threads and processes outside the profiled main thread are, for the budget's rows: the
+ * tab renderer's other threads by name, the browser's other processes by kind. Names are the
+ * kernel's 15-character thread names Chromium sets.
+ */
+import type { ProcessKind } from './process-tree';
+
+/** The tab renderer's threads other than its main thread; the first pattern that matches wins. */
+export const RENDERER_THREAD_GROUPS: readonly { name: RegExp; label: string }[] = [
+  { name: /^WebRTC_/, label: 'WebRTC threads (SCTP, DTLS: the data channel itself)' },
+  { name: /^WebCrypto/, label: 'WebCrypto thread (SHA-256 digests)' },
+  { name: /^ThreadPool/, label: 'thread pool (WebCrypto digests, GC helpers, Blob reads)' },
+  { name: /^(Compositor|VizCompositor|CompositorTileW)/, label: 'compositor' },
+  { name: /^Chrome_ChildIOT/, label: 'IPC I/O thread (to the browser process)' },
+  { name: /Worker/, label: 'workers (a hashing worker, if any)' },
+  { name: /.*/, label: 'other renderer threads' },
+];
+
+/** The browser's processes other than the tab's renderer, by kind ('renderer': any other renderer). */
+export const OUTSIDE_PROCESS_LABELS: Record<ProcessKind, string> = {
+  browser: 'browser process (IndexedDB, Blob storage, IPC, saving files)',
+  network: 'network service (the UDP sockets)',
+  gpu: 'GPU process',
+  storage: 'storage service',
+  utility: 'other utility processes',
+  zygote: 'zygotes',
+  other: 'other processes',
+  renderer: 'other renderers (a spare one, say)',
+};
+
+export function rendererThreadLabel(threadName: string): string {
+  return (RENDERER_THREAD_GROUPS.find((group) => group.name.test(threadName)) ?? { label: 'other renderer threads' }).label;
+}
