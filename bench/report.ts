@@ -116,11 +116,22 @@ async function readIfThere(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch(() => undefined);
 }
 
-async function storedNetResults(dir: string): Promise<{ json: unknown; markdown: string }> {
-  const json = await readIfThere(`${dir}/results.json`);
-  const markdown = (await readIfThere(`${dir}/RESULTS.md`)) ?? '';
-  const at = markdown.indexOf(NET_HEADING);
-  return { json: json === undefined ? undefined : (JSON.parse(json) as { net?: unknown }).net, markdown: at < 0 ? '' : markdown.slice(at) };
+/**
+ * Replaces the section under `heading` (up to the next `## ` heading) or appends it at the end: how
+ * each bench writes its own section of RESULTS.md and leaves the others' as they were.
+ */
+export function withSection(markdown: string, heading: string, section: string): string {
+  const at = markdown.indexOf(heading);
+  if (at < 0) return `${markdown.trimEnd()}\n\n${section.trimEnd()}\n`;
+  const next = markdown.indexOf('\n## ', at + heading.length);
+  const after = next < 0 ? '' : `\n${markdown.slice(next + 1)}`;
+  return `${markdown.slice(0, at)}${section.trimEnd()}\n${after}`;
+}
+
+/** The sections other benches wrote (bench:net's, bench:first-frame's, ...): every `## ` section. */
+function otherSections(markdown: string): string {
+  const at = markdown.search(/^## /m);
+  return at < 0 ? '' : markdown.slice(at);
 }
 
 export async function writeNetResults(dir: string, net: NetResults): Promise<void> {
@@ -128,8 +139,6 @@ export async function writeNetResults(dir: string, net: NetResults): Promise<voi
   const rest = json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>);
   await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, net: { ...net, figures: jsonFigures(net.figures) } }, null, 2)}\n`);
   const markdown = (await readIfThere(`${dir}/RESULTS.md`)) ?? '# Benchmark results\n';
-  const at = markdown.indexOf(NET_HEADING);
-  const before = (at < 0 ? markdown : markdown.slice(0, at)).trimEnd();
   const { roundTripMs, lossPercent, rateMbit, capacityMiBps, queuePackets, emulator } = net.link;
   const turnRates = (rates: number[]): string => rates.map((rate) => rate.toFixed(2)).join(', ');
   const section = [
@@ -157,15 +166,15 @@ export async function writeNetResults(dir: string, net: NetResults): Promise<voi
     ...tableWithNotes(net.figures),
     '',
   ];
-  await writeFile(`${dir}/RESULTS.md`, `${before}\n\n${section.join('\n')}`);
+  await writeFile(`${dir}/RESULTS.md`, withSection(markdown, NET_HEADING, section.join('\n')));
 }
 
 export async function writeResults(dir: string, info: RunInfo, figures: Figure[]): Promise<void> {
-  const net = await storedNetResults(dir);
-  // Sections other benches merged in (bench:tracker's `trackerLoad`) stay as they were.
+  // What other benches merged in (bench:net's `net`, bench:tracker's `trackerLoad`, ...) stays as it was.
   const stored = await readIfThere(`${dir}/results.json`);
-  const { trackerLoad } = stored === undefined ? { trackerLoad: undefined } : (JSON.parse(stored) as { trackerLoad?: unknown });
-  const kept = { ...(net.json === undefined ? {} : { net: net.json }), ...(trackerLoad === undefined ? {} : { trackerLoad }) };
+  const { date: _date, mode: _mode, machine: _machine, versions: _versions, figures: _figures, ...kept } = (
+    stored === undefined ? {} : JSON.parse(stored)
+  ) as Record<string, unknown>;
   await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...info, figures: jsonFigures(figures), ...kept }, null, 2)}\n`);
   const markdown = [
     '# Benchmark results',
@@ -185,5 +194,6 @@ export async function writeResults(dir: string, info: RunInfo, figures: Figure[]
     ...tableWithNotes(figures),
     '',
   ].join('\n');
-  await writeFile(`${dir}/RESULTS.md`, net.markdown === '' ? markdown : `${markdown}\n${net.markdown}`);
+  const sections = otherSections((await readIfThere(`${dir}/RESULTS.md`)) ?? '');
+  await writeFile(`${dir}/RESULTS.md`, sections === '' ? markdown : `${markdown}\n${sections}`);
 }

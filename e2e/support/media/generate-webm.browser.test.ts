@@ -68,7 +68,7 @@ function indexOfBytes(haystack: Uint8Array, needle: number[]): number {
 describe('generateWebm in Chromium', () => {
   it('makes a WebM of about the requested size that a <video> loads and plays', async () => {
     const requested = 4 * MiB;
-    const { file, durationSeconds, frameCount } = await generate(requested);
+    const { file, durationSeconds } = await generate(requested);
 
     expect(file.size).toBeGreaterThanOrEqual(requested);
     expect(file.size).toBeLessThan(requested * 1.15);
@@ -77,7 +77,6 @@ describe('generateWebm in Chromium', () => {
     const expectedSeconds = (requested * 8) / WEBM_DEFAULTS.bitrateBps;
     expect(durationSeconds).toBeGreaterThan(expectedSeconds * 0.5);
     expect(durationSeconds).toBeLessThan(expectedSeconds * 2);
-    expect(frameCount).toBe(Math.round(durationSeconds * WEBM_DEFAULTS.framesPerSecond));
 
     const video = videoOf(file);
     await nextEvent(video, 'loadedmetadata');

@@ -7,20 +7,9 @@
  */
 import { Output, Quality, StreamTarget, VideoSample, VideoSampleSource, WebMOutputFormat } from 'mediabunny';
 import { NoiseFrames } from './noise-frames';
+import { WEBM_DEFAULTS, type WebmRequest } from './webm-request';
 
-export interface WebmRequest {
-  /** The file's name (also its name in the origin-private file system until removed). */
-  name: string;
-  /** About this many bytes: frames are added until the encoded video reaches it, so it ends a frame or two past. */
-  sizeBytes: number;
-  widthPx?: number;
-  heightPx?: number;
-  framesPerSecond?: number;
-  /** What the encoder aims at (constant bitrate); with noise it gets close, so duration ≈ size ÷ bitrate. */
-  bitrateBps?: number;
-  /** A key frame (and a cue to seek to) this often. */
-  keyFrameIntervalSeconds?: number;
-}
+export { WEBM_DEFAULTS, type WebmRequest } from './webm-request';
 
 export interface GeneratedWebm {
   file: File;
@@ -29,13 +18,6 @@ export interface GeneratedWebm {
   /** Wall time from the call to the finished file. */
   generateMs: number;
 }
-
-/**
- * 640×360 at 30 frames a second and 8 Mbit/s: a plausible web video's bitrate (so a player buffers
- * as it would for a real one), at a frame size the software encoder gets through several times
- * faster than real time on two cores.
- */
-export const WEBM_DEFAULTS = { widthPx: 640, heightPx: 360, framesPerSecond: 30, bitrateBps: 8_000_000, keyFrameIntervalSeconds: 2 };
 
 const DIRECTORY_NAME = 'shoal-test-media';
 

@@ -1,53 +1,28 @@
 /**
  * Test video for Playwright specs and benches: generates a WebM in a page (see generate-webm.ts)
- * and hands it on as a file on disk or straight into a file input. The generator is bundled once
- * per process with esbuild and run by page.evaluate, which the app's Content-Security-Policy
- * does not govern (a <script> tag would be refused). The page must be a secure context (WebCodecs,
- * origin-private file system): the app's own page on 127.0.0.1 or localhost is.
+ * and hands it on as a file on disk or straight into a file input (see ../page-bundle.ts for how
+ * the generator gets into the page). The page must be a secure context (WebCodecs, origin-private
+ * file system): the app's own page on 127.0.0.1 or localhost is.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Locator, Page } from '@playwright/test';
-import type { WebmRequest } from './generate-webm';
+import { installPageModule } from '../page-bundle';
+import type { WebmRequest } from './webm-request';
 import type { GeneratedWebmInfo, TestMediaApi } from './test-media-page';
 
-export type { WebmRequest } from './generate-webm';
+export { WEBM_DEFAULTS, type WebmRequest } from './webm-request';
 export type { GeneratedWebmInfo } from './test-media-page';
 
 const PAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-media-page.ts');
 
-let pageBundle: Promise<string> | undefined;
-
-function testMediaBundle(): Promise<string> {
-  pageBundle ??= build({
-    entryPoints: [PAGE_ENTRY],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  }).then((result) => {
-    const [output] = result.outputFiles;
-    if (output === undefined) throw new Error('esbuild produced no bundle for the test-media page script');
-    return output.text;
-  });
-  return pageBundle;
-}
-
-async function installTestMedia(page: Page): Promise<void> {
-  const isInstalled = await page.evaluate(() => 'shoalTestMedia' in globalThis);
-  if (!isInstalled) await page.evaluate(await testMediaBundle());
-}
-
 /**
  * Generates a WebM of about `request.sizeBytes` in the page; the file stays in the page (in its
- * origin-private file system) until removeGeneratedWebm. 200 MiB takes tens of seconds: pass a
- * timeout to match in the spec.
+ * origin-private file system) until removeGeneratedWebm. 200 MiB takes tens of seconds: mind the
+ * spec's timeout.
  */
 export async function generateWebmInPage(page: Page, request: WebmRequest): Promise<GeneratedWebmInfo> {
-  await installTestMedia(page);
+  await installPageModule(page, PAGE_ENTRY, 'shoalTestMedia');
   return page.evaluate((pageRequest) => (globalThis as { shoalTestMedia?: TestMediaApi }).shoalTestMedia!.generate(pageRequest), request);
 }
 
