@@ -21,6 +21,7 @@ import { BenchFiles } from './test-data';
 import { buildForProfiling, sourceResolverFor } from './cpu-budget/budget-build';
 import { printBudget, writeBudget, type BudgetRun } from './cpu-budget/budget-report';
 import { budgetRows, mainThreadMsPerMiB, totalMsPerMiB, type Side, type SideMeasurement, type TurnCpu } from './cpu-budget/budget-rows';
+import { digestedBytes, probeDigestCost, probeStoreCost, startCountingDigests } from './cpu-budget/cost-probes';
 import { attributeProfile } from './cpu-budget/profile-attribution';
 import { browserProcessTree } from './cpu-budget/process-tree';
 import { RendererProfiler, type RecordedProfile } from './cpu-budget/renderer-profiler';
@@ -31,6 +32,8 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const quick = process.argv.includes('--quick');
 const SIZE_BYTES = (quick ? 32 : 128) * MiB;
+/** Bytes hashed, and written to and read from IndexedDB, when those steps are measured apart. */
+const PROBE_BYTES = (quick ? 32 : 64) * MiB;
 const FILE_NAME = 'bench-budget.bin';
 const SIDES: readonly Side[] = ['seeder', 'downloader'];
 
@@ -44,13 +47,15 @@ async function main(): Promise<void> {
       browsers[side] = await launchBenchBrowser(tracker.url);
       await join((browsers[side] as BenchBrowser).page, side);
     }
-    const { seeder, downloader } = browsers as Record<Side, BenchBrowser>;
+    const benches = browsers as Record<Side, BenchBrowser>;
+    const { seeder, downloader } = benches;
     await shareFile(seeder.page, await files.make(FILE_NAME, SIZE_BYTES), FILE_NAME);
+    const processesOf = { seeder: await browserProcessTree(seeder), downloader: await browserProcessTree(downloader) };
     const pidsOf = {
-      seeder: new Set((await browserProcessTree(seeder)).map((process) => process.pid)),
-      downloader: new Set((await browserProcessTree(downloader)).map((process) => process.pid)),
+      seeder: new Set(processesOf.seeder.map((process) => process.pid)),
+      downloader: new Set(processesOf.downloader.map((process) => process.pid)),
     };
-    const sampler = ThreadCpuSampler.start([...(await browserProcessTree(seeder)), ...(await browserProcessTree(downloader))]);
+    const sampler = ThreadCpuSampler.start([...processesOf.seeder, ...processesOf.downloader]);
     const turnCpu = (side: Side, window: SteadyWindow): TurnCpu => ({
       threads: sampler.cpuBetween(window.fromEpochMs, window.toEpochMs).filter((thread) => pidsOf[side].has(thread.pid)),
       bytes: window.bytes,
@@ -65,12 +70,24 @@ async function main(): Promise<void> {
     await removeShare(downloader.page, FILE_NAME);
     await waitForQuiet();
     console.log('Shoal, both main threads profiled…');
+    for (const side of SIDES) await startCountingDigests(benches[side].page);
     const profilers = { seeder: await RendererProfiler.start(seeder.page), downloader: await RendererProfiler.start(downloader.page) };
     const profiled = await download(downloader.page, FILE_NAME, 1);
     const profiles: Record<Side, RecordedProfile> = { seeder: await profilers.seeder.stop(), downloader: await profilers.downloader.stop() };
+    const hashedBytes = { seeder: await digestedBytes(seeder.page), downloader: await digestedBytes(downloader.page) };
     await removeShare(downloader.page, FILE_NAME);
     await removeShare(seeder.page, FILE_NAME);
     await sampler.stop();
+
+    console.log('SHA-256 and IndexedDB measured apart…');
+    const chunkBytes = chunkSizeFor(SIZE_BYTES);
+    const digestMsPerMiB = { seeder: 0, downloader: 0 };
+    for (const side of SIDES) {
+      await waitForQuiet();
+      digestMsPerMiB[side] = await probeDigestCost(benches[side].page, processesOf[side], PROBE_BYTES, chunkBytes);
+    }
+    await waitForQuiet();
+    const store = await probeStoreCost(downloader.page, processesOf.downloader, PROBE_BYTES, chunkBytes);
 
     const plainWindow = steadyWindowOf(plain, SIZE_BYTES);
     const profiledWindow = steadyWindowOf(profiled, SIZE_BYTES);
@@ -99,6 +116,13 @@ async function main(): Promise<void> {
         downloader: { plain: mainThreadMsPerMiB(sides.downloader.plain), profiled: mainThreadMsPerMiB(sides.downloader.profiled) },
       },
       profileWindowed: { seeder: sides.seeder.isWindowed, downloader: sides.downloader.isWindowed },
+      measuredApart: {
+        digest: {
+          seeder: { hashedPerMiBMoved: hashedBytes.seeder / SIZE_BYTES, msPerMiBHashed: digestMsPerMiB.seeder },
+          downloader: { hashedPerMiBMoved: hashedBytes.downloader / SIZE_BYTES, msPerMiBHashed: digestMsPerMiB.downloader },
+        },
+        store,
+      },
     };
     printBudget(run);
     await writeBudget(benchDir, run);

@@ -21,6 +21,13 @@ export interface BudgetRun {
   mainThreadMsPerMiB: Record<Side, { plain: number; profiled: number }>;
   /** Whether each profile was cut to the steady window (else the whole turn's profile counts). */
   profileWindowed: Record<Side, boolean>;
+  /** Steps measured on their own in the same browsers (cost-probes.ts). */
+  measuredApart: {
+    /** MiB handed to SHA-256 per MiB moved (profiled turn), and CPU ms per MiB hashed. */
+    digest: Record<Side, { hashedPerMiBMoved: number; msPerMiBHashed: number }>;
+    /** IndexedDB, chunk-sized Blob records, in the downloader's browser. */
+    store: { writeMsPerMiB: number; readMsPerMiB: number };
+  };
 }
 
 const MiB = 1024 * 1024;
@@ -73,9 +80,22 @@ function sectionLines(run: BudgetRun): string[] {
     `- Shoal's CPU per MiB against the raw channel's: ${(shoalTotal / rawTotal).toFixed(2)}x (${fixed(shoalTotal)} against ${fixed(rawTotal)} ms)`,
     `- Main thread, the profiler's cost: ${profiler('seeder')}; ${profiler('downloader')}`,
     ...(windowed ? [] : ['- The profile was not cut to the window (the clocks did not agree): its shares are of the whole turn']),
+    ...measuredApartLines(run),
     '',
     ...tableLines(run),
     '',
+  ];
+}
+
+/** The steps measured on their own, and what they come to per MiB moved (inside the rows, not added to them). */
+function measuredApartLines(run: BudgetRun): string[] {
+  const { digest, store } = run.measuredApart;
+  const hashing = (side: Side): string =>
+    `the ${side} hashed ${digest[side].hashedPerMiBMoved.toFixed(2)} MiB per MiB moved (${fixed(digest[side].msPerMiBHashed)} ms per MiB hashed: about ${fixed(digest[side].hashedPerMiBMoved * digest[side].msPerMiBHashed)} ms per MiB moved)`;
+  return [
+    '- Measured apart in the same browsers (CPU of every process of the browser while its page does only that step; already inside the rows, not extra):',
+    `  SHA-256 (WebCrypto): ${hashing('seeder')}; ${hashing('downloader')}.`,
+    `  IndexedDB, one Blob record per chunk: writing ${fixed(store.writeMsPerMiB)} ms per MiB, reading back (get + arrayBuffer) ${fixed(store.readMsPerMiB)} ms per MiB.`,
   ];
 }
 

@@ -8,7 +8,7 @@
 import { MAIN_THREAD_PARTS, type MainThreadPart } from './budget-parts';
 import type { ProfileParts } from './profile-attribution';
 import type { ThreadCpu } from './thread-cpu';
-import { OUTSIDE_PROCESS_LABELS, rendererThreadLabel } from './thread-groups';
+import { browserThreadLabel, OUTSIDE_PROCESS_LABELS, rendererThreadLabel } from './thread-groups';
 
 const MiB = 1024 * 1024;
 
@@ -64,6 +64,7 @@ function sideRows(side: SideMeasurement): Map<string, { group: RowGroup; msPerMi
   for (const thread of side.plain.threads) {
     if (thread.pid === tab && thread.isMainThread) continue;
     if (thread.pid === tab) add('renderer, other threads', rendererThreadLabel(thread.name), thread.cpuMs / perMiB);
+    else if (thread.processKind === 'browser') add('outside the renderer', browserThreadLabel(thread.name, thread.isMainThread), thread.cpuMs / perMiB);
     else add('outside the renderer', OUTSIDE_PROCESS_LABELS[thread.processKind], thread.cpuMs / perMiB);
   }
   return rows;

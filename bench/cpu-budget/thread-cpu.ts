@@ -48,6 +48,18 @@ async function readThreads(processes: readonly BrowserProcess[], known: Map<stri
   return cpuMsByThread;
 }
 
+/** CPU ms the processes have used so far, all their threads together (those that ended too). */
+export async function processesCpuMs(processes: readonly BrowserProcess[]): Promise<number> {
+  const used = await Promise.all(
+    processes.map(async ({ pid }) => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields === undefined ? 0 : (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    }),
+  );
+  return used.reduce((sum, ms) => sum + ms, 0);
+}
+
 export class ThreadCpuSampler {
   private readonly samples: Sample[] = [];
   private readonly threads = new Map<string, ThreadId>();

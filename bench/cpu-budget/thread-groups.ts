@@ -18,7 +18,7 @@ export const RENDERER_THREAD_GROUPS: readonly { name: RegExp; label: string }[] 
 
 /** The browser's processes other than the tab's renderer, by kind ('renderer': any other renderer). */
 export const OUTSIDE_PROCESS_LABELS: Record<ProcessKind, string> = {
-  browser: 'browser process (IndexedDB, Blob storage, IPC, saving files)',
+  browser: 'browser process', // split by thread: BROWSER_THREAD_GROUPS
   network: 'network service (the UDP sockets)',
   gpu: 'GPU process',
   storage: 'storage service',
@@ -27,6 +27,19 @@ export const OUTSIDE_PROCESS_LABELS: Record<ProcessKind, string> = {
   other: 'other processes',
   renderer: 'other renderers (a spare one, say)',
 };
+
+/** The browser process's threads: where IndexedDB, Blob storage and IPC routing run. */
+export const BROWSER_THREAD_GROUPS: readonly { name: RegExp; label: string; isMainThread?: boolean }[] = [
+  { name: /.*/, isMainThread: true, label: 'browser process, main thread (UI, IPC routing)' },
+  { name: /^Chrome_IOThread/, label: 'browser process, IO thread (IPC, Blob data pipes)' },
+  { name: /^(ThreadPool|IndexedDB)/, label: 'browser process, thread pool (IndexedDB, Blob files, disk)' },
+  { name: /.*/, label: 'browser process, other threads' },
+];
+
+export function browserThreadLabel(threadName: string, isMainThread: boolean): string {
+  const group = BROWSER_THREAD_GROUPS.find((entry) => (entry.isMainThread ?? false) === isMainThread && entry.name.test(threadName));
+  return group?.label ?? 'browser process, other threads';
+}
 
 export function rendererThreadLabel(threadName: string): string {
   return (RENDERER_THREAD_GROUPS.find((group) => group.name.test(threadName)) ?? { label: 'other renderer threads' }).label;
