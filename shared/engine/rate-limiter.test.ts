@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MIN_CHUNK_SIZE_BYTES } from '../content/chunking';
 import { ShoalError } from '../protocol/errors';
 import { RateLimiter } from './rate-limiter';
 import { RATE_LIMIT_BURST_MS } from './transfer-policy';
@@ -39,6 +40,23 @@ describe('RateLimiter', () => {
     const burst = (rate * RATE_LIMIT_BURST_MS) / 1000;
     expect(passedBytes).toBeLessThanOrEqual(rate * 10 + burst + 8 * KiB);
     expect(passedBytes).toBeGreaterThanOrEqual(rate * 10 * 0.95);
+  });
+
+  it('saves up at most one chunk over a quiet spell, however high the limit', () => {
+    const clock = new VirtualClock();
+    const rate = 40 * 1024 * KiB; // a quarter second of it would be 10 chunks
+    const limiter = new RateLimiter(rate, clock);
+    clock.advanceBy(60_000);
+    let passedBytes = 0;
+    while (limiter.tryTake(64 * KiB)) passedBytes += 64 * KiB;
+    expect(passedBytes).toBe(MIN_CHUNK_SIZE_BYTES);
+
+    // At a low limit the burst is still a quarter second of it.
+    const slow = new RateLimiter(100 * KiB, clock);
+    clock.advanceBy(60_000);
+    let slowBytes = 0;
+    while (slow.tryTake(KiB)) slowBytes += KiB;
+    expect(slowBytes).toBe((100 * KiB * RATE_LIMIT_BURST_MS) / 1000);
   });
 
   it('lets one take overdraw the bucket and makes the next wait until the debt is repaid', async () => {
