@@ -26,10 +26,10 @@ export interface SteadySpan {
 }
 
 /**
- * Opens after two chunks per seeder (each seeder's burst, a quarter of a chunk at the bench's cap,
- * long spent) and closes two chunks per seeder before the end (a steady peer has two chunks asked
- * of it, so before then none has run out of requests); refuses a file too small to leave at least
- * as much in the window as it skips at the start.
+ * Opens after two chunks per seeder (each seeder's burst, half a chunk at the bench's cap, long
+ * spent) and closes two chunks per seeder before the end (a steady peer has about two chunks asked
+ * of it, so until then each still has requests waiting); refuses a file too small to leave at
+ * least as much in the window as it skips at the start.
  */
 export function steadySpanFor(sizeBytes: number, chunkBytes: number, seeders: number): SteadySpan {
   const fromBytes = 2 * seeders * chunkBytes;
