@@ -9,7 +9,7 @@
 export interface FirstFrameTiming {
   /** From the click (or, for the baseline, from setting the source) to the first frame presented. */
   firstFrameMs: number;
-  /** From the same start to the first `timeupdate` with currentTime > 0: playback has begun. */
+  /** From the same start to the first frame presented with currentTime > 0: playback has begun. */
   playingMs: number;
   /** The transfer row's progress text at the first frame, when the page shows one for the file. */
   progressAtFirstFrame: string | null;
@@ -38,23 +38,27 @@ function progressTextOf(fileName: string): string | null {
   return row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext') ?? null;
 }
 
-/** Hooks a video into the watch once: its first presented frame and its first advance of currentTime. */
+/**
+ * Hooks a video into the watch once: its first presented frame, and the first frame presented with
+ * currentTime > 0 (playback has begun). Both are read per presented frame, not from `timeupdate`,
+ * which Chromium fires only every 250 ms.
+ */
 function observeVideo(video: HTMLVideoElement, watch: Watch, fileName: string, onSettled: () => void, seen: WeakSet<HTMLVideoElement>): void {
   if (seen.has(video)) return;
   seen.add(video);
-  video.requestVideoFrameCallback((_now, frame) => {
-    if (watch.startedAtMs === undefined || watch.firstFrameAtMs !== undefined) return;
-    watch.firstFrameAtMs = frame.presentationTime;
-    watch.progressAtFirstFrame = progressTextOf(fileName);
-    if (watch.playingAtMs !== undefined) onSettled();
-  });
-  const onTimeUpdate = (): void => {
-    if (watch.startedAtMs === undefined || video.currentTime <= 0) return;
-    video.removeEventListener('timeupdate', onTimeUpdate);
-    watch.playingAtMs ??= performance.now();
-    if (watch.firstFrameAtMs !== undefined) onSettled();
+  const onFrame = (now: number, frame: VideoFrameCallbackMetadata): void => {
+    // A frame from before the clock started (a player shown earlier) counts for nothing.
+    if (watch.startedAtMs !== undefined) {
+      if (watch.firstFrameAtMs === undefined) {
+        watch.firstFrameAtMs = frame.presentationTime;
+        watch.progressAtFirstFrame = progressTextOf(fileName);
+      }
+      if (watch.playingAtMs === undefined && video.currentTime > 0) watch.playingAtMs = now;
+    }
+    if (watch.firstFrameAtMs !== undefined && watch.playingAtMs !== undefined) onSettled();
+    else video.requestVideoFrameCallback(onFrame);
   };
-  video.addEventListener('timeupdate', onTimeUpdate);
+  video.requestVideoFrameCallback(onFrame);
 }
 
 function newWatch(fileName: string, startOnClick: boolean): Watch {
@@ -128,7 +132,7 @@ const api: FirstFramePageApi = {
     video.muted = true; // muted playback needs no user gesture here
     video.width = 640;
     document.body.append(video);
-    await new Promise((resolve) => requestAnimationFrame(resolve)); // observed before the clock starts
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the observer (a microtask) hooks it before the clock starts
     watch.startedAtMs = performance.now();
     video.src = URL.createObjectURL(file);
     await video.play();

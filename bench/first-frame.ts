@@ -20,6 +20,8 @@ import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
 import { join, shareFile } from './bench-actions';
 import { tempDataDirFor } from './temp-dirs';
 import { machineDescription, printTable, type Figure } from './report';
+import { figureOf, type Target } from './targets';
+import { noPhysicalLimit } from './physical-limit';
 import { median } from './rounds';
 import { waitForQuiet } from './quiet';
 import { writeFirstFrameResults, type FirstFrameTurn, type GeneratedVideo } from './first-frame-report';
@@ -84,6 +86,7 @@ async function timeLocalPlayback(viewer: BenchBrowser, filePath: string): Promis
     );
   } finally {
     await page.close();
+    await viewer.page.bringToFront();
   }
 }
 
@@ -127,31 +130,33 @@ async function timeTurn(trackerUrl: string, video: SharedVideo, turn: number): P
   }
 }
 
+/** Issue 17: "first frame within 3 s of clicking Play". */
+const FIRST_FRAME_TARGET: Target = { text: `<= ${TARGET_MS} ms`, isMet: ({ value }) => value <= TARGET_MS };
+
 function figuresOf(turns: FirstFrameTurn[], sizeMiB: number): Figure[] {
-  const shoal = median(turns.map((turn) => turn.shoalFirstFrameMs));
-  const local = median(turns.map((turn) => turn.baselineFirstFrameMs));
-  const shoalPlaying = median(turns.map((turn) => turn.shoalPlayingMs));
-  const localPlaying = median(turns.map((turn) => turn.baselinePlayingMs));
   const baselineName = 'same video, local blob: URL, same browser';
+  // A time to a first frame has no ceiling the set-up imposes, as a throughput on a capped link has.
+  const limit = noPhysicalLimit('a latency on loopback: nothing in the set-up bounds it');
+  const firstFrames = { value: turns.map((turn) => turn.shoalFirstFrameMs), baseline: turns.map((turn) => turn.baselineFirstFrameMs) };
+  const playing = { value: turns.map((turn) => turn.shoalPlayingMs), baseline: turns.map((turn) => turn.baselinePlayingMs) };
   return [
-    {
+    figureOf({
       name: `click Play → first frame (${sizeMiB} MiB WebM, download at 0 %)`,
-      value: shoal,
+      value: median(firstFrames.value),
       unit: 'ms',
-      baseline: { name: baselineName, value: local, unit: 'ms' },
-      ratio: shoal / local,
-      target: `<= ${TARGET_MS} ms`,
-      meetsTarget: shoal <= TARGET_MS,
-    },
-    {
+      baseline: { name: baselineName, value: median(firstFrames.baseline) },
+      target: FIRST_FRAME_TARGET,
+      limit,
+      turns: firstFrames,
+    }),
+    figureOf({
       name: `click Play → currentTime > 0 (${sizeMiB} MiB WebM)`,
-      value: shoalPlaying,
+      value: median(playing.value),
       unit: 'ms',
-      baseline: { name: baselineName, value: localPlaying, unit: 'ms' },
-      ratio: shoalPlaying / localPlaying,
-      target: '',
-      meetsTarget: null,
-    },
+      baseline: { name: baselineName, value: median(playing.baseline) },
+      limit,
+      turns: playing,
+    }),
   ];
 }
 

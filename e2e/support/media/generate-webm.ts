@@ -71,7 +71,8 @@ export async function generateWebm(request: WebmRequest): Promise<GeneratedWebm>
     await output.finalize();
   } catch (error) {
     await output.cancel();
-    await removeGeneratedWebm(request.name);
+    // The encoder's or writer's error is the one to report; a half-written file left behind is not.
+    await removeGeneratedWebm(request.name).catch(() => undefined);
     throw error;
   }
   return {
