@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium-path';
 import { trackPeerConnections } from './received-bytes';
 
@@ -15,6 +15,16 @@ export interface BenchBrowser {
   /** Browser-level DevTools session, for process information. */
   cdp: CDPSession;
   close(): Promise<void>;
+}
+
+/**
+ * What every bench page gets before its own scripts: `__name`, which tsx's keepNames transform
+ * calls inside the functions the benches pass to page.evaluate (and which does not exist in a
+ * page), as the identity; and the counters of bytes received over WebRTC (received-bytes.ts).
+ */
+export async function preparePages(context: BrowserContext): Promise<void> {
+  await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
+  await context.addInitScript(trackPeerConnections);
 }
 
 /**
@@ -35,8 +45,7 @@ export async function launchBenchBrowser(
   });
   const browser = context.browser();
   if (!browser) throw new Error('Chromium did not expose its browser for the benchmark');
-  // Counts what arrives over WebRTC, for steady windows of capped transfers (steady-window.ts).
-  await context.addInitScript(trackPeerConnections);
+  await preparePages(context);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   const cdp = await browser.newBrowserCDPSession();

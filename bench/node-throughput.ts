@@ -23,6 +23,7 @@ import { buildClientIfStale } from '../signaling-server/client-build';
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { SearchResult } from '../shared/protocol/tracker-messages';
 import { download, join, removeShare, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
+import { preparePages } from './bench-browsers';
 import { answerInPage, receivedIn } from './raw-channel';
 import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './raw-wrtc';
 import { LOOPBACK_UNBOUNDED, ratesOf, turnsAndCpu, turnsMiBps, type Turn } from './figures';
@@ -147,7 +148,9 @@ async function timedNodeDownload(downloader: NodePeer, file: SearchResult): Prom
 /** A page of the web app, joined to the tracker, for the Node -> browser figure. */
 async function joinedAppPage(trackerUrl: string): Promise<{ page: Page; close(): Promise<void> }> {
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const context = await browser.newContext({ acceptDownloads: true });
+  await preparePages(context);
+  const page = await context.newPage();
   await page.goto(trackerUrl);
   await join(page, 'bench-browser');
   return { page, close: () => browser.close() };

@@ -1,8 +1,8 @@
 /**
  * Bytes that arrived at a bench page over WebRTC, from its data channels' own counters
  * (getStats' bytesReceived), for steady windows that count bytes received rather than chunks
- * verified. An init script notes each RTCPeerConnection the page makes (a subclass that only
- * records the instance, so the app's connections behave as before) and exposes a snapshot.
+ * verified. An init script notes each RTCPeerConnection the page makes (a Proxy whose construct
+ * only records the instance, so the app's connections are the browser's own) and exposes a snapshot.
  */
 import type { ReceivedSnapshot } from './steady-window';
 
@@ -15,13 +15,13 @@ export function trackPeerConnections(): void {
   const Native = window.RTCPeerConnection;
   const open = new Map<string, RTCPeerConnection>();
   let nextId = 0;
-  class TrackedPeerConnection extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      open.set(String(nextId++), this);
-    }
-  }
-  window.RTCPeerConnection = TrackedPeerConnection;
+  window.RTCPeerConnection = new Proxy(Native, {
+    construct(target, args: [RTCConfiguration?], newTarget) {
+      const connection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
+      open.set(String(nextId++), connection);
+      return connection;
+    },
+  });
   (window as ReceivedBytesWindow).benchReceivedBytes = async () => {
     const startedMs = performance.now();
     const byConnection: Record<string, number> = {};
