@@ -10,6 +10,7 @@ import type { TransferView as NodeTransferView } from '../../shared/node/transfe
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { saveBlob } from '../adapters/save-blob';
 import { downloadFolder } from '../../shared/node/folder-download';
+import { readFolderManifest } from '../../shared/node/folders';
 import { FOLDER_MIME_TYPE } from '../../shared/protocol/folder-manifest';
 import { saveFolderAsZip } from '../folders/folder-zip';
 import { FolderSaves } from '../folders/folder-saves.svelte';
@@ -72,9 +73,13 @@ export class Transfers {
 
   /** A folder: its manifest, then every file (rows for each), then one ZIP handed to the browser. */
   private async downloadFolder(request: DownloadRequest, saveTo: FileSystemDirectoryHandle | undefined): Promise<void> {
-    const host = { store: this.store, start: (part: DownloadRequest) => this.node.transfers.start(part) };
+    const host = this.node.folderDownloadHost();
     if (saveTo !== undefined) {
-      await this.folderSaves.save(request, saveTo, this.store, (onProgress) => downloadFolder(host, request, { waitsForHolder: true, onProgress }));
+      await this.folderSaves.save(request, saveTo, this.store, async (onProgress) => {
+        // A folder this browser holds is written from the store, without a download.
+        const held = this.node.library.holds(request.contentId) ? await readFolderManifest(this.store, request.contentId) : undefined;
+        return held ?? downloadFolder(host, request, { waitsForHolder: true, onProgress });
+      });
       return;
     }
     try {

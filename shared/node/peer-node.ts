@@ -8,7 +8,8 @@ import { type Clock, realClock, type DownloadTuning, LinkPool, type LinkPoolOpti
 import { errorWithOutlook, ShoalError } from '../protocol/errors';
 import type { Holder, JoinedPeer, SearchResult } from '../protocol/tracker-messages';
 import type { SearchPage } from '../tracker-client/tracker-connection';
-import { downloadFolder, type FolderDownloadOptions } from './folder-download';
+import { downloadFolder, type FolderDownloadHost, type FolderDownloadOptions } from './folder-download';
+import { KeptHolders } from './kept-holders';
 import type { FolderManifest } from '../protocol/folder-manifest';
 import { Library } from './library';
 import { NodeEvents, type NodeEventMap, type RateLimitSettings } from './node-events';
@@ -41,6 +42,8 @@ export class PeerNode<Location = unknown> {
   private readonly settings: NodeSettings;
   private readonly transport: Transport;
   private readonly clock: Clock;
+  /** Holder lists a folder download looked up to rank its files, for each file's download to start from. */
+  private readonly keptHolders: KeptHolders;
   private currentLimits: RateLimitSettings = { uploadKiBps: 0, downloadKiBps: 0 };
   private stopping: Promise<void> | undefined;
 
@@ -50,6 +53,7 @@ export class PeerNode<Location = unknown> {
   ) {
     const { tracker, store } = parts;
     this.clock = parts.clock ?? realClock;
+    this.keptHolders = new KeptHolders(this.clock);
     this.settings = new NodeSettings(parts.settings);
     this.transport = parts.transport({ myPeerId: () => this.session.me?.id });
     this.pool = new LinkPool(this.transport, store, {
@@ -127,6 +131,8 @@ export class PeerNode<Location = unknown> {
 
   /** Who holds a file now, completely or in part; never ourselves. */
   async holdersOf(contentId: string): Promise<Holder[]> {
+    const kept = this.keptHolders.take(contentId);
+    if (kept !== undefined) return kept;
     return this.session.others(await this.parts.tracker.holders(contentId));
   }
 
@@ -157,7 +163,22 @@ export class PeerNode<Location = unknown> {
     if (this.session.others(folder.holders).length === 0 && this.transfers.get(folder.contentId) === undefined && !this.library.holds(folder.contentId)) {
       throw errorWithOutlook('NO_HOLDER', `No peer holding '${folder.name}' is online`, 'try again when one is', { fileName: folder.name, contentId: folder.contentId });
     }
-    return downloadFolder({ store: this.parts.store, start: (request) => this.transfers.start(request) }, folder, options);
+    return downloadFolder(this.folderDownloadHost(), folder, options);
+  }
+
+  /** What a folder download needs of the node (the browser runs its own: it saves the folder its way).
+   * Holder counts rank the files rarest first; each lookup is kept for that file's download. */
+  folderDownloadHost(): FolderDownloadHost<Location> {
+    return {
+      store: this.parts.store,
+      start: (request) => this.transfers.start(request),
+      holderCount: async (contentId) => {
+        const holders = await this.holdersOf(contentId);
+        this.keptHolders.keep(contentId, holders);
+        return holders.length;
+      },
+      clock: this.clock,
+    };
   }
 
   get limits(): RateLimitSettings {
