@@ -35,8 +35,10 @@ export interface ChunkFetcherOptions {
   /** Already verified against the content id. */
   manifest: Manifest;
   missing: readonly number[];
-  /** The chunk to fetch from first, in order (a media player's playhead); see `focusOn`. */
+  /** The chunk to fetch from first, in order (a media player's playhead), and chunks a reader is
+   * blocked on, fetched before all others; see `focusOn` and `setAwaited`. */
   focus?: number;
+  awaited?: readonly number[];
   /** Holders to start with; the list is asked for again as the fetch goes on. */
   initialHolders: readonly Holder[];
   holders: (signal: AbortSignal) => Promise<Holder[]>;
@@ -75,6 +77,7 @@ export class ChunkFetcher {
   constructor(private readonly options: ChunkFetcherOptions) {
     this.scheduler = new ChunkScheduler(options.missing, options.tuning.random);
     this.scheduler.focusOn(options.focus);
+    for (const index of options.awaited ?? []) this.scheduler.setAwaited(index, true);
     this.hasHolderList = options.initialHolders.length > 0;
     this.allowance = new DownloadAllowance(options.pool.downloadLimiter, () => this.dispatch());
     this.peers = new FetchPeers({
@@ -176,6 +179,12 @@ export class ChunkFetcher {
   focusOn(index: number | undefined): void {
     this.scheduler.focusOn(index);
     this.dispatch();
+  }
+
+  /** A reader starts or stops waiting for the chunk; awaited chunks are fetched before all others. */
+  setAwaited(index: number, isAwaited: boolean): void {
+    this.scheduler.setAwaited(index, isAwaited);
+    if (isAwaited) this.dispatch();
   }
 
   /** Resolves once no chunk is being verified or written, so the file can be deleted safely. */

@@ -171,3 +171,105 @@ describe('ChunkScheduler', () => {
     expect(scheduler.pendingCount).toBe(1);
   });
 });
+
+describe('ChunkScheduler focused on a playhead', () => {
+  const range = (from: number, to: number): number[] => [...Array(to - from).keys()].map((offset) => from + offset);
+  /** `count` assignments to `peerId`, in order. */
+  const assignMany = (scheduler: ChunkScheduler, peerId: string, count: number) => range(0, count).map(() => scheduler.assign(peerId));
+
+  it('hands out the chunks from the focus on in order, across peers, within the window', () => {
+    const scheduler = withSeeders(range(0, 64), 'ana', 'ben');
+    scheduler.focusOn(20);
+    expect([scheduler.assign('ana'), scheduler.assign('ben'), scheduler.assign('ana'), scheduler.assign('ben')]).toEqual([20, 21, 22, 23]);
+    expect(assignMany(scheduler, 'ana', 12)).toEqual(range(24, 36));
+  });
+
+  it('goes back to rarest first once the window has nothing pending, and fetches the chunks behind the focus too', () => {
+    const scheduler = new ChunkScheduler(range(0, 40), firstOfTies, 4);
+    scheduler.addPeer('ana', range(0, 40));
+    scheduler.addPeer('ben', range(0, 40).filter((index) => index !== 3)); // chunk 3 is the rarest
+    scheduler.focusOn(30);
+    expect(assignMany(scheduler, 'ana', 4)).toEqual([30, 31, 32, 33]);
+    expect(scheduler.assign('ana')).toBe(3);
+    const rest = assignMany(scheduler, 'ana', 35);
+    expect(rest.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([...range(0, 3), ...range(4, 30), ...range(34, 40)]);
+    expect(scheduler.pendingCount).toBe(0);
+  });
+
+  it('asks a peer only for chunks it has, skipping window chunks it lacks', () => {
+    const scheduler = new ChunkScheduler(range(0, 32), firstOfTies);
+    scheduler.addPeer('partial', range(0, 32).filter((index) => index % 2 === 1));
+    scheduler.focusOn(10);
+    expect(assignMany(scheduler, 'partial', 3)).toEqual([11, 13, 15]);
+  });
+
+  it('moves to a new focus (a seek): its window comes next, the old window stays in flight', () => {
+    const scheduler = withSeeders(range(0, 100), 'ana');
+    scheduler.focusOn(0);
+    expect(assignMany(scheduler, 'ana', 3)).toEqual([0, 1, 2]);
+    scheduler.focusOn(80);
+    expect(scheduler.focusIndex).toBe(80);
+    expect(assignMany(scheduler, 'ana', 3)).toEqual([80, 81, 82]);
+    expect(scheduler.inFlightCount('ana')).toBe(6);
+    // A chunk of the window that failed goes back to pending and comes first again.
+    scheduler.release('ana', 81);
+    expect(scheduler.assign('ana')).toBe(81);
+  });
+
+  it('skips stored and in-flight chunks of the window', () => {
+    const scheduler = withSeeders(range(0, 20), 'ana', 'ben');
+    scheduler.focusOn(5);
+    expect(scheduler.assign('ana')).toBe(5);
+    scheduler.markReceived('ana', 5);
+    scheduler.markDone(5);
+    expect(scheduler.assign('ben')).toBe(6);
+    expect(scheduler.assign('ana')).toBe(7);
+  });
+
+  it('is rarest first again once the focus is dropped', () => {
+    const scheduler = new ChunkScheduler(range(0, 8), firstOfTies);
+    scheduler.addPeer('ana', range(0, 8));
+    scheduler.addPeer('ben', range(0, 7)); // chunk 7 is the rarest
+    scheduler.focusOn(0);
+    expect(scheduler.assign('ana')).toBe(0);
+    scheduler.focusOn(undefined);
+    expect(scheduler.assign('ana')).toBe(7);
+  });
+
+  it('fetches a chunk a reader is blocked on before the focus window, until it is stored', () => {
+    const scheduler = withSeeders(range(0, 64), 'ana');
+    scheduler.focusOn(40);
+    scheduler.setAwaited(3, true);
+    scheduler.setAwaited(60, true);
+    expect(assignMany(scheduler, 'ana', 4)).toEqual([3, 60, 40, 41]);
+    // Back to pending (its peer failed), it comes first again.
+    scheduler.release('ana', 60);
+    expect(scheduler.assign('ana')).toBe(60);
+    scheduler.setAwaited(10, true);
+    scheduler.setAwaited(10, false); // the reader gave up
+    expect(scheduler.assign('ana')).toBe(42);
+    scheduler.markReceived('ana', 3);
+    scheduler.markDone(3);
+    scheduler.setAwaited(3, true); // stored already: nothing to fetch
+    expect(scheduler.assign('ana')).toBe(43);
+  });
+
+  it('asks a second peer for an awaited chunk a single peer is fetching, so a slow holder does not hold up playback', () => {
+    const scheduler = withSeeders(range(0, 32), 'slow', 'fast', 'third');
+    scheduler.focusOn(0);
+    expect(scheduler.assign('slow')).toBe(0);
+    scheduler.setAwaited(0, true);
+    expect(scheduler.assign('fast')).toBe(0);
+    expect(scheduler.assign('third')).toBe(1); // two fetchers at most: back to the window
+    expect(scheduler.assign('fast')).toBe(2);
+    expect(scheduler.markReceived('fast', 0)).toEqual(['slow']);
+  });
+
+  it('keeps the end game with a focus: an idle peer races the chunk asked for last', () => {
+    const scheduler = withSeeders([10, 11], 'slow', 'fast');
+    scheduler.focusOn(10);
+    expect(assignMany(scheduler, 'slow', 2)).toEqual([10, 11]);
+    expect(scheduler.assign('fast')).toBe(11);
+    expect(scheduler.markReceived('fast', 11)).toEqual(['slow']);
+  });
+});

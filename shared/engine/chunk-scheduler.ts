@@ -8,7 +8,10 @@
  * A download may be focused on a chunk (a media player's playhead): then a peer's next chunk is the
  * first pending one it holds in the focus window (FOCUS_WINDOW_CHUNKS from the focus on), so playback
  * gets its bytes in order; only when it holds none there does rarest first apply, which also fetches
- * the chunks behind the focus in time.
+ * the chunks behind the focus in time. A chunk a reader is blocked on (awaited) comes before even
+ * those, wherever it is: a player reading two places at once is not left waiting behind the focus.
+ * One a single peer is fetching is also asked of a second (as in the end game), so playback does
+ * not wait on the slowest holder in the swarm.
  *
  * A chunk moves: pending -> in flight -> settling (received, being verified and stored) -> done.
  * A failed request or a bad chunk sends it back to pending. End game: once a peer has nothing
@@ -32,6 +35,8 @@ export class ChunkScheduler {
   private readonly holderCounts = new Map<number, number>();
   /** The chunk playback needs next; undefined while nobody is playing the file. */
   private focus: number | undefined;
+  /** Chunks a reader waits for right now, oldest wait first. */
+  private readonly awaited = new Set<number>();
 
   constructor(
     missingIndices: readonly number[],
@@ -87,11 +92,21 @@ export class ChunkScheduler {
     return this.focus;
   }
 
+  /** A reader starts or stops waiting for the chunk: while awaited, it is fetched before any other. */
+  setAwaited(index: number, isAwaited: boolean): void {
+    if (isAwaited && this.wanted.has(index)) this.awaited.add(index);
+    else this.awaited.delete(index);
+  }
+
   /** The next chunk for `peerId` to fetch, or undefined when it has none that is waiting for a peer. */
   assign(peerId: string): number | undefined {
     const held = this.heldByPeer.get(peerId);
     if (held === undefined) return undefined;
-    const index = this.focusedPendingIn(held) ?? this.rarestPendingIn(held) ?? this.endGameChunkFor(peerId, held);
+    const index =
+      this.awaitedChunkFor(peerId, held) ??
+      this.focusedPendingIn(held) ??
+      this.rarestPendingIn(held) ??
+      this.endGameChunkFor(peerId, held);
     if (index === undefined) return undefined;
     this.pending.delete(index);
     const current = this.fetchers.get(index);
@@ -148,6 +163,7 @@ export class ChunkScheduler {
     if (!this.settling.delete(index)) return;
     this.wanted.delete(index);
     this.holderCounts.delete(index);
+    this.awaited.delete(index);
   }
 
   /** The received chunk was bad: fetch it again. */
@@ -176,6 +192,18 @@ export class ChunkScheduler {
 
   get isDone(): boolean {
     return this.wanted.size === 0;
+  }
+
+  /** An awaited chunk the peer has: a pending one, else one a single other peer is fetching. */
+  private awaitedChunkFor(peerId: string, held: Set<number>): number | undefined {
+    let race: number | undefined;
+    for (const index of this.awaited) {
+      if (!held.has(index)) continue;
+      if (this.pending.has(index)) return index;
+      const fetching = this.fetchers.get(index);
+      if (race === undefined && fetching?.size === 1 && !fetching.has(peerId)) race = index;
+    }
+    return race;
   }
 
   /** The first pending chunk among `held` in the focus window; undefined without a focus. */

@@ -95,7 +95,7 @@ export class Download {
     this.name = file.name;
     this.mimeType = file.mimeType;
     this.meter = new DownloadProgressMeter(file.size);
-    this.storedChunks = new StoredChunkWatch(file.name);
+    this.storedChunks = new StoredChunkWatch(file.name, (index, isAwaited) => this.fetcher?.setAwaited(index, isAwaited));
     this.tuning = downloadTuning(tuning);
     this.log = (deps.logger ?? silentLogger).forComponent('shoal:engine:download');
     const initialMs = this.tuning.holderRetryBackoffMs;
@@ -156,7 +156,8 @@ export class Download {
   }
 
   /** Resolves once chunk `index` is verified and stored (at once if it is); rejects when the download
-   * fails or is cancelled first (its error), the index is not in the file, or `signal` aborts (its reason). */
+   * fails or is cancelled first (its error), the index is not in the file, or `signal` aborts (its reason).
+   * While awaited the chunk is fetched before any other. */
   whenStored(index: number, signal?: AbortSignal): Promise<void> {
     return this.storedChunks.whenStored(index, signal);
   }
@@ -234,6 +235,7 @@ export class Download {
       manifest,
       missing,
       focus: this.focus,
+      awaited: this.storedChunks.awaitedIndices(),
       initialHolders,
       holders,
       pool,

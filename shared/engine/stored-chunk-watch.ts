@@ -2,7 +2,7 @@
  * Which chunks of a download are verified and stored, for callers that wait for one (a media player
  * waiting for the chunk at its playhead). A wait ends the moment the chunk is stored, never before
  * it is verified, without polling; it fails when the download fails or is cancelled first, or when
- * the caller's signal aborts.
+ * the caller's signal aborts. Which chunks are awaited is told on, so they can be fetched first.
  */
 import { ShoalError } from '../protocol/errors';
 
@@ -22,7 +22,16 @@ export class StoredChunkWatch {
   /** Set when the download ends: with no error it completed, so every chunk is stored. */
   private ending: { error: ShoalError | undefined } | undefined;
 
-  constructor(private readonly fileName: string) {}
+  constructor(
+    private readonly fileName: string,
+    /** A chunk gained its first waiter, or lost its last. */
+    private readonly onAwaitedChanged: (index: number, isAwaited: boolean) => void = () => {},
+  ) {}
+
+  /** Chunks someone waits for now, oldest wait first. */
+  awaitedIndices(): number[] {
+    return [...this.waiters.keys()];
+  }
 
   /** The verified manifest is in: the file has `chunkTotal` chunks, and `missing` are not stored. */
   known(chunkTotal: number, missing: readonly number[]): void {
@@ -54,8 +63,9 @@ export class StoredChunkWatch {
       const stopListening = (): void => {
         signal?.removeEventListener('abort', onAbort);
         const waiting = this.waiters.get(index);
-        waiting?.delete(waiter);
-        if (waiting?.size === 0) this.waiters.delete(index);
+        if (waiting === undefined || !waiting.delete(waiter) || waiting.size > 0) return;
+        this.waiters.delete(index);
+        this.onAwaitedChanged(index, false);
       };
       const waiter: Waiter = {
         resolve: () => {
@@ -69,9 +79,10 @@ export class StoredChunkWatch {
       };
       const onAbort = (): void => waiter.reject(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      const waiting = this.waiters.get(index) ?? new Set<Waiter>();
-      waiting.add(waiter);
-      this.waiters.set(index, waiting);
+      const waiting = this.waiters.get(index);
+      if (waiting !== undefined) return void waiting.add(waiter);
+      this.waiters.set(index, new Set([waiter]));
+      this.onAwaitedChanged(index, true);
     });
   }
 
