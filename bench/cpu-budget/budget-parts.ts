@@ -57,6 +57,8 @@ export const FRAME_RULES: readonly FrameRule[] = [
   { source: /^client\/adapters\/idb-chunk-store\.ts$/, part: 'idbRead' },
   { source: /^shared\/engine\/chunk-writer\.ts$/, part: 'idbWrite' },
   { source: /^shared\/engine\/serve-queue\.ts$/, functionName: /^(prepare|repair|fillReadAhead)$/, part: 'idbRead' },
+  { source: /^shared\/engine\/served-chunks\.ts$/, functionName: /^isValid$/, part: 'sha256' },
+  { source: /^shared\/engine\/(served-chunks|verified-chunks)\.ts$/, part: 'idbRead' },
   { source: /^shared\/engine\/stored-file\.ts$/, part: 'idbRead' },
   { source: /^client\/adapters\/browser-file-source\.ts$/, part: 'idbRead' },
 
