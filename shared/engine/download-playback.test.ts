@@ -151,9 +151,9 @@ describe('Download focused on a playhead', () => {
     const aborted = download.whenStored(15, reader.signal);
     reader.abort(new Error('the player went away'));
     expect(await rejectionOf(aborted)).toMatchObject({ message: 'the player went away' });
-    const pending = download.whenStored(14);
+    const pending = rejectionOf(download.whenStored(14));
     await download.cancel();
-    const error = await rejectionOf(pending);
+    const error = await pending;
     expect(error).toBeInstanceOf(ShoalError);
     expect(error).toMatchObject({ code: 'CANCELLED' });
     await finished;
