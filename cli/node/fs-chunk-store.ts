@@ -11,6 +11,7 @@
 import { chunkCount } from '../../shared/content/chunking';
 import type { ChunkStore, FileRecord } from '../../shared/engine';
 import { ShoalError } from '../../shared/protocol/errors';
+import { WriteGenerations } from '../../shared/engine/write-generations';
 import { diskVersionOf } from './disk-version';
 import { InPlaceFiles } from './in-place-files';
 import { LibraryEntries, recordOf, type FileLocation, type LibraryEntry, type PartialLocation } from './library-entries';
@@ -46,6 +47,8 @@ export class FsChunkStore implements ChunkStore {
   private readonly inPlace: InPlaceFiles;
   private readonly downloads: PartialDownloads;
   private readonly now: () => number;
+  /** Writes and deletes through this store, which a file's timestamps can miss within one tick. */
+  private readonly generations = new WriteGenerations();
 
   private constructor(
     private readonly options: FsChunkStoreOptions,
@@ -93,16 +96,19 @@ export class FsChunkStore implements ChunkStore {
   async deleteFile(contentId: string): Promise<void> {
     const entry = this.library.get(contentId);
     if (entry === undefined) return;
+    this.generations.fileDeleted(contentId);
     this.library.forget(contentId);
     if (entry.location.kind === 'partial') await this.downloads.discard(contentId, entry.location);
     await this.library.erase(contentId);
+    this.generations.fileDeleted(contentId);
   }
 
   async putChunk(contentId: string, index: number, bytes: Uint8Array): Promise<void> {
     const entry = this.library.get(contentId);
     if (entry === undefined) throw new ShoalError('FILE_NOT_FOUND', 'No download is recorded for this file');
     if (entry.location.kind === 'file') return; // already complete on disk
-    await (await this.partialOf(entry)).write(index, bytes);
+    const partial = await this.partialOf(entry);
+    await this.generations.aroundChunkWrite(contentId, index, () => partial.write(index, bytes));
   }
 
   async getChunk(contentId: string, index: number): Promise<Uint8Array | undefined> {
@@ -114,12 +120,12 @@ export class FsChunkStore implements ChunkStore {
   }
 
   /** The state on disk of the file the chunk is read from (disk-version.ts), whether it is shared in
-   * place or being downloaded; undefined for a file not held. */
-  async chunkVersion(contentId: string): Promise<string | undefined> {
+   * place or being downloaded, and the chunk's writes through this store; undefined for a file not held. */
+  async chunkVersion(contentId: string, index: number): Promise<string | undefined> {
     const location = this.library.get(contentId)?.location;
     if (location === undefined) return undefined;
-    const version = await diskVersionOf(location.kind === 'file' ? location.path : location.partialPath);
-    return version === undefined ? undefined : `${location.kind}:${version}`;
+    const onDisk = await diskVersionOf(location.kind === 'file' ? location.path : location.partialPath);
+    return onDisk === undefined ? undefined : `${location.kind}:${onDisk}:${this.generations.versionOf(contentId, index)}`;
   }
 
   async listChunkIndices(contentId: string): Promise<number[]> {

@@ -222,6 +222,31 @@ export function describeChunkStoreContract(name: string, harness: ChunkStoreHarn
         expect(await store.listChunkIndices(file.record.contentId)).toEqual([1]);
       });
 
+      it('keeps the version of a chunk while nothing changes it, and gives it a new one when it is put again or its file deleted', async () => {
+        const store = await harness.makeStore();
+        // Serving hashes a chunk once per version (ChunkStore.chunkVersion); a store may not tell.
+        if (store.chunkVersion === undefined) return;
+        const file = await makeTestFile('versioned.bin', 2_500);
+        const versionOf = (index: number) => store.chunkVersion?.(file.record.contentId, index);
+        await store.putFile(file.record);
+        await putAllChunks(store, file);
+        const first = await versionOf(1);
+        expect(first).toBeDefined();
+        await store.getChunk(file.record.contentId, 1);
+        expect(await versionOf(1)).toBe(first);
+
+        const damaged = chunkOf(file, 1).slice();
+        damaged[3] = (damaged[3] ?? 0) ^ 0xff;
+        await store.putChunk(file.record.contentId, 1, damaged);
+        const second = await versionOf(1);
+        expect(second).not.toBe(first);
+
+        await store.deleteFile(file.record.contentId);
+        await store.putFile(file.record);
+        await putAllChunks(store, file);
+        expect([first, second]).not.toContain(await versionOf(1));
+      });
+
       it('stores chunks put all at once, as several peers deliver them', async () => {
         const store = await harness.makeStore();
         const file = await makeTestFile('swarm.bin', 16_200);

@@ -32,8 +32,11 @@ export type ServedChunk = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'missin
 
 /** What serving cost so far, to measure (and test) what the cache and the originals save. */
 export interface ServingCounters {
-  chunksServed: number;
+  /** Good chunks handed to serving (read ahead of sending, so one cancelled later still counts). */
+  chunksRead: number;
+  /** Bytes hashed to verify them: what the cache cuts. */
   hashedBytes: number;
+  /** Bytes read back from the store, and from originals: what serving from originals moves. */
   storeReadBytes: number;
   originalReadBytes: number;
 }
@@ -52,7 +55,7 @@ const FROM_ORIGINAL = 'original';
 const CHANGED_ORIGINALS_MAX = 64;
 
 export class ServedChunks {
-  readonly counters: ServingCounters = { chunksServed: 0, hashedBytes: 0, storeReadBytes: 0, originalReadBytes: 0 };
+  readonly counters: ServingCounters = { chunksRead: 0, hashedBytes: 0, storeReadBytes: 0, originalReadBytes: 0 };
   private readonly verified: VerifiedChunks;
   private readonly changedOriginals = new Set<string>();
 
@@ -68,7 +71,7 @@ export class ServedChunks {
   async read(contentId: string, manifest: Manifest, index: number): Promise<ServedChunk> {
     const original = await this.readOriginal(contentId, manifest, index);
     const answer = original !== undefined ? chunk(original) : await this.readStored(contentId, manifest, index);
-    if (answer.kind === 'chunk') this.counters.chunksServed += 1;
+    if (answer.kind === 'chunk') this.counters.chunksRead += 1;
     return answer;
   }
 
