@@ -2,7 +2,10 @@
 import type { Page } from 'playwright-core';
 import type { SteadyWindow } from './machine-cpu';
 import type { ReceivedBytesWindow } from './received-bytes';
-import type { ReceivedSnapshot, SteadySpan } from './steady-window';
+import type { ReceivedSnapshot } from './steady-window';
+
+/** How often a download that counts received bytes reads the counters (a getStats per connection). */
+const RECEIVED_SNAPSHOT_INTERVAL_MS = 200;
 
 const LONG_MS = 30 * 60_000;
 
@@ -42,9 +45,9 @@ export interface DownloadTiming {
   totalMs: number;
   /** Bytes the row showed at the first verified chunk. */
   bytesAtFirstChunk: number;
-  /** With a `steadySpan`: what had arrived when the row first showed its `fromBytes` and its
-   * `toBytes` (or, when the row skipped from before `toBytes` to Completed, at completion). */
-  steady?: { from: ReceivedSnapshot; to: ReceivedSnapshot; isClosedAtCompletion: boolean };
+  /** With `countsReceivedBytes`: what the page had received over WebRTC, read from the click (the
+   * first) every RECEIVED_SNAPSHOT_INTERVAL_MS to completion (the last), for a steady window. */
+  received?: ReceivedSnapshot[];
 }
 
 /**
@@ -80,85 +83,79 @@ interface TransferWatch {
   first?: { atMs: number; text: string };
   completedAtMs?: number;
   completed: Promise<void>;
-  steadyFrom?: Promise<ReceivedSnapshot>;
-  steadyTo?: Promise<ReceivedSnapshot>;
-  isSteadyClosedAtCompletion?: boolean;
+  received?: ReceivedSnapshot[];
+  receivedDone?: Promise<void>;
 }
 
 /**
  * Searches, clicks Download, and times the transfer (see DownloadTiming). The times are taken in
  * the page by a MutationObserver on the transfer's row, so measuring costs the measured tab nothing
  * between progress updates (polling every frame would) and adds no round trip to the figures. With
- * a `steadySpan`, the page's received-byte counters are read where the row passes its two points
- * (the page must come from launchBenchBrowser, which installs them).
+ * `countsReceivedBytes`, the page's received-byte counters are read through the download (the page
+ * must come from launchBenchBrowser, which installs them).
  */
-export async function download(page: Page, name: string, expectedHolders: number, steadySpan?: SteadySpan): Promise<DownloadTiming> {
+export async function download(page: Page, name: string, expectedHolders: number, countsReceivedBytes = false): Promise<DownloadTiming> {
   const box = page.getByRole('searchbox', { name: 'Search files' });
   await box.fill(name);
   await box.press('Enter');
   const row = page.getByRole('list', { name: 'Search results' }).getByRole('listitem').filter({ hasText: name });
   await row.filter({ hasText: `${expectedHolders} ${expectedHolders === 1 ? 'peer' : 'peers'}` }).waitFor({ timeout: 60_000 });
   const saved = page.waitForEvent('download', { timeout: LONG_MS });
-  await page.evaluate(({ fileName, span }) => {
-    const receivedBytes = (window as ReceivedBytesWindow).benchReceivedBytes;
-    if (span !== undefined && receivedBytes === undefined) throw new Error('This page does not count received bytes (launchBenchBrowser does)');
-    const units: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
-    // The progress text's bytes done, as bytesDoneOf reads it (this runs in the page).
-    const bytesDoneIn = (text: string): number => {
-      const match = /, ([\d.]+) (B|KiB|MiB|GiB|TiB) of /.exec(text);
-      return match?.[1] && match[2] ? Number(match[1]) * (units[match[2]] ?? Number.NaN) : 0;
-    };
-    const watch = { clickedAtMs: performance.now(), clickedAtEpochMs: Date.now() } as TransferWatch;
-    watch.completed = new Promise<void>((resolve) => {
-      // A file downloaded before keeps its row (one per file), still "Completed" until this
-      // download's first update: nothing counts until the row has shown it running.
-      let hasStarted = false;
-      const observer = new MutationObserver(() => {
-        const row = [...document.querySelectorAll('[aria-label="Transfers"] li')].find((li) => li.textContent?.includes(fileName));
-        const isCompleted = row?.textContent?.includes('Completed') ?? false;
-        if (!hasStarted) hasStarted = row !== undefined && !isCompleted;
-        if (!hasStarted) return;
-        const text = row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext');
-        if (watch.first === undefined && text && !text.includes(' 0 B of')) watch.first = { atMs: performance.now(), text };
-        if (span !== undefined && receivedBytes !== undefined) {
-          // The window closes at a later update than it opens, at completion if none came between.
-          const done = text ? bytesDoneIn(text) : 0;
-          if (watch.steadyFrom === undefined) {
-            if (!isCompleted && done >= span.fromBytes) watch.steadyFrom = receivedBytes();
-          } else if (watch.steadyTo === undefined && (isCompleted || done >= span.toBytes)) {
-            watch.isSteadyClosedAtCompletion = isCompleted;
-            watch.steadyTo = receivedBytes();
+  await page.evaluate(
+    ({ fileName, countsReceived, intervalMs }) => {
+      const watch = { clickedAtMs: performance.now(), clickedAtEpochMs: Date.now() } as TransferWatch;
+      const receivedBytes = (window as ReceivedBytesWindow).benchReceivedBytes;
+      if (countsReceived) {
+        if (receivedBytes === undefined) throw new Error('This page does not count received bytes (launchBenchBrowser does)');
+        const received: ReceivedSnapshot[] = [];
+        watch.received = received;
+        // One read at a time, from before the click to the first read after completion.
+        watch.receivedDone = (async () => {
+          do {
+            received.push(await receivedBytes());
+            await new Promise((resolve) => setTimeout(resolve, intervalMs));
+          } while (watch.completedAtMs === undefined);
+          received.push(await receivedBytes());
+        })();
+      }
+      watch.completed = new Promise<void>((resolve) => {
+        // A file downloaded before keeps its row (one per file), still "Completed" until this
+        // download's first update: nothing counts until the row has shown it running.
+        let hasStarted = false;
+        const observer = new MutationObserver(() => {
+          const row = [...document.querySelectorAll('[aria-label="Transfers"] li')].find((li) => li.textContent?.includes(fileName));
+          const isCompleted = row?.textContent?.includes('Completed') ?? false;
+          if (!hasStarted) hasStarted = row !== undefined && !isCompleted;
+          if (!hasStarted) return;
+          const text = row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext');
+          if (watch.first === undefined && text && !text.includes(' 0 B of')) watch.first = { atMs: performance.now(), text };
+          if (isCompleted) {
+            watch.completedAtMs = performance.now();
+            observer.disconnect();
+            resolve();
           }
-        }
-        if (isCompleted) {
-          watch.completedAtMs = performance.now();
-          observer.disconnect();
-          resolve();
-        }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
       });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
-    (window as { benchWatch?: TransferWatch }).benchWatch = watch;
-  }, { fileName: name, span: steadySpan });
+      (window as { benchWatch?: TransferWatch }).benchWatch = watch;
+    },
+    { fileName: name, countsReceived: countsReceivedBytes, intervalMs: RECEIVED_SNAPSHOT_INTERVAL_MS },
+  );
   await row.getByRole('button', { name: 'Download' }).click();
   const watch = await page.evaluate(async () => {
     const { benchWatch } = window as { benchWatch?: TransferWatch };
     await benchWatch?.completed;
-    if (benchWatch === undefined) return undefined;
-    const from = await benchWatch.steadyFrom;
-    const to = await benchWatch.steadyTo;
-    const steady = from === undefined || to === undefined ? undefined : { from, to, isClosedAtCompletion: benchWatch.isSteadyClosedAtCompletion ?? false };
-    return { ...benchWatch, completed: undefined, steadyFrom: undefined, steadyTo: undefined, steady };
+    await benchWatch?.receivedDone;
+    return benchWatch === undefined ? undefined : { ...benchWatch, completed: undefined, receivedDone: undefined };
   });
   if (watch?.first === undefined || watch.completedAtMs === undefined) throw new Error(`The download of ${name} was not seen to finish`);
-  if (steadySpan !== undefined && watch.steady === undefined) throw new Error(`The download of ${name} was not seen to pass ${steadySpan.fromBytes} bytes before completing`);
   await (await saved).delete();
   return {
     clickedAtEpochMs: watch.clickedAtEpochMs,
     firstChunkMs: watch.first.atMs - watch.clickedAtMs,
     totalMs: watch.completedAtMs - watch.clickedAtMs,
     bytesAtFirstChunk: bytesDoneOf(watch.first.text),
-    ...(watch.steady === undefined ? {} : { steady: watch.steady }),
+    ...(watch.received === undefined ? {} : { received: watch.received }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Four seeders capped at 2 MiB/s against one such seeder, both timed over the same steady window
- * (steady-window.ts): bytes that arrived between two points of the download's progress, after each
+ * (steady-window.ts): the bytes that arrived between two points of the download, after each
  * seeder's first burst and before the end game. Four caps allow at most four times one; the figure
  * declares that limit and is refused (INVALID) past it.
  */
@@ -9,18 +9,17 @@ import type { BenchBrowser } from './bench-browsers';
 import { download, removeShare, setUploadLimit, shareFile, type DownloadTiming } from './bench-actions';
 import type { Figure } from './report';
 import { median } from './rounds';
-import { cappedSwarmLimit, steadyRateBetween, steadySpanFor, type SteadyRate } from './steady-window';
+import { cappedSwarmLimit, steadyRateOfSeries, steadySpanFor, type SteadyRate, type SteadySpan } from './steady-window';
 import { figureOf, TARGETS } from './targets';
 import type { BenchFiles } from './test-data';
 
 const MiB = 1024 * 1024;
 const SEEDER_CAP_KIBPS = 2048;
 
-function steadyRateOf(timing: DownloadTiming, label: string): SteadyRate {
-  if (timing.steady === undefined) throw new Error(`${label}: no steady window was read`);
-  const rate = steadyRateBetween(timing.steady.from, timing.steady.to);
-  const closed = timing.steady.isClosedAtCompletion ? ', closed at completion (progress skipped past its end, so the end game is in it)' : '';
-  console.log(`  ${label}: ${(rate.bytesPerSecond / MiB).toFixed(2)} MiB/s, ${(rate.bytes / MiB).toFixed(1)} MiB received in ${rate.seconds.toFixed(2)} s${closed}`);
+function steadyRateOf(timing: DownloadTiming, span: SteadySpan, label: string): SteadyRate {
+  if (timing.received === undefined) throw new Error(`${label}: the received bytes were not read`);
+  const rate = steadyRateOfSeries(timing.received, span);
+  console.log(`  ${label}: ${(rate.bytesPerSecond / MiB).toFixed(2)} MiB/s, ${(rate.bytes / MiB).toFixed(1)} MiB received in ${rate.seconds.toFixed(2)} s`);
   return rate;
 }
 
@@ -42,16 +41,16 @@ export async function benchCappedSwarm(options: {
   const name = 'bench-swarm.bin';
   const filePath = await files.make(name, sizeBytes);
   const span = steadySpanFor(sizeBytes, chunkSizeFor(sizeBytes), seeders.length);
-  console.log(`  steady window: from ${span.fromBytes / MiB} MiB verified to ${span.toBytes / MiB} MiB, bytes received in between`);
+  console.log(`  steady window: from ${span.fromBytes / MiB} MiB received to ${span.toBytes / MiB} MiB`);
   for (const seeder of seeders) await setUploadLimit(seeder.page, SEEDER_CAP_KIBPS);
   try {
     await shareFile(first.page, filePath, name);
-    const single = steadyRateOf(await download(downloader.page, name, 1, span), '1 seeder');
+    const single = steadyRateOf(await download(downloader.page, name, 1, true), span, '1 seeder');
     await removeShare(downloader.page, name);
     for (const seeder of others) await shareFile(seeder.page, filePath, name);
     const swarm: SteadyRate[] = [];
     for (let round = 0; round < rounds; round++) {
-      swarm.push(steadyRateOf(await download(downloader.page, name, seeders.length, span), `${seeders.length} seeders, turn ${round + 1}`));
+      swarm.push(steadyRateOf(await download(downloader.page, name, seeders.length, true), span, `${seeders.length} seeders, turn ${round + 1}`));
       await removeShare(downloader.page, name);
     }
     for (const seeder of seeders) await removeShare(seeder.page, name);

@@ -41,6 +41,15 @@ export function invalidReasonOf(figure: Figure): string | undefined {
     const unit = figure.baseline.unit;
     past.push(`the baseline's ${shown(figure.baseline.value)} ${unit} is above ${shown(limit.maxBaselineValue)} ${unit}`);
   }
+  // A turn past the limit is a broken measurement too, even where the median hides it.
+  const turnsPast = (values: readonly number[] | undefined, max: number | undefined, whose: string, unit: string): void => {
+    if (max === undefined || values === undefined) return;
+    values.forEach((value, index) => {
+      if (value > max) past.push(`${whose}turn ${index + 1}'s ${shown(value)} ${unit} is above ${shown(max)} ${unit}`);
+    });
+  };
+  turnsPast(figure.turns?.value, limit.maxValue, '', figure.unit);
+  turnsPast(figure.turns?.baseline, limit.maxBaselineValue, "the baseline's ", figure.baseline.unit);
   return past.length === 0 ? undefined : `${past.join('; ')}: ${limit.because}`;
 }
 

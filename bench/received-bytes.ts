@@ -23,8 +23,9 @@ export function trackPeerConnections(): void {
     },
   });
   (window as ReceivedBytesWindow).benchReceivedBytes = async () => {
-    const startedMs = performance.now();
+    const askedAtMs = performance.timeOrigin + performance.now();
     const byConnection: Record<string, number> = {};
+    const readAtMs: number[] = [];
     await Promise.all(
       [...open].map(async ([id, connection]) => {
         if (connection.connectionState === 'closed') {
@@ -33,8 +34,10 @@ export function trackPeerConnections(): void {
         }
         try {
           let bytes = 0;
-          (await connection.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
-            if (report.type === 'data-channel') bytes += report.bytesReceived ?? 0;
+          (await connection.getStats()).forEach((report: { type: string; timestamp: number; bytesReceived?: number }) => {
+            if (report.type !== 'data-channel') return;
+            bytes += report.bytesReceived ?? 0;
+            readAtMs.push(report.timestamp);
           });
           byConnection[id] = bytes;
         } catch {
@@ -42,7 +45,9 @@ export function trackPeerConnections(): void {
         }
       }),
     );
-    // The counters were read somewhere in between: the midpoint is off by half the call at most.
-    return { atMs: (startedMs + performance.now()) / 2, byConnection };
+    // When the counters were read (the stats' own epoch-ms timestamps): on a busy page the answer
+    // can reach this code hundreds of ms later, which would shorten a window and inflate its rate.
+    const atMs = readAtMs.length === 0 ? askedAtMs : readAtMs.reduce((sum, at) => sum + at, 0) / readAtMs.length;
+    return { atMs, byConnection };
   };
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { invalidReasonOf } from './physical-limit';
-import { cappedRateLimit, cappedSwarmLimit, limitedBlockBytes, receivedBetween, steadyRateBetween, steadySpanFor } from './steady-window';
+import {
+  cappedRateLimit,
+  cappedSwarmLimit,
+  limitedBlockBytes,
+  receivedBetween,
+  steadyRateBetween,
+  steadyRateOfSeries,
+  steadySpanFor,
+  type ReceivedSnapshot,
+} from './steady-window';
 import { figureOf, TARGETS } from './targets';
 
 const MiB = 1024 * 1024;
@@ -42,6 +51,32 @@ describe('steadyRateBetween', () => {
   });
 });
 
+describe('steadyRateOfSeries', () => {
+  /** A download read every 200 ms: `bytesPerTick` each tick after `idleTicks`, on one connection, over an older idle one. */
+  const series = (bytesPerTick: number[]): ReceivedSnapshot[] => {
+    let total = 0;
+    return [0, ...bytesPerTick].map((bytes, tick) => {
+      total += bytes;
+      return { atMs: 1_000 + tick * 200, byConnection: { old: 5 * MiB, download: total } };
+    });
+  };
+
+  it('times the bytes between the first read past the opening and the last read before the closing', () => {
+    // A burst of 2 MiB at first, 0.4 MiB a tick after it, and an end game that trickles.
+    const reads = series([2 * MiB, ...Array<number>(20).fill(0.4 * MiB), 0.1 * MiB, 0.1 * MiB]);
+    const rate = steadyRateOfSeries(reads, { fromBytes: 3 * MiB, toBytes: 9 * MiB });
+    // Opens at the 4th tick (3.2 MiB), closes at the 19th (9.2 MiB is past 9, so the 18th: 8.8 MiB).
+    expect(rate.bytes).toBeCloseTo(5.6 * MiB, 0);
+    expect(rate.seconds).toBeCloseTo(14 * 0.2, 6);
+    expect(rate.bytesPerSecond).toBeCloseTo(2 * MiB, 0);
+  });
+
+  it('refuses when no two reads fall inside the window', () => {
+    expect(() => steadyRateOfSeries(series([10 * MiB]), { fromBytes: 2 * MiB, toBytes: 8 * MiB })).toThrow(/No steady window/);
+    expect(() => steadyRateOfSeries([], { fromBytes: 0, toBytes: 1 })).toThrow(/No snapshots/);
+  });
+});
+
 describe('the capped seeders’ physical limit', () => {
   it('allows a cap per seeder, one block at the window’s edge and the blocks’ frame headers', () => {
     const block = limitedBlockBytes(CAP);
@@ -73,6 +108,18 @@ describe('the capped seeders’ physical limit', () => {
     expect(invalidReasonOf(short)).toBeUndefined();
     expect(short.meetsTarget).toBe(false);
     expect(swarmFigure(7.7, 2).meetsTarget).toBe(true);
+  });
+
+  it('refuses a figure whose median is within the caps but one of whose turns is not', () => {
+    const figure = figureOf({
+      name: '4 seeders at 2 MiB/s each',
+      value: 7.2,
+      unit: 'MiB/s',
+      baseline: { name: '1 such seeder', value: 2 },
+      limit: cappedSwarmLimit({ capBytesPerSec: CAP, seeders: 4, swarmSeconds: 2, singleSeconds: 16 }),
+      turns: { value: [5.8, 8.62], baseline: [2] },
+    });
+    expect(invalidReasonOf(figure)).toMatch(/^turn 2's 8\.62 MiB\/s is above 8\.1\d MiB\/s/);
   });
 
   it('refuses a ratio above four made by a baseline short of its cap, and a baseline above its cap', () => {

@@ -2,10 +2,11 @@
  * The steady window of a capped transfer, and what the caps allow over it. Timed from the first
  * verified chunk, four capped seeders read above four times one: each seeder's rate limiter starts
  * with a full bucket, and the chunks other seeders had half sent when the first was verified counted
- * as if they had arrived inside the window. So the window opens once each seeder has had two chunks'
- * time to spend its burst and closes before the last chunks (the end game, when seeders fall idle),
- * and counts the bytes that arrived in it (the downloading page's data-channel counters) rather than
- * the chunks verified in it, which are bytes received earlier.
+ * as if they had arrived inside the window. So the window is placed and timed on the bytes that
+ * arrived (the downloading page's data-channel counters, read a few times a second), not on the
+ * chunks verified (which trail them by as much as the store lags, up to 16 MiB): it opens once two
+ * chunks per seeder have arrived, each seeder's burst long spent, and closes before the last
+ * chunks (the end game, when seeders fall idle).
  */
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
 import { RATE_LIMITED_BLOCK_MS } from '../shared/engine/transfer-policy';
@@ -13,13 +14,13 @@ import type { PhysicalLimit } from './physical-limit';
 
 /** What a page's peer connections had received at one instant (bench/received-bytes.ts). */
 export interface ReceivedSnapshot {
-  /** Page time, ms (performance.now()). */
+  /** When the counters were read, epoch ms (the WebRTC stats' own timestamps). */
   atMs: number;
   /** Bytes received on each connection's data channels, by the bench's id for the connection. */
   byConnection: Record<string, number>;
 }
 
-/** The verified-progress points at which the window opens and closes. */
+/** The bytes received (since the download began) at which the window opens and closes. */
 export interface SteadySpan {
   fromBytes: number;
   toBytes: number;
@@ -60,6 +61,25 @@ export function steadyRateBetween(from: ReceivedSnapshot, to: ReceivedSnapshot):
   if (!(seconds > 0)) throw new Error(`A steady window must last some time (it lasted ${seconds} s)`);
   const bytes = receivedBetween(from, to);
   return { bytesPerSecond: bytes / seconds, bytes, seconds };
+}
+
+/**
+ * The steady rate of a download from snapshots taken through it (the first before its first byte):
+ * between the first snapshot with `span.fromBytes` received and the last with at most
+ * `span.toBytes`. Refuses when no two snapshots fall that way (too few taken, or the file too small).
+ */
+export function steadyRateOfSeries(series: readonly ReceivedSnapshot[], span: SteadySpan): SteadyRate {
+  const [start] = series;
+  if (start === undefined) throw new Error('No snapshots of the bytes received');
+  const received = series.map((snapshot) => receivedBetween(start, snapshot));
+  const from = received.findIndex((bytes) => bytes >= span.fromBytes);
+  const to = received.findLastIndex((bytes) => bytes <= span.toBytes);
+  const opening = series[from];
+  const closing = series[to];
+  if (from < 0 || to <= from || opening === undefined || closing === undefined) {
+    throw new Error(`No steady window between ${span.fromBytes} and ${span.toBytes} bytes received in ${series.length} snapshots (${received.join(', ')})`);
+  }
+  return steadyRateBetween(opening, closing);
 }
 
 /** The block a seeder sends under an upload limit (serve-queue.ts cuts blocks to RATE_LIMITED_BLOCK_MS of it). */
