@@ -10,7 +10,7 @@ export const MAIN_THREAD_PARTS = {
   sending: 'framing and sending (block frames, send, drain waits)',
   receiving: 'receiving and reassembly (frame decode, chunk buffers)',
   control: 'requests and scheduling (control frames, scheduler, links)',
-  sha256: 'SHA-256, main-thread side (digest calls and copies, hex)',
+  sha256: 'SHA-256 (WebCrypto digests run on the main thread here, and hex)',
   idbWrite: 'IndexedDB write (Blob, put)',
   idbRead: 'reading chunks to serve (IndexedDB get, Blob.arrayBuffer, or the original File)',
   progressUi: 'progress and UI (engine progress, Svelte)',
@@ -46,15 +46,16 @@ export const FRAME_RULES: readonly FrameRule[] = [
   { functionName: /^\(garbage collector\)$/, part: 'garbageCollection' },
   { functionName: /^\(program\)$/, part: 'nativeOutsideJs' },
 
-  // Hashing: WebCrypto hashes off the main thread; what is here is the call, its copy of the bytes, hex.
+  // Hashing: Chromium runs a WebCrypto digest on the calling thread (a DoDigest task in its traces).
   { source: /^shared\/content\/(sha256|sha256-fallback)\.ts$/, part: 'sha256' },
   { source: /^shared\/content\/manifest\.ts$/, functionName: /^isChunkValid$/, part: 'sha256' },
   { source: /^node_modules\/@noble\/hashes\//, part: 'sha256' },
   { source: /^client\/.*hash/i, part: 'sha256' }, // the page's side of a hashing worker, if there is one
 
   // The store: chunk writes (downloads, repairs) and reads (serving, saving a finished file).
-  { source: /^client\/adapters\/idb-chunk-store\.ts$/, functionName: /^putChunk$/, part: 'idbWrite' },
+  { source: /^client\/adapters\/idb-chunk-store\.ts$/, functionName: /^(putChunk|putFile|stageChunks)$/, part: 'idbWrite' },
   { source: /^client\/adapters\/idb-chunk-store\.ts$/, part: 'idbRead' },
+  { source: /^client\/adapters\/(idb-chunk-writes|idb-stagings)\.ts$/, part: 'idbWrite' },
   { source: /^shared\/engine\/chunk-writer\.ts$/, part: 'idbWrite' },
   { source: /^shared\/engine\/serve-queue\.ts$/, functionName: /^(prepare|repair|fillReadAhead)$/, part: 'idbRead' },
   { source: /^shared\/engine\/served-chunks\.ts$/, functionName: /^isValid$/, part: 'sha256' },

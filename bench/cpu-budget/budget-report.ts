@@ -16,6 +16,8 @@ export interface BudgetRun {
   rows: BudgetRow[];
   /** Every process of each browser, per MiB, while the raw data channel moved the same bytes. */
   rawMsPerMiB: Record<Side, number>;
+  /** The tab renderer's main thread in the raw turn. */
+  rawMainThreadMsPerMiB: Record<Side, number>;
   throughputMiBps: { shoal: number; raw: number };
   /** The main thread's CPU per MiB without and with the profiler: what profiling cost. */
   mainThreadMsPerMiB: Record<Side, { plain: number; profiled: number }>;
@@ -36,18 +38,27 @@ const sum = (rows: readonly BudgetRow[], side: Side): number => rows.reduce((tot
 
 function tableLines(run: BudgetRun): string[] {
   const total = sum(run.rows, 'seeder') + sum(run.rows, 'downloader');
-  const line = (label: string, seeder: number, downloader: number): string =>
-    `| ${label} | ${fixed(seeder)} | ${fixed(downloader)} | ${fixed(seeder + downloader)} | ${(((seeder + downloader) / total) * 100).toFixed(1)} % |`;
-  const lines = ['| part | seeder | downloader | both | of total |', '| --- | --- | --- | --- | --- |'];
+  const both = (figures: Record<Side, number> | undefined): string => (figures === undefined ? '' : fixed(figures.seeder + figures.downloader));
+  const line = (label: string, figures: Record<Side, number>, raw: Record<Side, number> | undefined, isBold = false): string => {
+    const cells = [fixed(figures.seeder), fixed(figures.downloader), both(figures), `${(((figures.seeder + figures.downloader) / total) * 100).toFixed(1)} %`, both(raw)];
+    const shown = isBold ? cells.map((cell) => (cell === '' ? '' : `**${cell}**`)) : cells;
+    return `| ${isBold ? `**${label}**` : `&nbsp;&nbsp;${label}`} | ${shown.join(' | ')} |`;
+  };
+  const sides = (rows: readonly BudgetRow[], pick: (row: BudgetRow) => Record<Side, number> | undefined): Record<Side, number> => ({
+    seeder: rows.reduce((sum, row) => sum + (pick(row)?.seeder ?? 0), 0),
+    downloader: rows.reduce((sum, row) => sum + (pick(row)?.downloader ?? 0), 0),
+  });
+  const lines = ['| part | seeder | downloader | both | of total | raw channel, both |', '| --- | --- | --- | --- | --- | --- |'];
   const groups: RowGroup[] = ['renderer main thread', 'renderer, other threads', 'outside the renderer'];
   for (const group of groups) {
     const rows = run.rows.filter((row) => row.group === group);
-    lines.push(line(`**${group}**`, sum(rows, 'seeder'), sum(rows, 'downloader')).replace(/\| ([\d.]+) \|/g, '| **$1** |'));
-    for (const row of rows) lines.push(line(`&nbsp;&nbsp;${row.label}`, row.msPerMiB.seeder, row.msPerMiB.downloader));
+    const raw = group === 'renderer main thread' ? run.rawMainThreadMsPerMiB : sides(rows, (row) => row.raw);
+    lines.push(line(group, sides(rows, (row) => row.msPerMiB), raw, true));
+    for (const row of rows) lines.push(line(row.label, row.msPerMiB, row.raw));
   }
-  lines.push(line('**total, Shoal**', sum(run.rows, 'seeder'), sum(run.rows, 'downloader')));
-  const raw = run.rawMsPerMiB;
-  lines.push(line('raw data channel, same run (every process of each browser)', raw.seeder, raw.downloader));
+  lines.push(line('total', sides(run.rows, (row) => row.msPerMiB), run.rawMsPerMiB, true));
+  // The raw channel's whole cost as a row of its own: its share is of Shoal's total.
+  lines.push(line('raw data channel, same run (every process of each browser)', run.rawMsPerMiB, undefined));
   return lines;
 }
 
@@ -65,10 +76,10 @@ function sectionLines(run: BudgetRun): string[] {
     "thread's CPU time comes from /proc; the tab renderer's main thread is divided by a V8 CPU profile of",
     'a second turn (Profiler.start/stop through DevTools, 1 ms samples, stacks mapped to source files with',
     "a bench-only build's source maps: bench/cpu-budget/budget-parts.ts). The profile sees only main-thread",
-    "JS and the natives it calls: the SHA-256 rows there are the calls and copies, while WebCrypto's hashing",
-    'itself runs on the renderer\'s thread pool; the IndexedDB rows are the page\'s side, while the database',
-    'and its Blob files live in the browser process; the data channel (SCTP, DTLS) runs on the WebRTC threads',
-    'and the UDP sockets in the network service. Those rows are per thread or process, not per part.',
+    'JS and the natives it calls (WebCrypto digests run on the main thread in this Chromium, so SHA-256 is',
+    "there in full); the IndexedDB rows are the page's side, while the database and its Blob files live in",
+    "the browser process; the data channel (SCTP, DTLS) runs on the renderer's WebRTC threads and the UDP",
+    'sockets in the network service. Those rows are per thread or process, not per part.',
     '',
     `- Date: ${run.date}`,
     `- Mode: ${run.mode}, ${run.sizeBytes / MiB} MiB`,

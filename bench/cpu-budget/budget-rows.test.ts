@@ -43,7 +43,7 @@ describe('CPU budget rows', () => {
     expect(row(MAIN_THREAD_PARTS.sending)).toEqual({ seeder: 5, downloader: 10 });
     expect(row(MAIN_THREAD_PARTS.idbWrite)).toEqual({ seeder: 0, downloader: 0 });
     expect(row('WebRTC threads (SCTP, DTLS: the data channel itself)')).toEqual({ seeder: 4, downloader: 4 });
-    expect(row('thread pool (WebCrypto digests, GC helpers, Blob reads)')).toEqual({ seeder: 4, downloader: 4 });
+    expect(row('thread pool (GC and compiler helpers, IPC, Blob reads)')).toEqual({ seeder: 4, downloader: 4 });
     expect(row('browser process, main thread (UI, IPC routing)')).toEqual({ seeder: 2, downloader: 2 });
     expect(row('browser process, IO thread (IPC, Blob data pipes)')).toEqual({ seeder: 1.5, downloader: 1.5 });
     expect(row('network service (the UDP sockets)')).toEqual({ seeder: 2.5, downloader: 2.5 });
@@ -54,6 +54,14 @@ describe('CPU budget rows', () => {
     const groupOrder = ['renderer main thread', 'renderer, other threads', 'outside the renderer'];
     const groupIndices = rows.map((candidate) => groupOrder.indexOf(candidate.group));
     expect(groupIndices).toEqual([...groupIndices].sort((a, b) => a - b));
+    expect(row(MAIN_THREAD_PARTS.sha256)).toBeDefined();
+  });
+
+  it("gives each thread and process row the raw channel's figure for the same thread or process", () => {
+    const raw = { seeder: { threads: [thread(20, 20, 'renderer', 'chromium', 30), thread(20, 21, 'renderer', 'WebRTC_Network', 20)], bytes: 10 * MiB }, downloader: { threads: [], bytes: 10 * MiB } };
+    const rows = budgetRows({ seeder: side(100), downloader: side(200) }, raw);
+    expect(rows.find((row) => row.label.startsWith('WebRTC threads'))?.raw).toEqual({ seeder: 2, downloader: 0 });
+    expect(rows.find((row) => row.label === MAIN_THREAD_PARTS.sending)?.raw).toBeUndefined();
   });
 
   it('takes the renderer whose main thread worked most as the tab', () => {

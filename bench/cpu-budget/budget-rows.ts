@@ -19,6 +19,9 @@ export interface BudgetRow {
   group: RowGroup;
   label: string;
   msPerMiB: Record<Side, number>;
+  /** The same thread or process while the raw data channel moved the bytes; absent for the
+   * main thread's parts (the raw turn has no profile: its main thread is one figure). */
+  raw?: Record<Side, number>;
 }
 
 /** One browser's share of a turn: every thread's CPU over the turn's window and the bytes it moved. */
@@ -46,22 +49,33 @@ export function mainThreadMsPerMiB(turn: TurnCpu): number {
   return (main?.cpuMs ?? 0) / (turn.bytes / MiB);
 }
 
+type LabelledRows = Map<string, { group: RowGroup; msPerMiB: number }>;
+
+function addTo(rows: LabelledRows, group: RowGroup, label: string, msPerMiB: number): void {
+  const row = rows.get(label) ?? { group, msPerMiB: 0 };
+  row.msPerMiB += msPerMiB;
+  rows.set(label, row);
+}
+
 /** CPU ms per MiB of one side's turn, by row label. */
-function sideRows(side: SideMeasurement): Map<string, { group: RowGroup; msPerMiB: number }> {
-  const rows = new Map<string, { group: RowGroup; msPerMiB: number }>();
-  const add = (group: RowGroup, label: string, msPerMiB: number): void => {
-    const row = rows.get(label) ?? { group, msPerMiB: 0 };
-    row.msPerMiB += msPerMiB;
-    rows.set(label, row);
-  };
+function sideRows(side: SideMeasurement): LabelledRows {
+  const rows: LabelledRows = new Map();
   const mainMsPerMiB = mainThreadMsPerMiB(side.plain);
   const { msByPart, busyMs } = side.profiled.parts;
   for (const part of Object.keys(MAIN_THREAD_PARTS) as MainThreadPart[]) {
-    add('renderer main thread', MAIN_THREAD_PARTS[part], busyMs === 0 ? 0 : (mainMsPerMiB * msByPart[part]) / busyMs);
+    addTo(rows, 'renderer main thread', MAIN_THREAD_PARTS[part], busyMs === 0 ? 0 : (mainMsPerMiB * msByPart[part]) / busyMs);
   }
-  const tab = tabRendererPid(side.plain.threads);
-  const perMiB = side.plain.bytes / MiB;
-  for (const thread of side.plain.threads) {
+  for (const [label, row] of otherThreadRows(side.plain)) addTo(rows, row.group, label, row.msPerMiB);
+  return rows;
+}
+
+/** Every thread but the tab's main thread, per MiB, by row label. */
+function otherThreadRows(turn: TurnCpu): LabelledRows {
+  const rows: LabelledRows = new Map();
+  const add = (group: RowGroup, label: string, msPerMiB: number): void => addTo(rows, group, label, msPerMiB);
+  const tab = tabRendererPid(turn.threads);
+  const perMiB = turn.bytes / MiB;
+  for (const thread of turn.threads) {
     if (thread.pid === tab && thread.isMainThread) continue;
     if (thread.pid === tab) add('renderer, other threads', rendererThreadLabel(thread.name), thread.cpuMs / perMiB);
     else if (thread.processKind === 'browser') add('outside the renderer', browserThreadLabel(thread.name, thread.isMainThread), thread.cpuMs / perMiB);
@@ -72,16 +86,23 @@ function sideRows(side: SideMeasurement): Map<string, { group: RowGroup; msPerMi
 
 const GROUP_ORDER: readonly RowGroup[] = ['renderer main thread', 'renderer, other threads', 'outside the renderer'];
 
-/** Both sides' rows, grouped as GROUP_ORDER and, within a group, in the table's order then by size. */
-export function budgetRows(sides: Record<Side, SideMeasurement>): BudgetRow[] {
+/**
+ * Both sides' rows, grouped as GROUP_ORDER and, within a group, in the table's order then by size;
+ * with `raw` (the raw channel's turn), each thread and process row carries its raw figures too.
+ */
+export function budgetRows(sides: Record<Side, SideMeasurement>, raw?: Record<Side, TurnCpu>): BudgetRow[] {
   const seeder = sideRows(sides.seeder);
   const downloader = sideRows(sides.downloader);
+  const rawRows = raw === undefined ? undefined : { seeder: otherThreadRows(raw.seeder), downloader: otherThreadRows(raw.downloader) };
   const labels = new Map<string, RowGroup>();
-  for (const [label, row] of [...seeder, ...downloader]) labels.set(label, row.group);
+  for (const [label, row] of [...seeder, ...downloader, ...(rawRows?.seeder ?? []), ...(rawRows?.downloader ?? [])]) labels.set(label, row.group);
   const rows = [...labels].map(([label, group]): BudgetRow => ({
     group,
     label,
     msPerMiB: { seeder: seeder.get(label)?.msPerMiB ?? 0, downloader: downloader.get(label)?.msPerMiB ?? 0 },
+    ...(rawRows === undefined || group === 'renderer main thread'
+      ? {}
+      : { raw: { seeder: rawRows.seeder.get(label)?.msPerMiB ?? 0, downloader: rawRows.downloader.get(label)?.msPerMiB ?? 0 } }),
   }));
   const mainOrder = Object.values(MAIN_THREAD_PARTS) as string[];
   const both = (row: BudgetRow): number => row.msPerMiB.seeder + row.msPerMiB.downloader;

@@ -14,7 +14,8 @@ export interface BrowserProcess {
 
 async function commandLineOf(pid: number): Promise<string[] | undefined> {
   const text = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
-  return text?.split('\0').filter((arg) => arg !== '');
+  // Chromium rewrites a child's title with its arguments joined by spaces, so split on both.
+  return text?.split(/[\0 ]/).filter((arg) => arg !== '');
 }
 
 async function parentOf(pid: number): Promise<number | undefined> {

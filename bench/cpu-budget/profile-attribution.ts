@@ -1,9 +1,9 @@
 /**
  * Sums a V8 CPU profile (DevTools `Profiler.stop`) by part of the transfer: each sample's time goes
  * to the part of its stack (budget-parts.ts), its bundle positions mapped to source files first.
- * The profile sees the main thread's JS only, and natives called from it; work V8 or Blink do on
- * other threads (WebCrypto's hashing, the WebRTC network thread, IndexedDB in the browser process)
- * is not in it: the budget reads that from /proc (thread-cpu.ts).
+ * The profile sees the main thread's JS only, and natives called from it (WebCrypto's digest runs
+ * there); work on other threads (the WebRTC network thread, IndexedDB and Blob files in the browser
+ * process) is not in it: the budget reads that from /proc (thread-cpu.ts).
  */
 import { MAIN_THREAD_PARTS, partOfFrame, type MainThreadPart, type StackFrame } from './budget-parts';
 

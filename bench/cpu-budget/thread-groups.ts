@@ -9,7 +9,7 @@ import type { ProcessKind } from './process-tree';
 export const RENDERER_THREAD_GROUPS: readonly { name: RegExp; label: string }[] = [
   { name: /^WebRTC_/, label: 'WebRTC threads (SCTP, DTLS: the data channel itself)' },
   { name: /^WebCrypto/, label: 'WebCrypto thread (SHA-256 digests)' },
-  { name: /^ThreadPool/, label: 'thread pool (WebCrypto digests, GC helpers, Blob reads)' },
+  { name: /^ThreadPool/, label: 'thread pool (GC and compiler helpers, IPC, Blob reads)' },
   { name: /^(Compositor|VizCompositor|CompositorTileW)/, label: 'compositor' },
   { name: /^Chrome_ChildIOT/, label: 'IPC I/O thread (to the browser process)' },
   { name: /Worker/, label: 'workers (a hashing worker, if any)' },
