@@ -93,6 +93,8 @@ export interface TrackerOptions {
   log?: TrackerLog;
   /** Peers per page of the list a joining peer receives; default in config.ts. Tests make it small. */
   peerListPageSize?: number;
+  /** Batching window of peer-list changes after the first (PEER_DELTA_WINDOW_MS); tests shorten or lengthen it. */
+  peerDeltaWindowMs?: number;
   /** Quiet period between two 'index-changed' pushes to one peer; default in config.ts. Tests shorten it. */
   indexChangedMinIntervalMs?: number;
   /** With `redisUrl`: heartbeat timing of the tracker processes; defaults in cluster/node-liveness.ts. Tests shorten it. */
@@ -190,6 +192,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     options.peerListPageSize,
     { minIntervalMs: options.indexChangedMinIntervalMs },
     cluster?.pushRelay,
+    options.peerDeltaWindowMs,
   );
   await cluster?.watchNodes(store, broadcasts);
   attachSocketHandlers(io, {

@@ -77,6 +77,8 @@ describe('bad requests', () => {
     const held = fileNamed('held.txt');
     expect(await sender.socket.emitWithAck('announce', { files: [held] })).toEqual({ ok: true });
     await waitFor(() => watcher.pushes.indexChanged === 1, 'the first announce at the watcher');
+    // Changes after the first come batched (delta-batches.ts): wait for the last of the set-up's.
+    await watcher.waitForPeers((peers) => peers.some((peer) => peer.id === sender.id && peer.files === 1), 'the held file in the count');
     return { sender, watcher, stranger, held };
   }
 

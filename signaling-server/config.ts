@@ -49,6 +49,13 @@ export const PEER_MAX_FILES = 10_000;
 export const PEER_LIST_PAGE_SIZE = 500;
 
 /**
+ * Peer-list changes after the first reach each peer at most once per this window, batched
+ * (delta-batches.ts): a burst of joins costs each peer about two pushes a second, not one per join.
+ * Half a second adds at most that to when a join is seen, which a peer list never notices.
+ */
+export const PEER_DELTA_WINDOW_MS = 500;
+
+/**
  * A peer hears 'index-changed' at most once per this period, and re-runs its search on it. A
  * 10,000-file rejoin (20 announces) or a burst of peers leaving thus costs each interested peer
  * one refresh, not one per change; a change inside the quiet period is pushed at its end, never

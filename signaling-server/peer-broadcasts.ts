@@ -5,7 +5,8 @@
  * tracker nodes, a PushRelay carries changes between them (push-relay.ts).
  */
 import type { PeerSummary, PeersSnapshotPush } from '../shared/protocol';
-import { PEER_LIST_PAGE_SIZE } from './config';
+import { PEER_DELTA_WINDOW_MS, PEER_LIST_PAGE_SIZE } from './config';
+import { createDeltaBatches } from './delta-batches';
 import { createIndexChangePushes } from './index-change-pushes';
 import type { IndexChangePushTuning } from './index-change-pushes';
 import { createLocalPushRelay } from './push-relay';
@@ -40,8 +41,22 @@ export function createPeerBroadcasts(
   pageSize = PEER_LIST_PAGE_SIZE,
   indexChangeTuning: IndexChangePushTuning = {},
   relay: PushRelay = createLocalPushRelay(),
+  deltaWindowMs = PEER_DELTA_WINDOW_MS,
 ): PeerBroadcasts {
   const indexChanges = createIndexChangePushes(indexChangeTuning);
+  // Only this node's sockets: the relay brings each change to every other node itself.
+  const deltas = createDeltaBatches(
+    {
+      single(push, exceptRoom) {
+        const room = io.local.to(JOINED_ROOM);
+        (exceptRoom === undefined ? room : room.except(exceptRoom)).emit('peers-delta', push);
+      },
+      batch(pushes) {
+        io.local.to(JOINED_ROOM).emit('peers-deltas', { deltas: pushes });
+      },
+    },
+    deltaWindowMs,
+  );
   // Invariant: this node makes its pushes one task of this queue at a time, and each reads the
   // store after the change it reports. A delta carries the peer's state as read (absolute, so
   // applying it twice is harmless) under the next network-wide `seq`; the deltas about one peer come
@@ -85,9 +100,7 @@ export function createPeerBroadcasts(
 
   relay.attach({
     delta(push, exceptRoom) {
-      // Only this node's sockets: the relay brings the change to every other node itself.
-      const room = io.local.to(JOINED_ROOM);
-      (exceptRoom === undefined ? room : room.except(exceptRoom)).emit('peers-delta', push);
+      deltas.add(push, exceptRoom);
     },
     indexChanged(names) {
       if (names === 'all') indexChanges.everythingChanged();
@@ -119,6 +132,7 @@ export function createPeerBroadcasts(
       void relay.publishIndexChange(changedNames).catch(() => undefined);
     },
     close() {
+      deltas.close();
       indexChanges.close();
     },
   };

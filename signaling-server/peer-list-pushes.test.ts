@@ -57,6 +57,24 @@ describe('the peer list pushes', () => {
     expect(ana.latestPeers()).toEqual([ana.summary(0)]);
   });
 
+  it('batches a burst of joins: each peer gets a few pushes, not one per join, and its list stays the tracker’s', async () => {
+    const ana = await harness.join('Ana');
+    let pushesAtAna = 0;
+    ana.socket.on('peers-delta', () => (pushesAtAna += 1));
+    ana.socket.on('peers-deltas', () => (pushesAtAna += 1));
+    const JOINERS = 20;
+    const startedMs = performance.now();
+    await Promise.all(Array.from({ length: JOINERS }, (_, index) => harness.join(`burst ${index}`)));
+    await ana.waitForPeers((peers) => peers.length === JOINERS + 1, 'every joiner at Ana');
+    const elapsedMs = performance.now() - startedMs;
+
+    // The first change goes at once, then at most one push per window (PEER_DELTA_WINDOW_MS, 500 ms).
+    expect(pushesAtAna).toBeLessThanOrEqual(2 + Math.ceil(elapsedMs / 500));
+    expect(pushesAtAna).toBeLessThan(JOINERS);
+    expect(ana.pushes.peerDeltas.filter((delta) => 'joined' in delta)).toHaveLength(JOINERS);
+    expect(ana.latestPeers()).toEqual(await store.listPeers());
+  });
+
   it('sends a large list in pages that together make the tracker’s list', async () => {
     const early: JoinedPeer[] = [];
     for (const name of ['peer 10', 'Peer 2', 'ana', 'Bo', 'peer 1']) early.push(await harness.join(name));

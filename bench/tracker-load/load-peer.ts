@@ -37,8 +37,17 @@ export function openSocket(url: string): Promise<LoadSocket> {
   });
 }
 
+/**
+ * A request on a closed socket (no reconnection here) would only be buffered and time out after
+ * ACK_TIMEOUT_MS; with hundreds queued behind a mass drop that stalls a step for an hour.
+ */
+function failIfDisconnected(socket: LoadSocket): void {
+  if (!socket.connected) throw new Error('the socket was disconnected before the request');
+}
+
 /** The `challenge` request and its ack: returns the nonce. */
 export async function requestChallenge(socket: LoadSocket): Promise<string> {
+  failIfDisconnected(socket);
   const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('challenge', {});
   if (!ack.ok) throw new Error(`challenge refused: ${ack.error.code} ${ack.error.message}`);
   return ack.nonce;
@@ -47,6 +56,7 @@ export async function requestChallenge(socket: LoadSocket): Promise<string> {
 /** Signs a challenge and joins; `beforeJoin` runs just before the join request goes out. Returns the peer id. */
 export async function joinPeer(peer: LoadPeer, beforeJoin: () => void = () => undefined): Promise<string> {
   const request = await signedJoin(peer.identity, await requestChallenge(peer.socket), peer.name);
+  failIfDisconnected(peer.socket);
   beforeJoin();
   const ack = await peer.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join', request);
   if (!ack.ok) throw new Error(`join as '${peer.name}' refused: ${ack.error.code} ${ack.error.message}`);

@@ -68,6 +68,10 @@ function watchPeerList(peer: LoadPeer): void {
     deltasReceived += 1;
     if ('joined' in push) sawProbe(push.joined.name);
   });
+  peer.socket.on('peers-deltas', (push) => {
+    deltasReceived += 1;
+    for (const delta of push.deltas) if ('joined' in delta) sawProbe(delta.joined.name);
+  });
   peer.socket.on('peers-snapshot', (push) => {
     if (push.page === 0 && ++snapshotsBegun > 1) listsResent += 1;
     for (const summary of push.peers) sawProbe(summary.name);

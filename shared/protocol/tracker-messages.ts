@@ -231,6 +231,10 @@ export const peersDeltaPushSchema = z.union([
 ]);
 export type PeersDeltaPush = z.infer<typeof peersDeltaPushSchema>;
 
+/** Changes that arrived within one batching window, in order (see signaling-server/delta-batches.ts). */
+export const peersDeltasPushSchema = z.object({ deltas: z.array(peersDeltaPushSchema).min(1).max(100_000) });
+export type PeersDeltasPush = z.infer<typeof peersDeltasPushSchema>;
+
 export const signalPushSchema = z.object({
   from: peerIdSchema,
   fromName: z.string(),
@@ -262,6 +266,8 @@ export const TRACKER_EVENTS = {
   peersSnapshot: 'peers-snapshot',
   /** Pushed to every joined peer: one change to the peer list (joined, left, file count). */
   peersDelta: 'peers-delta',
+  /** Pushed to every joined peer: the changes of one batching window, in order. */
+  peersDeltas: 'peers-deltas',
   /** Pushed: the file index changed (announce, withdraw, a peer left); clients refresh their search. */
   indexChanged: 'index-changed',
   /** Pushed: this peer is being disconnected by the operator, and why. */
@@ -283,6 +289,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'peers-snapshot': (push: PeersSnapshotPush) => void;
   'peers-delta': (push: PeersDeltaPush) => void;
+  'peers-deltas': (push: PeersDeltasPush) => void;
   signal: (push: SignalPush) => void;
   'index-changed': () => void;
   removed: (push: RemovedPush) => void;

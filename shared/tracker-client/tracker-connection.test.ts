@@ -50,6 +50,24 @@ describe('TrackerConnection peer list', () => {
     await waitFor(() => seen.length === 3, 'three peer lists', { timeoutMs: 5_000 });
     expect(seen).toEqual([[peer('a', 'ana'), peer('b', 'Bo')], [peer('a', 'ana')], [peer('a', 'ana'), peer('c', 'cy', 2)]]);
   });
+
+  it('applies a batch of changes in order, as one list update; a malformed batch changes nothing', async () => {
+    const url = await trackerSending([
+      ['peers-snapshot', { seq: 3, page: 0, pages: 1, peers: [peer('a', 'ana')] }],
+      ['peers-deltas', { deltas: [{ seq: 4, joined: peer('b', 'Bo') }, { seq: 5, left: 'x' }] }],
+      ['peers-deltas', { deltas: [] }],
+      ['peers-deltas', { deltas: [{ seq: 6, joined: peer('c', 'cy') }, { seq: 7, files: { id: 'c', count: 'many' } }] }],
+      ['peers-deltas', { deltas: [{ seq: 6, joined: peer('c', 'cy') }, { seq: 7, files: { id: 'b', count: 3 } }, { seq: 8, left: 'a' }] }],
+    ]);
+    const connection = new TrackerConnection(url);
+    cleanups.push(() => connection.disconnect());
+    const seen: PeerSummary[][] = [];
+    connection.onPeers((peers) => seen.push(peers));
+    connection.connect();
+
+    await waitFor(() => seen.length === 3, 'three peer lists', { timeoutMs: 5_000 });
+    expect(seen).toEqual([[peer('a', 'ana')], [peer('a', 'ana'), peer('b', 'Bo')], [peer('b', 'Bo', 3), peer('c', 'cy')]]);
+  });
 });
 
 describe('TrackerConnection refused by the tracker', () => {

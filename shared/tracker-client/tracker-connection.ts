@@ -16,6 +16,7 @@ import {
   joinAckSchema,
   okAckSchema,
   peersDeltaPushSchema,
+  peersDeltasPushSchema,
   peersSnapshotPushSchema,
   searchAckSchema,
   signalPushSchema,
@@ -109,6 +110,13 @@ export class TrackerConnection implements SignalingChannel {
     this.socket.on('peers-delta', (raw: unknown) => {
       const push = peersDeltaPushSchema.safeParse(raw);
       if (push.success && this.peerList.applyDelta(push.data)) this.notifyPeers();
+    });
+    this.socket.on('peers-deltas', (raw: unknown) => {
+      const push = peersDeltasPushSchema.safeParse(raw);
+      if (!push.success) return;
+      let isChanged = false;
+      for (const delta of push.data.deltas) isChanged = this.peerList.applyDelta(delta) || isChanged;
+      if (isChanged) this.notifyPeers();
     });
     this.socket.on('signal', (raw: unknown) => {
       const push = signalPushSchema.safeParse(raw);

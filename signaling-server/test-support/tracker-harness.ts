@@ -6,7 +6,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { peersDeltaPushSchema, peersSnapshotPushSchema } from '../../shared/protocol';
+import { peersDeltaPushSchema, peersDeltasPushSchema, peersSnapshotPushSchema } from '../../shared/protocol';
 import type {
   ClientToServerEvents,
   PeerSummary,
@@ -92,6 +92,13 @@ export async function connectClient(url: string): Promise<TestClient> {
     const push = peersDeltaPushSchema.parse(raw);
     pushes.peerDeltas.push(push);
     peerList.applyDelta(push);
+  });
+  // A batch counts as its changes, one by one, as the real client applies them.
+  socket.on('peers-deltas', (raw) => {
+    for (const push of peersDeltasPushSchema.parse(raw).deltas) {
+      pushes.peerDeltas.push(push);
+      peerList.applyDelta(push);
+    }
   });
   socket.on('signal', (push) => pushes.signals.push(push));
   socket.on('removed', (push) => pushes.removed.push(push));
