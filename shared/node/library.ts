@@ -5,9 +5,9 @@
  * when the node leaves. How a file gets into the store is the host's business (hashing a browser
  * File, or a file in place on disk); the library takes the resulting record.
  */
-import { type ChunkStore, type FileRecord, isStoredFileComplete } from '../engine';
+import { type ChunkStore, type Clock, type FileRecord, isStoredFileComplete, realClock } from '../engine';
+import { AnnounceBatcher } from './announce-batcher';
 import { announcementFor, folderSummaryOf, isFolderRecord, readFolderManifest, storeFolderManifest, type FolderFile, type FolderSummary } from './folders';
-import { ANNOUNCE_MAX_FILES } from '../protocol/limits';
 import type { NodeEvents } from './node-events';
 import type { TrackerLink } from './parts';
 
@@ -26,6 +26,7 @@ export interface LibraryOptions {
   events: NodeEvents;
   /** Are we joined right now (announcing needs it)? */
   isOnline: () => boolean;
+  clock?: Clock;
 }
 
 export class Library {
@@ -33,8 +34,12 @@ export class Library {
   private readonly complete = new Map<string, LibraryFile>();
   /** Downloads under way that we announce as partial holders. */
   private readonly partial = new Set<string>();
+  /** Single files are announced in batches (a folder download adds dozens a second). */
+  private readonly announcer: AnnounceBatcher;
 
-  constructor(private readonly options: LibraryOptions) {}
+  constructor(private readonly options: LibraryOptions) {
+    this.announcer = new AnnounceBatcher((files) => options.tracker.announce(files), options.clock ?? realClock);
+  }
 
   /** Takes every complete file the store holds into the library (after a reload or restart). */
   async loadStoredFiles(): Promise<void> {
@@ -65,7 +70,7 @@ export class Library {
     this.partial.delete(record.contentId);
     this.complete.set(record.contentId, await this.libraryFileOf(record));
     this.changed();
-    if (this.options.isOnline()) await this.options.tracker.announce([await announcementFor(this.options.store, record)]);
+    if (this.options.isOnline()) await this.announcer.announce([await announcementFor(this.options.store, record)]);
   }
 
   /** Shares a folder whose files are already stored: each file is added (and announced) as an
@@ -78,12 +83,10 @@ export class Library {
       this.complete.set(held.contentId, await this.libraryFileOf(held));
     }
     this.changed();
-    // In as few announces as the protocol allows: the tracker rate-limits share changes.
+    // In as few announces as the protocol allows (the batcher splits at ANNOUNCE_MAX_FILES): the
+    // tracker rate-limits share changes.
     if (this.options.isOnline()) {
-      const announcements = await Promise.all(records.map((held) => announcementFor(this.options.store, held)));
-      for (let first = 0; first < announcements.length; first += ANNOUNCE_MAX_FILES) {
-        await this.options.tracker.announce(announcements.slice(first, first + ANNOUNCE_MAX_FILES));
-      }
+      await this.announcer.announce(await Promise.all(records.map((held) => announcementFor(this.options.store, held))));
     }
     return record;
   }
@@ -93,12 +96,13 @@ export class Library {
     const record = await this.options.store.getFile(contentId);
     if (record === undefined || this.complete.has(contentId)) return;
     this.partial.add(contentId);
-    if (this.options.isOnline()) await this.options.tracker.announce([await announcementFor(this.options.store, record)]);
+    if (this.options.isOnline()) await this.announcer.announce([await announcementFor(this.options.store, record)]);
   }
 
   /** Withdraws a partial holding (its download was cancelled and its chunks discarded). */
   async dropPartial(contentId: string): Promise<void> {
     if (!this.partial.delete(contentId)) return;
+    this.announcer.forget([contentId]);
     if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
   }
 
@@ -107,6 +111,7 @@ export class Library {
   async remove(contentId: string): Promise<boolean> {
     if (!this.complete.delete(contentId)) return false;
     this.changed();
+    this.announcer.forget([contentId]);
     if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
     await this.options.store.deleteFile(contentId);
     return true;
@@ -118,6 +123,7 @@ export class Library {
     const wasOffered = this.complete.delete(contentId) || this.partial.delete(contentId);
     if (!wasOffered) return false;
     this.changed();
+    this.announcer.forget([contentId]);
     if (this.options.isOnline()) await this.options.tracker.withdraw([contentId]);
     return true;
   }
@@ -133,6 +139,7 @@ export class Library {
 
   /** Withdraws everything (before leaving the tracker). */
   async withdrawAll(): Promise<void> {
+    this.announcer.forget([...this.complete.keys(), ...this.partial]);
     if (this.options.isOnline()) await this.options.tracker.withdraw([...this.complete.keys(), ...this.partial]);
   }
 
