@@ -9,6 +9,7 @@
  * chunks (the end game, when seeders fall idle).
  */
 import { BLOCK_BYTES, BLOCK_HEADER_BYTES } from '../shared/protocol/peer-messages';
+import { RateLimiter } from '../shared/engine/rate-limiter';
 import { RATE_LIMITED_BLOCK_MS } from '../shared/engine/transfer-policy';
 import type { PhysicalLimit } from './physical-limit';
 
@@ -87,37 +88,45 @@ export function limitedBlockBytes(capBytesPerSec: number): number {
   return Math.max(1024, Math.min(BLOCK_BYTES, Math.floor((capBytesPerSec * RATE_LIMITED_BLOCK_MS) / 1000)));
 }
 
+/** What a capped seeder may send beyond its rate over any window: the burst its rate limiter saves
+ * up over a pause, and one take (a block) that overdraws it. */
+export function capAllowanceBytes(capBytesPerSec: number): number {
+  return new RateLimiter(capBytesPerSec).burstBytes() + limitedBlockBytes(capBytesPerSec);
+}
+
 /**
- * The most `seeders` capped at `capBytesPerSec` can deliver over a steady window of `seconds`, in
- * bytes received per second: a rate limiter lets through its rate × time plus one take (a block)
- * beyond what it held when the window opened, which is nothing once its burst is spent, and each
- * block arrives in a frame with its header.
+ * The most `seeders` capped at `capBytesPerSec` can deliver over a window of `seconds`, in bytes
+ * received per second: a rate limiter lets through its rate × time plus its allowance (the burst
+ * and one take), and each block arrives in a frame with its header.
  */
 export function cappedRateLimit(capBytesPerSec: number, seeders: number, seconds: number): number {
   const blockBytes = limitedBlockBytes(capBytesPerSec);
   const framing = (blockBytes + BLOCK_HEADER_BYTES) / blockBytes;
-  return seeders * (capBytesPerSec + blockBytes / seconds) * framing;
+  return seeders * (capBytesPerSec + capAllowanceBytes(capBytesPerSec) / seconds) * framing;
 }
 
 /**
  * What n capped seeders against one allow, given the shortest swarm window and the single seeder's:
- * n times one (give or take one block at a window's edge), n caps, and one cap for the baseline.
- * Above n times one means the baseline fell short of its cap, which leaves the ratio meaningless.
+ * n times one, give or take what a rate limiter lets through at once (its burst and a block: 2 %
+ * over a 4 s window at 2 MiB/s), n caps, and one cap for the baseline. Above that, the baseline fell
+ * short of its cap or the window was not what it claims, and the ratio means nothing.
  * Values are in MiB/s, the figure's unit.
  */
 export function cappedSwarmLimit(options: { capBytesPerSec: number; seeders: number; swarmSeconds: number; singleSeconds: number }): PhysicalLimit {
   const { capBytesPerSec, seeders, swarmSeconds, singleSeconds } = options;
   const MiB = 1024 * 1024;
-  // A window's edges can gain (the swarm's) or lose (the single seeder's) one block against the cap.
-  const edgeOf = (seconds: number): number => limitedBlockBytes(capBytesPerSec) / (capBytesPerSec * seconds);
-  const maxRatio = (seeders * (1 + edgeOf(swarmSeconds))) / (1 - edgeOf(singleSeconds));
+  // The swarm's window can gain a limiter's allowance against the caps; the single seeder's can
+  // lose a block at its edges.
+  const gain = capAllowanceBytes(capBytesPerSec) / (capBytesPerSec * swarmSeconds);
+  const loss = limitedBlockBytes(capBytesPerSec) / (capBytesPerSec * singleSeconds);
+  const maxRatio = (seeders * (1 + gain)) / (1 - loss);
   return {
     maxRatio,
     maxValue: cappedRateLimit(capBytesPerSec, seeders, swarmSeconds) / MiB,
     maxBaselineValue: cappedRateLimit(capBytesPerSec, 1, singleSeconds) / MiB,
     because:
       `${seeders} seeders capped at ${(capBytesPerSec / MiB).toFixed(2)} MiB/s deliver at most ${seeders}x one ` +
-      `(${maxRatio.toFixed(2)} with one ${limitedBlockBytes(capBytesPerSec) / 1024} KiB block at the edges of the ${swarmSeconds.toFixed(1)} s and ${singleSeconds.toFixed(1)} s windows), ` +
+      `(${maxRatio.toFixed(2)} with the ${(capAllowanceBytes(capBytesPerSec) / 1024).toFixed(0)} KiB a rate limiter lets through at once, over windows of ${swarmSeconds.toFixed(1)} s and ${singleSeconds.toFixed(1)} s), ` +
       `and no seeder more than its cap over a steady window`,
   };
 }

@@ -21,8 +21,8 @@ export const TARGETS = {
   nodeToNode: ratioAtLeast(0.9),
   nodeToBrowser: ratioAtLeast(0.85),
   share: ratioAtLeast(0.8),
-  /** "Never above 4" is not a target but the set-up's physical limit (see capped-swarm.ts). */
-  cappedSwarm: { text: 'ratio >= 3.8, never above 4', isMet: ({ ratio }) => ratio >= 3.8 } satisfies Target,
+  /** Above 4 is missed; beyond what four caps can let through at once it is INVALID (steady-window.ts). */
+  cappedSwarm: { text: '3.8 <= ratio <= 4', isMet: ({ ratio }) => ratio >= 3.8 && ratio <= 4 } satisfies Target,
   firstVerifiedChunk: ratioAtMost(1.2),
   rendererRss: valueBelow(400, 'MiB'),
   jsHeap: valueBelow(256, 'MiB'),

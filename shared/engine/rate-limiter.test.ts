@@ -44,14 +44,14 @@ describe('RateLimiter', () => {
 
   it('saves up at most one chunk over a quiet spell, however high the limit', () => {
     const clock = new VirtualClock();
-    const rate = 40 * 1024 * KiB; // a quarter second of it would be 10 chunks
+    const rate = 80 * 1024 * KiB; // RATE_LIMIT_BURST_MS of it would be several chunks
     const limiter = new RateLimiter(rate, clock);
     clock.advanceBy(60_000);
     let passedBytes = 0;
     while (limiter.tryTake(64 * KiB)) passedBytes += 64 * KiB;
     expect(passedBytes).toBe(MIN_CHUNK_SIZE_BYTES);
 
-    // At a low limit the burst is still a quarter second of it.
+    // At a low limit the burst is RATE_LIMIT_BURST_MS of it.
     const slow = new RateLimiter(100 * KiB, clock);
     clock.advanceBy(60_000);
     let slowBytes = 0;

@@ -3,8 +3,8 @@
  * the rate can change at any time and waiting callers follow at once. A take may overdraw the
  * bucket (a whole chunk request at once) and the next caller waits until the debt is repaid, so over
  * any interval of T seconds at most rate × T + one burst + one take pass. The burst (what a quiet
- * spell saves up) is a quarter second of the rate but never more than a chunk, so however high the
- * limit, a transfer starting after a pause runs at most a chunk ahead of it.
+ * spell saves up) is RATE_LIMIT_BURST_MS of the rate but never more than a chunk, so however high
+ * the limit, a transfer starting after a pause runs at most a chunk ahead of it.
  */
 import { MIN_CHUNK_SIZE_BYTES } from '../content/chunking';
 import { ShoalError } from '../protocol/errors';
@@ -14,8 +14,8 @@ import { RATE_LIMIT_BURST_MS } from './transfer-policy';
 /** A limited bucket holds at least this much, so a very low limit still lets a small frame through. */
 const BURST_MIN_BYTES = 1024;
 
-/** And at most one chunk: the burst is there to absorb late timer wake-ups while bytes flow (a few
- * ms of the rate), and a quarter second of a high limit would let many chunks through at once. */
+/** And at most one chunk: the burst is there to absorb late timer wake-ups while bytes flow, and
+ * RATE_LIMIT_BURST_MS of a very high limit would let several chunks through at once. */
 const BURST_MAX_BYTES = MIN_CHUNK_SIZE_BYTES;
 
 interface Waiter {
@@ -108,7 +108,8 @@ export class RateLimiter {
     this.refilledAtMs = nowMs;
   }
 
-  private burstBytes(): number {
+  /** The most a quiet spell saves up at the current rate. */
+  burstBytes(): number {
     return Math.max(BURST_MIN_BYTES, Math.min(BURST_MAX_BYTES, (this.rate * RATE_LIMIT_BURST_MS) / 1000));
   }
 }

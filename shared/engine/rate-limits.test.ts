@@ -41,7 +41,7 @@ describe('Rate limits', () => {
 
     expect(download.state).toBe('completed');
     const elapsedSeconds = (clock.now() - startedMs) / 1000;
-    // The burst is a quarter second of the rate, and one block may overdraw the bucket.
+    // The burst is RATE_LIMIT_BURST_MS of the rate, and one block may overdraw the bucket.
     const blockBytes = rate / 4;
     const allowanceBytes = (rate * RATE_LIMIT_BURST_MS) / 1000 + blockBytes;
     expect(elapsedSeconds).toBeGreaterThanOrEqual((bytes.byteLength - allowanceBytes) / rate);
@@ -64,7 +64,7 @@ describe('Rate limits', () => {
 
     expect(download.state).toBe('completed');
     const elapsedSeconds = (clock.now() - startedMs) / 1000;
-    // A request may overdraw the bucket by one chunk; the burst is a quarter second of the rate.
+    // A request may overdraw the bucket by one chunk; the burst is RATE_LIMIT_BURST_MS of the rate.
     const allowanceBytes = (rate * RATE_LIMIT_BURST_MS) / 1000 + record.manifest.chunkSizeBytes;
     expect(elapsedSeconds).toBeGreaterThanOrEqual((bytes.byteLength - allowanceBytes) / rate);
     // End-game duplicates of the last chunks are real traffic and count against the limit too.
