@@ -1,8 +1,10 @@
 /**
  * The CPU budget as a table: printed, and written into bench/RESULTS.md as a section of its own
- * (and `cpuBudget` in results.json), leaving the other benches' sections as they are.
+ * (and `cpuBudget` in results.json) through report.ts's withSection, which leaves the other
+ * benches' sections as they are (and `npm run bench` keeps this one).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { withSection } from '../report';
 import type { BudgetRow, RowGroup, Side } from './budget-rows';
 
 export const BUDGET_HEADING = '## CPU budget per MiB (single source, browser to browser)';
@@ -25,14 +27,15 @@ export interface BudgetRun {
   profileWindowed: Record<Side, boolean>;
   /** Steps measured on their own in the same browsers (cost-probes.ts). */
   measuredApart: {
-    /** MiB handed to SHA-256 per MiB moved (profiled turn), and CPU ms per MiB hashed. */
-    digest: Record<Side, { hashedPerMiBMoved: number; msPerMiBHashed: number }>;
+    /** MiB handed to SHA-256 per MiB moved (in the plain turn and the profiled one), and CPU ms per MiB hashed. */
+    digest: Record<Side, { hashedPerMiBMoved: { plain: number; profiled: number }; msPerMiBHashed: number }>;
     /** IndexedDB, chunk-sized Blob records, in the downloader's browser. */
     store: { writeMsPerMiB: number; readMsPerMiB: number };
   };
 }
 
 const MiB = 1024 * 1024;
+const SIDES: readonly Side[] = ['seeder', 'downloader'];
 const fixed = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const sum = (rows: readonly BudgetRow[], side: Side): number => rows.reduce((total, row) => total + row.msPerMiB[side], 0);
 
@@ -79,7 +82,8 @@ function sectionLines(run: BudgetRun): string[] {
     'JS and the natives it calls (WebCrypto digests run on the main thread in this Chromium, so SHA-256 is',
     "there in full); the IndexedDB rows are the page's side, while the database and its Blob files live in",
     "the browser process; the data channel (SCTP, DTLS) runs on the renderer's WebRTC threads and the UDP",
-    'sockets in the network service. Those rows are per thread or process, not per part.',
+    'sockets in the network service. Those rows are per thread or process, not per part. One turn each:',
+    'on a machine others are using, a row moves by a few ms per MiB from run to run.',
     '',
     `- Date: ${run.date}`,
     `- Mode: ${run.mode}, ${run.sizeBytes / MiB} MiB`,
@@ -101,11 +105,17 @@ function sectionLines(run: BudgetRun): string[] {
 /** The steps measured on their own, and what they come to per MiB moved (inside the rows, not added to them). */
 function measuredApartLines(run: BudgetRun): string[] {
   const { digest, store } = run.measuredApart;
-  const hashing = (side: Side): string =>
-    `the ${side} hashed ${digest[side].hashedPerMiBMoved.toFixed(2)} MiB per MiB moved (${fixed(digest[side].msPerMiBHashed)} ms per MiB hashed: about ${fixed(digest[side].hashedPerMiBMoved * digest[side].msPerMiBHashed)} ms per MiB moved)`;
+  const hashing = (side: Side): string => {
+    const { hashedPerMiBMoved: hashed, msPerMiBHashed } = digest[side];
+    const turns = hashed.plain === hashed.profiled ? `${hashed.plain.toFixed(2)}` : `${hashed.plain.toFixed(2)} (plain turn) and ${hashed.profiled.toFixed(2)} (profiled turn)`;
+    return `the ${side} hashed ${turns} MiB per MiB moved, at ${fixed(msPerMiBHashed)} ms per MiB hashed: about ${fixed(hashed.plain * msPerMiBHashed)} ms per MiB moved`;
+  };
   return [
     '- Measured apart in the same browsers (CPU of every process of the browser while its page does only that step; already inside the rows, not extra):',
     `  SHA-256 (WebCrypto): ${hashing('seeder')}; ${hashing('downloader')}.`,
+    ...(SIDES.some((side) => digest[side].hashedPerMiBMoved.plain !== digest[side].hashedPerMiBMoved.profiled)
+      ? ["  Where the turns hashed differently (a seeder verifies each chunk the first time it serves it), the main thread's split follows the profiled turn."]
+      : []),
     `  IndexedDB, one Blob record per chunk: writing ${fixed(store.writeMsPerMiB)} ms per MiB, reading back (get + arrayBuffer) ${fixed(store.readMsPerMiB)} ms per MiB.`,
   ];
 }
@@ -115,17 +125,9 @@ export function printBudget(run: BudgetRun): void {
   console.log(['', ...lines.slice(lines.findIndex((line) => line.startsWith('- Date')))].join('\n'));
 }
 
-/** `markdown` with the section under `heading` replaced by `section` (to the next `## `), or added at the end. */
-export function replaceSection(markdown: string, heading: string, section: string): string {
-  const at = markdown.indexOf(heading);
-  if (at < 0) return `${markdown.trimEnd()}\n\n${section.trimEnd()}\n`;
-  const next = markdown.indexOf('\n## ', at + heading.length);
-  return `${markdown.slice(0, at)}${section.trimEnd()}\n${next < 0 ? '' : `\n${markdown.slice(next + 1)}`}`;
-}
-
 export async function writeBudget(dir: string, run: BudgetRun): Promise<void> {
   const markdown = (await readFile(`${dir}/RESULTS.md`, 'utf8').catch(() => undefined)) ?? '# Benchmark results\n';
-  await writeFile(`${dir}/RESULTS.md`, replaceSection(markdown, BUDGET_HEADING, sectionLines(run).join('\n')));
+  await writeFile(`${dir}/RESULTS.md`, withSection(markdown, BUDGET_HEADING, sectionLines(run).join('\n')));
   const json = await readFile(`${dir}/results.json`, 'utf8').catch(() => undefined);
   const rest = json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>);
   await writeFile(`${dir}/results.json`, `${JSON.stringify({ ...rest, cpuBudget: run }, null, 2)}\n`);
