@@ -1,13 +1,17 @@
 /**
  * Accessibility checked by a machine (issue 17): axe-core scans of the join view, the main view,
- * the main view with a transfer listed and the view of a link to a file, in the light and the dark
- * theme; and the phone layout at 320 px: no sideways scrolling, controls at least 44 px tall,
- * screenshots to look at.
+ * the main view with a transfer listed, the view of a link to a file and a folder's download (as a
+ * ZIP and with "Save to folder…"), in the light and the dark theme; and the phone layout at 320 px:
+ * no sideways scrolling, controls at least 44 px tall, screenshots to look at.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { downloadAndHash, search, share } from './peer-actions';
+import { downloadAndHash, resultRow, search, share } from './peer-actions';
 import { makeRandomFile } from './test-files';
 
 /** Serious and critical axe violations, as "rule: target" lines that say what to fix. */
@@ -76,6 +80,53 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page), 'link view').toEqual([]);
     await page.screenshot({ path: `test-results/desktop-link-view-${colorScheme}.png`, fullPage: true });
     await page.context().close();
+  });
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds nothing serious in a folder's download, as a ZIP and saved to a folder (${colorScheme})`, async ({
+    browser,
+    tracker,
+    peers,
+  }) => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'shoal-e2e-axe-folder-'));
+    try {
+      const root = path.join(parent, 'axe-folder');
+      for (const relative of ['cover.txt', 'notes/day-1.txt', 'notes/day-2.txt', 'notes/photos/pier.jpg']) {
+        await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+        await writeFile(path.join(root, relative), randomBytes(20_000));
+      }
+      const [ana] = await peers('ana');
+      await ana.page.getByLabel('Share folder').setInputFiles(root);
+      await expect(ana.page.getByRole('list', { name: 'My files' })).toContainText('Folder · 4 files');
+
+      const page = await openApp(browser, tracker.url, { colorScheme });
+      await join(page, 'ben');
+      // Headless Chromium cannot show the directory picker's dialog: it answers with a directory of
+      // the origin private file system instead, so the save (and its progress row) is real.
+      await page.evaluate(async () => {
+        const picked = await (await navigator.storage.getDirectory()).getDirectoryHandle('axe-picked', { create: true });
+        Object.defineProperty(window, 'showDirectoryPicker', { configurable: true, value: async () => picked });
+      });
+      await search(page, 'axe-folder');
+      const row = resultRow(page, 'axe-folder');
+      await expect(row).toContainText('Folder · 4 files');
+      expect(await seriousViolations(page), 'main view with a folder result').toEqual([]);
+
+      const saved = page.waitForEvent('download');
+      await row.getByRole('button', { name: 'Download' }).click();
+      expect((await saved).suggestedFilename()).toBe('axe-folder.zip');
+      expect(await seriousViolations(page), 'folder downloaded as a ZIP').toEqual([]);
+
+      await search(page, 'axe-folder');
+      await resultRow(page, 'axe-folder').getByRole('button', { name: 'Save to folder…' }).click();
+      await expect(page.getByRole('list', { name: 'Folders saved to disk' })).toContainText('Saved 4 files');
+      expect(await seriousViolations(page), 'folder saved to a folder').toEqual([]);
+      await page.screenshot({ path: `test-results/desktop-folder-download-${colorScheme}.png`, fullPage: true });
+      await page.context().close();
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 }
 
