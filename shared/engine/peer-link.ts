@@ -77,7 +77,7 @@ export class PeerLink {
       now: options.now ?? Date.now,
       sendControl: (message) => this.trySend(encodeControlFrame(message)),
     });
-    this.serving = new ServeQueue(channel, options.store, {
+    this.serving = new ServeQueue(channel, {
       highWaterBytes: options.sendHighWaterBytes ?? SEND_HIGH_WATER_BYTES,
       whenClosed,
       onServe: options.onServe ?? (() => {}),

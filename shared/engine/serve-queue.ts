@@ -1,5 +1,5 @@
 /**
- * Answers one peer's requests from our chunk store, one request at a time so memory stays bounded
+ * Answers one peer's requests for manifests and chunks, one request at a time so memory stays bounded
  * (the next answers, up to SERVE_READ_AHEAD_BYTES, are read and verified while the current one is
  * sent, so a slow store read does not let the channel run dry). Chunk bytes leave as
  * block frames of up to BLOCK_BYTES, no faster than the channel drains and the upload limit allows.
@@ -16,7 +16,6 @@ import {
   type Manifest,
   type PeerControl,
 } from '../protocol/peer-messages';
-import type { ChunkStore } from './chunk-store';
 import type { RateLimiter } from './rate-limiter';
 import type { ServedChunks } from './served-chunks';
 import { RATE_LIMITED_BLOCK_MS, SERVE_QUEUE_MAX, SERVE_READ_AHEAD_BYTES } from './transfer-policy';
@@ -77,7 +76,6 @@ export class ServeQueue {
 
   constructor(
     private readonly channel: PeerChannel,
-    private readonly store: ChunkStore,
     private readonly options: ServeQueueOptions,
   ) {}
 
@@ -141,7 +139,9 @@ export class ServeQueue {
   /** Reads what a request asks for and checks it; never rejects. */
   private async prepare(request: ServeRequest): Promise<Answer> {
     try {
-      const record = await this.store.getFile(request.contentId);
+      // A manifest request asks the store whether we still hold the file; chunk requests may use
+      // the record kept from earlier (see ServedChunks.recordOf).
+      const record = await this.options.chunks.recordOf(request.contentId, request.t === 'manifest-request');
       if (record === undefined) return refusal('FILE_NOT_FOUND', 'This peer does not hold the file');
       if (this.chunkSizes.size > 64) this.chunkSizes.clear(); // a handful of files at a time, in practice
       this.chunkSizes.set(request.contentId, record.manifest.chunkSizeBytes);

@@ -54,6 +54,16 @@ function withoutVersions(store: MemoryChunkStore): ChunkStore {
   } as ChunkStore; // what the interface requires besides these is not used by serving
 }
 
+/** A memory store that counts how often a file's record is read back. */
+class CountingStore extends MemoryChunkStore {
+  getFileCalls = 0;
+
+  override async getFile(contentId: string): Promise<FileRecord | undefined> {
+    this.getFileCalls += 1;
+    return super.getFile(contentId);
+  }
+}
+
 describe('ServedChunks: each served chunk verified, hashed once per version of its copy', () => {
   it('hashes a chunk it serves once while the stored copy is unchanged: 1 MiB hashed for 3 MiB served', async () => {
     const { ana, store, servedChunks } = seederAndLeecher();
@@ -107,6 +117,28 @@ describe('ServedChunks: each served chunk verified, hashed once per version of i
     expect(await sha256Of((await store.getChunk(record.contentId, 3)) ?? new Uint8Array())).toBe(record.manifest.chunkHashes[3]);
     // Hashed: the four chunks once, the damaged copy, the repaired one; nothing more.
     expect(servedChunks.counters.hashedBytes).toBe(FILE_BYTES + 2 * CHUNK_BYTES);
+  });
+
+  it('reads the record of a file it serves from the store once, not for every chunk, and again for a manifest request', async () => {
+    const store = new CountingStore();
+    const { ana } = seederAndLeecher({ store });
+    const record = await storeFileInChunks(store, 'song.ogg', randomBytes(FILE_BYTES), CHUNK_BYTES);
+
+    for (let turn = 0; turn < 3; turn += 1) await fetchWholeFile(ana, record);
+    expect(store.getFileCalls).toBe(1);
+    expect(await ana.requestManifest(record.contentId)).toEqual(record.manifest);
+    expect(store.getFileCalls).toBe(2);
+  });
+
+  it('refuses the chunks of a file deleted from the store after it served them', async () => {
+    const { ana, store } = seederAndLeecher();
+    const record = await storeFileInChunks(store, 'song.ogg', randomBytes(FILE_BYTES), CHUNK_BYTES);
+    await fetchWholeFile(ana, record);
+
+    await store.deleteFile(record.contentId);
+
+    for (const index of [0, 1]) expect(codeOf(await rejectionOf(ana.requestChunk(record.contentId, index, CHUNK_BYTES)))).toBe('FILE_NOT_FOUND');
+    expect(codeOf(await rejectionOf(ana.requestManifest(record.contentId)))).toBe('FILE_NOT_FOUND');
   });
 
   it('serves a file from its original without reading the store back, hashing each chunk once', async () => {
