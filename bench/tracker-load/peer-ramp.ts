@@ -133,6 +133,18 @@ async function timeProbes(stage: Stage, peers: number, plan: RampPlan): Promise<
   return result;
 }
 
+/** Why the workers' peers were dropped (the first few), to say what stopped a step. */
+async function dropReasonsOf(stage: Stage): Promise<string> {
+  try {
+    const statuses = await Promise.all(stage.workers.map((worker) => worker.request('status', {}, 30_000)));
+    const reasons = statuses.flatMap((status) => status.dropReasons);
+    const dropped = statuses.reduce((sum, status) => sum + status.dropped, 0);
+    return dropped === 0 ? '' : ` (${dropped} dropped; first: ${reasons.slice(0, 4).join('; ')})`;
+  } catch {
+    return '';
+  }
+}
+
 export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: string) => void): Promise<RampResult> {
   const single = stage.trackers.length === 1 ? stage.trackers[0] : undefined;
   const urls = stage.trackers.map((tracker) => tracker.url);
@@ -196,7 +208,7 @@ export async function runPeerRamp(stage: Stage, plan: RampPlan, log: (line: stri
         log(`  ${plan.probes} probe joins at ${target} peers: ${propagation.incomplete} not seen by all within ${plan.probeTimeoutMs} ms${shortfalls === '' ? '' : ` (seen by ${shortfalls})`}`);
       }
     } catch (error) {
-      result.stoppedBecause = `at ${target} peers: ${error instanceof Error ? error.message : String(error)}`;
+      result.stoppedBecause = `at ${target} peers: ${error instanceof Error ? error.message : String(error)}${await dropReasonsOf(stage)}`;
       log(`  stopped ${result.stoppedBecause}`);
       break;
     }
