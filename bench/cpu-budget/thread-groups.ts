@@ -11,7 +11,8 @@ export const RENDERER_THREAD_GROUPS: readonly { name: RegExp; label: string }[] 
   { name: /^WebCrypto/, label: 'WebCrypto thread (SHA-256 digests)' },
   { name: /^ThreadPool/, label: 'thread pool (GC and compiler helpers, IPC, Blob reads)' },
   { name: /^(Compositor|VizCompositor|CompositorTileW)/, label: 'compositor' },
-  { name: /^Chrome_ChildIOT/, label: 'IPC I/O thread (to the browser process)' },
+  // Every UDP packet goes to the network service over IPC, and every Blob's bytes (IndexedDB, File reads) to the browser.
+  { name: /^Chrome_ChildIOT/, label: 'IPC I/O thread (UDP packets to the network service, Blob bytes to the browser)' },
   { name: /Worker/, label: 'workers (a hashing worker, if any)' },
   { name: /.*/, label: 'other renderer threads' },
 ];
