@@ -73,6 +73,20 @@ describe('steadyRateOfSeries', () => {
     expect(rate.bytesPerSecond).toBeCloseTo(2 * MiB, 0);
   });
 
+  it('takes the slope through every read, so a burst of queued bytes at an end weighs little', () => {
+    // 0.4 MiB a tick (2 MiB/s), but the window opens while the receiver is 0.3 MiB behind (a
+    // stall), which it drains the tick after: the two ends alone read 3 % fast.
+    const steady = (ticks: number) => Array<number>(ticks).fill(0.4 * MiB);
+    const reads = series([...steady(5), 0.1 * MiB, 0.7 * MiB, ...steady(30)]);
+    const span = { fromBytes: 2.1 * MiB, toBytes: 12 * MiB };
+    const opening = reads.findIndex((read) => receivedBetween(reads[0] as ReceivedSnapshot, read) >= span.fromBytes);
+    const closing = reads.findLastIndex((read) => receivedBetween(reads[0] as ReceivedSnapshot, read) <= span.toBytes);
+    const twoEnds = steadyRateBetween(reads[opening] as ReceivedSnapshot, reads[closing] as ReceivedSnapshot).bytesPerSecond;
+    expect(twoEnds / (2 * MiB)).toBeGreaterThan(1.02);
+    const slope = steadyRateOfSeries(reads, span).bytesPerSecond;
+    expect(Math.abs(slope - 2 * MiB)).toBeLessThan(Math.abs(twoEnds - 2 * MiB) / 2);
+  });
+
   it('refuses when no two reads fall inside the window', () => {
     expect(() => steadyRateOfSeries(series([10 * MiB]), { fromBytes: 2 * MiB, toBytes: 8 * MiB })).toThrow(/No steady window/);
     expect(() => steadyRateOfSeries([], { fromBytes: 0, toBytes: 1 })).toThrow(/No snapshots/);

@@ -64,10 +64,23 @@ export function steadyRateBetween(from: ReceivedSnapshot, to: ReceivedSnapshot):
   return { bytesPerSecond: bytes / seconds, bytes, seconds };
 }
 
+/** The least-squares slope of bytes over time (bytes per second) through points (ms, bytes). */
+export function slopeBytesPerSecond(points: readonly { atMs: number; bytes: number }[]): number {
+  const meanMs = points.reduce((sum, point) => sum + point.atMs, 0) / points.length;
+  const meanBytes = points.reduce((sum, point) => sum + point.bytes, 0) / points.length;
+  const covariance = points.reduce((sum, point) => sum + (point.atMs - meanMs) * (point.bytes - meanBytes), 0);
+  const variance = points.reduce((sum, point) => sum + (point.atMs - meanMs) ** 2, 0);
+  if (!(variance > 0)) throw new Error('A slope needs points at two times at least');
+  return (covariance / variance) * 1000;
+}
+
 /**
- * The steady rate of a download from snapshots taken through it (the first before its first byte):
+ * The steady rate of a download from snapshots taken through it (the first before its first byte),
  * between the first snapshot with `span.fromBytes` received and the last with at most
- * `span.toBytes`. Refuses when no two snapshots fall that way (too few taken, or the file too small).
+ * `span.toBytes`: the slope through every snapshot in between, not the two ends alone, because what
+ * arrives in a window also depends on what sat in the senders' buffers when it opened and closed
+ * (a downloader that stalls lets them fill, then drains them at once), and the ends weigh least in
+ * a slope. Refuses when no two snapshots fall that way (too few taken, or the file too small).
  */
 export function steadyRateOfSeries(series: readonly ReceivedSnapshot[], span: SteadySpan): SteadyRate {
   const [start] = series;
@@ -80,7 +93,9 @@ export function steadyRateOfSeries(series: readonly ReceivedSnapshot[], span: St
   if (from < 0 || to <= from || opening === undefined || closing === undefined) {
     throw new Error(`No steady window between ${span.fromBytes} and ${span.toBytes} bytes received in ${series.length} snapshots (${received.join(', ')})`);
   }
-  return steadyRateBetween(opening, closing);
+  const between = steadyRateBetween(opening, closing);
+  const points = series.slice(from, to + 1).map((snapshot, index) => ({ atMs: snapshot.atMs, bytes: received[from + index] as number }));
+  return { ...between, bytesPerSecond: slopeBytesPerSecond(points) };
 }
 
 /** The block a seeder sends under an upload limit (serve-queue.ts cuts blocks to RATE_LIMITED_BLOCK_MS of it). */
@@ -127,6 +142,6 @@ export function cappedSwarmLimit(options: { capBytesPerSec: number; seeders: num
     because:
       `${seeders} seeders capped at ${(capBytesPerSec / MiB).toFixed(2)} MiB/s deliver at most ${seeders}x one ` +
       `(${maxRatio.toFixed(2)} with the ${(capAllowanceBytes(capBytesPerSec) / 1024).toFixed(0)} KiB a rate limiter lets through at once, over windows of ${swarmSeconds.toFixed(1)} s and ${singleSeconds.toFixed(1)} s), ` +
-      `and no seeder more than its cap over a steady window`,
+      `and no seeder more than its cap; a reading above that counted bytes the senders had queued before the window opened`,
   };
 }
