@@ -13,9 +13,8 @@ import { downloadZip } from 'client-zip';
 import type { FolderManifest } from '../../shared/protocol/folder-manifest';
 import type { IdbChunkStore } from '../adapters/idb-chunk-store';
 import { saveBlob } from '../adapters/save-blob';
-
-/** How long the service worker has to take the stream before the Blob way is used instead. */
-const WORKER_ACCEPT_TIMEOUT_MS = 3_000;
+import { handToServiceWorker } from '../service-worker/page-handshake';
+import { ZIP_ROUTE_PREFIX } from '../service-worker/worker-messages';
 
 /** The ZIP of a folder whose files are all in the store, as a stream (entries as "<folder>/<path>"). */
 export function folderZip(store: IdbChunkStore, manifest: FolderManifest): Response {
@@ -38,27 +37,17 @@ export async function saveFolderAsZip(store: IdbChunkStore, manifest: FolderMani
 
 /** Hands the archive stream to the service worker and clicks its download link; false when it cannot. */
 async function streamThroughServiceWorker(zip: Response, fileName: string): Promise<boolean> {
-  const worker = 'serviceWorker' in navigator ? navigator.serviceWorker.controller : null;
-  if (worker === null || zip.body === null) return false;
+  if (zip.body === null) return false;
   const id = crypto.randomUUID();
-  const channel = new MessageChannel();
-  const accepted = new Promise<boolean>((resolve) => {
-    channel.port1.onmessage = () => resolve(true);
-    setTimeout(() => resolve(false), WORKER_ACCEPT_TIMEOUT_MS);
-  });
-  try {
-    // Transferring a ReadableStream moves it to the worker; the bytes are made here as it reads.
-    worker.postMessage({ type: 'shoal-zip', id, name: fileName, stream: zip.body }, [zip.body as unknown as Transferable, channel.port2]);
-  } catch {
-    return false;
-  }
-  if (!(await accepted)) return false;
+  // Transferring a ReadableStream moves it to the worker; the bytes are made here as it reads.
+  const stream = zip.body;
+  if (!(await handToServiceWorker({ type: 'shoal-zip', id, name: fileName, stream }, [stream as unknown as Transferable]))) return false;
   // A hidden frame's navigation goes through the worker (a download link's request does not);
   // the worker's answer is an attachment, so the browser saves it instead of showing it.
   const frame = document.createElement('iframe');
   frame.hidden = true;
   frame.title = 'Folder download';
-  frame.src = `/__shoal/zip/${id}`;
+  frame.src = `${ZIP_ROUTE_PREFIX}${id}`;
   document.body.append(frame);
   // Removed long after: removing the frame early would cancel the download in some browsers.
   setTimeout(() => frame.remove(), 60_000);

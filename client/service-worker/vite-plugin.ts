@@ -1,12 +1,13 @@
 /**
- * Vite build plugin that emits /sw.js: client/service-worker/sw.ts with the build's app-shell file
- * list and a version written in. The version is a hash of every shell file's name and bytes, so any
- * change to the app gives a new worker, and with it a new cache that replaces the old one.
+ * Vite build plugin that emits /sw.js: client/service-worker/sw.ts and its imports bundled into one
+ * classic script, with the build's app-shell file list and a version written in. The version is a
+ * hash of every shell file's name and bytes, so any change to the app gives a new worker, and with
+ * it a new cache that replaces the old one.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { transformWithOxc, type Plugin } from 'vite';
+import { build, type Plugin, type Rolldown } from 'vite';
 
 const SOURCE = path.join(import.meta.dirname, 'sw.ts');
 export const SERVICE_WORKER_FILE = 'sw.js';
@@ -45,14 +46,37 @@ export function appShellServiceWorker(options: { publicDir: string }): Plugin {
         version.update(fileName).update(await readFile(path.join(options.publicDir, fileName)));
       }
 
-      // Stripping the types first drops sw.ts's `declare const` lines; then the values go in.
-      const { code } = await transformWithOxc(await readFile(SOURCE, 'utf8'), SOURCE, { lang: 'ts' });
-      const script = code
+      const script = (await bundleWorker())
         .replaceAll('__SHOAL_SHELL_FILES__', JSON.stringify(shell))
-        .replaceAll('__SHOAL_BUILD_VERSION__', JSON.stringify(version.digest('hex').slice(0, 16)))
-        // A classic worker script: the module marker that kept sw.ts's names local is dropped.
-        .replace(/^export\s*\{\s*\};?\s*$/m, '');
+        .replaceAll('__SHOAL_BUILD_VERSION__', JSON.stringify(version.digest('hex').slice(0, 16)));
       this.emitFile({ type: 'asset', fileName: SERVICE_WORKER_FILE, source: script });
     },
   };
+}
+
+/** sw.ts and what it imports (zod, the message schemas) as one classic script: a module service
+ * worker would not start in browsers without module worker support. The two placeholders are
+ * undeclared globals to the bundler, so minifying keeps their names for the replacement above. */
+async function bundleWorker(): Promise<string> {
+  const result = await build({
+    configFile: false,
+    root: path.resolve(import.meta.dirname, '../..'),
+    publicDir: false,
+    logLevel: 'warn',
+    mode: 'production',
+    build: {
+      // In memory only: the outer build writes sw.js, and its dist/ must not be emptied by this one.
+      write: false,
+      emptyOutDir: false,
+      minify: true,
+      sourcemap: false,
+      copyPublicDir: false,
+      lib: { entry: SOURCE, formats: ['iife'], name: 'shoalServiceWorker', fileName: () => SERVICE_WORKER_FILE },
+    },
+  });
+  // No `watch` was asked for, so the result is the output (or one per format), never a watcher.
+  const outputs: Rolldown.RolldownOutput[] = Array.isArray(result) ? result : 'output' in result ? [result] : [];
+  const chunk = outputs.flatMap((output) => output.output).find((item) => item.type === 'chunk');
+  if (chunk === undefined || chunk.type !== 'chunk') throw new Error('Bundling the service worker gave no script');
+  return chunk.code;
 }

@@ -16,6 +16,7 @@ import { loadOrCreateIdentity } from '../adapters/idb-identity';
 import { IdbKnownKeys } from '../adapters/idb-known-keys';
 import { LocalStorageSettings } from '../adapters/local-storage-settings';
 import { saveBlob } from '../adapters/save-blob';
+import { Player } from '../media/player.svelte';
 import { Alerts } from './alerts.svelte';
 import { Connection } from './connection.svelte';
 import { KnownPeers } from './known-peers.svelte';
@@ -37,6 +38,8 @@ export class ShoalApp {
   readonly transfers: Transfers;
   readonly storage = new Storage();
   readonly rateLimits: RateLimits;
+  /** Audio and video, played while they download. */
+  readonly player: Player;
 
   private readonly tracker = new TrackerConnection();
   private readonly store = new IdbChunkStore();
@@ -91,6 +94,10 @@ export class ShoalApp {
     this.search = new Search(tracker, this.alerts);
     this.transfers = new Transfers(node, store, this.alerts, this.storage);
     this.linkedFile = new LinkedFile(node);
+    this.player = new Player({
+      readChunk: (file, index, signal) => node.playback.readChunk(file, index, signal),
+      storedChunkSize: async (contentId) => (await store.getFile(contentId))?.manifest.chunkSizeBytes,
+    });
     // After each (re-)join the last search runs again: the index may have changed meanwhile.
     let wasJoined = false;
     node.on('session', ({ me }) => {
