@@ -1,7 +1,7 @@
 /**
  * Raw video frames of random noise (I420), for test video that an encoder cannot squeeze: every
  * frame is new noise, so neither intra nor inter prediction finds anything to save, and the file
- * grows at the bitrate asked for. Runs in the browser (WebCodecs' VideoFrame).
+ * grows at the bitrate asked for, not below it. Runs in the browser (WebCodecs' VideoFrame).
  */
 
 /** I420 stores a full-resolution luma plane and two quarter-resolution chroma planes. */
@@ -36,7 +36,9 @@ export class NoiseFrames {
       state ^= state << 13;
       state ^= state >>> 17;
       state ^= state << 5;
-      words[index] = state >>> 0;
+      // Each byte 96..159: noise a quarter of full range, which the encoder's rate control can
+      // still bring down to the bitrate asked for (full-range noise stays far above it at any quantizer).
+      words[index] = ((state & 0x3f3f3f3f) + 0x60606060) >>> 0;
     }
     this.state = state;
     return new VideoFrame(this.pixels, {
