@@ -279,6 +279,18 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         await store.withdraw(anaId, [folder.contentId]);
         expect((await store.search({ query: 'sunset', limit: 10, offset: 0 })).total).toBe(0);
       });
+
+      it("says a folder's total size when its announcement carries it", async () => {
+        const { store, anaId } = await storeWithFiles();
+        const folder = fileNamed('Field recordings', {
+          mimeType: FOLDER_MIME_TYPE,
+          folder: { fileCount: 2, totalSize: 7_340_032, innerNames: ['dawn.wav', 'dusk.wav'] },
+        });
+        await store.announce(anaId, [folder]);
+        const found = await store.search({ query: 'dusk', limit: 10, offset: 0 });
+        expect(found.results.map((result) => [result.name, result.fileCount, result.totalSize])).toEqual([['Field recordings', 2, 7_340_032]]);
+        expect((await store.holdersOf(folder.contentId))?.totalSize).toBe(7_340_032);
+      });
     });
   });
 }
