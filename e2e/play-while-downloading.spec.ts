@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, type Peer } from './fixtures';
 import { percentDone, resultRow, search, setLimit, share, transferRow } from './peer-actions';
@@ -92,6 +93,8 @@ test('a video plays while it downloads, and the finished download is the seederâ
   const percentAtTwoSeconds = await percentWhenPlayheadPasses(ben.page, videoIn(ben.page, video.name), video.name, 2);
   expect(percentAtTwoSeconds).toBeLessThan(50);
   await expect(player).toContainText(/Playing|Waiting for the next part/);
+  const axe = await new AxeBuilder({ page: ben.page }).analyze();
+  expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
 
   const download = await saved;
   expect(download.suggestedFilename()).toBe(video.name);
