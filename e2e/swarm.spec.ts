@@ -60,7 +60,8 @@ test('a peer still downloading serves the chunks it has to a third peer', async 
   await dora.close();
 });
 
-/** Overwrites every chunk a peer stored in IndexedDB with random bytes; returns how many. */
+/** Overwrites every chunk a peer stored in IndexedDB with random bytes; returns how many. Chunks are
+ * the keys [file key, index]; a shared file's redirect to them ([content id]) is left as it is. */
 async function overwriteStoredChunks(page: Page): Promise<number> {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -70,7 +71,7 @@ async function overwriteStoredChunks(page: Page): Promise<number> {
     });
     const keys = await new Promise<IDBValidKey[]>((resolve) => {
       const request = db.transaction('chunks', 'readonly').objectStore('chunks').getAllKeys();
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => resolve(request.result.filter((key) => Array.isArray(key) && typeof key[1] === 'number'));
     });
     const tx = db.transaction('chunks', 'readwrite');
     for (const key of keys) {

@@ -111,6 +111,11 @@ export class FsChunkStore implements ChunkStore {
     await this.generations.aroundChunkWrite(contentId, index, () => partial.write(index, bytes));
   }
 
+  /** Files shared here stay in place (addFileInPlace): no chunks are staged, as none are put before their record. */
+  async stageChunks(): Promise<never> {
+    throw new ShoalError('FILE_NOT_FOUND', 'This store shares files in place and stages no chunks; use addFileInPlace');
+  }
+
   async getChunk(contentId: string, index: number): Promise<Uint8Array | undefined> {
     const entry = this.library.get(contentId);
     if (entry === undefined) return undefined;

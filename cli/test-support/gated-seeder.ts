@@ -49,6 +49,7 @@ export async function startGatedSeeder(options: {
     deleteFile: (contentId) => memory.deleteFile(contentId),
     putChunk: (contentId, index, bytes) => memory.putChunk(contentId, index, bytes),
     listChunkIndices: (contentId) => memory.listChunkIndices(contentId),
+    stageChunks: () => memory.stageChunks(),
     getChunk: async (contentId, index) => {
       reads += 1;
       if (reads > options.chunksBeforeGate) await gate;

@@ -4,7 +4,7 @@
  * with progress) and keeping the File, so a damaged stored chunk can be read again from it.
  */
 import { chunkRange } from '../../shared/content/chunking';
-import { shareFile, type OriginalFile } from '../../shared/engine';
+import { PROGRESS_INTERVAL_MS, shareFile, type OriginalFile } from '../../shared/engine';
 import type { FolderFile } from '../../shared/node/folders';
 import type { LibraryFile } from '../../shared/node/library';
 import type { PickedFolder } from '../folders/picked-folders';
@@ -33,6 +33,7 @@ export class Library {
   private readonly alerts: Alerts;
   private readonly storage: Storage;
   private nextPreparingId = 0;
+  private preparingShownAtMs = -Infinity;
   /** Files picked this session, by content id: a damaged stored chunk can be re-read from them. */
   private readonly originals = new Map<string, File>();
 
@@ -41,6 +42,8 @@ export class Library {
     this.store = store;
     this.alerts = alerts;
     this.storage = storage;
+    // What a share cut short by a reload or a crash had stored goes (nothing of it was announced).
+    void store.removeAbandonedStagings().catch(() => {});
     // A folder shows as one item (its files are shared too, but not listed one by one).
     node.on('library', () => {
       this.files = node.library.items();
@@ -132,7 +135,12 @@ export class Library {
     return job;
   }
 
+  /** At most every PROGRESS_INTERVAL_MS, as for downloads: each update re-renders the list. */
   private updatePreparing(id: number, bytesHashed: number): void {
+    const nowMs = performance.now();
+    const isLast = this.preparing.some((entry) => entry.id === id && entry.size === bytesHashed);
+    if (!isLast && nowMs - this.preparingShownAtMs < PROGRESS_INTERVAL_MS) return;
+    this.preparingShownAtMs = nowMs;
     this.preparing = this.preparing.map((entry) => (entry.id === id ? { ...entry, bytesHashed } : entry));
   }
 }
@@ -141,6 +149,10 @@ export class Library {
 function describeFailure(error: unknown): string {
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
     return 'the browser has no storage left for it; remove some files from My files and try again';
+  }
+  // Chromium refuses to read a picked file that changed or moved on disk since it was picked.
+  if (error instanceof DOMException && error.name === 'NotReadableError') {
+    return 'it changed or moved since it was picked; pick it again';
   }
   if (error instanceof Error) return error.message || error.name;
   return String(error);

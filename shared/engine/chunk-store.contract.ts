@@ -11,7 +11,7 @@ import { contentIdOf } from '../content/manifest';
 import { sha256Hex } from '../content/sha256';
 import { ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
-import type { ChunkStore, FileRecord } from './chunk-store';
+import type { ChunkStore, FileRecord, StagedChunks } from './chunk-store';
 
 export interface ChunkStoreHarness {
   /** A new, empty store of its own. */
@@ -73,6 +73,10 @@ function chunkOf(file: TestFile, index: number): Uint8Array {
 
 async function putAllChunks(store: ChunkStore, file: TestFile): Promise<void> {
   for (const [index, chunk] of file.chunks.entries()) await store.putChunk(file.record.contentId, index, chunk);
+}
+
+async function stageAllChunks(staged: StagedChunks, file: TestFile): Promise<void> {
+  for (const [index, chunk] of file.chunks.entries()) await staged.putChunk(index, chunk);
 }
 
 /** Compares bytes by hash and length, so a failure prints two short strings, not two arrays. */
@@ -301,6 +305,100 @@ export function describeChunkStoreContract(name: string, harness: ChunkStoreHarn
       }
     });
 
+    if (harness.acceptsChunksBeforeRecord) {
+      describe('staging the chunks of a file being shared', () => {
+        it('keeps staged chunks out of sight until commit makes them the file\'s, byte for byte', async () => {
+          const store = await harness.makeStore();
+          const file = await makeTestFile('staged.bin', 2_500);
+          const staged = await store.stageChunks();
+          await stageAllChunks(staged, file);
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([]);
+          expect(await store.getChunk(file.record.contentId, 0)).toBeUndefined();
+          expect(await store.listFiles()).toEqual([]);
+          await staged.commit(file.record.contentId);
+          await store.putFile(file.record);
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([0, 1, 2]);
+          for (const index of [0, 1, 2]) await expectSameBytes(await store.getChunk(file.record.contentId, index), chunkOf(file, index));
+        });
+
+        it('copies what it is given to stage: the caller may reuse its buffer as soon as the put settles', async () => {
+          const store = await harness.makeStore();
+          const file = await makeTestFile('pooled-stage.bin', 1_000);
+          const staged = await store.stageChunks();
+          const pooled = new Uint8Array(SMALL_CHUNK_BYTES + 64);
+          const view = pooled.subarray(16, 16 + SMALL_CHUNK_BYTES);
+          view.set(chunkOf(file, 0));
+          await staged.putChunk(0, view);
+          pooled.fill(0xee);
+          await staged.commit(file.record.contentId);
+          await expectSameBytes(await store.getChunk(file.record.contentId, 0), chunkOf(file, 0));
+        });
+
+        it('replaces on commit the chunks held for the file (a download in progress), which then goes on and is deleted whole', async () => {
+          const store = await harness.makeStore();
+          const file = await makeTestFile('downloading.bin', 3_500);
+          await store.putFile(file.record);
+          const damaged = chunkOf(file, 1).slice();
+          damaged[3] = (damaged[3] ?? 0) ^ 0xff;
+          await store.putChunk(file.record.contentId, 1, damaged);
+          const staged = await store.stageChunks();
+          for (const index of [0, 1, 2]) await staged.putChunk(index, chunkOf(file, index));
+          await staged.commit(file.record.contentId);
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([0, 1, 2]);
+          await expectSameBytes(await store.getChunk(file.record.contentId, 1), chunkOf(file, 1));
+          // The download's next chunk lands beside the committed ones.
+          await store.putChunk(file.record.contentId, 3, chunkOf(file, 3));
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([0, 1, 2, 3]);
+          await expectSameBytes(await store.getChunk(file.record.contentId, 3), chunkOf(file, 3));
+          await store.deleteFile(file.record.contentId);
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([]);
+          expect(await store.getChunk(file.record.contentId, 0)).toBeUndefined();
+        });
+
+        it('replaces a committed file\'s chunks when the same content id is committed again (shared twice)', async () => {
+          const store = await harness.makeStore();
+          const file = await makeTestFile('twice-shared.bin', 2_500);
+          const first = await store.stageChunks();
+          await stageAllChunks(first, file);
+          await first.commit(file.record.contentId);
+          const second = await store.stageChunks();
+          await second.putChunk(0, chunkOf(file, 0));
+          await second.commit(file.record.contentId);
+          expect(await store.listChunkIndices(file.record.contentId)).toEqual([0]);
+          await expectSameBytes(await store.getChunk(file.record.contentId, 0), chunkOf(file, 0));
+        });
+
+        it('keeps stagings running at once apart, and forgets a discarded one', async () => {
+          const store = await harness.makeStore();
+          const kept = await makeTestFile('kept-stage.bin', 2_500);
+          const dropped = await makeTestFile('dropped-stage.bin', 2_500);
+          const [keptStaging, droppedStaging] = await Promise.all([store.stageChunks(), store.stageChunks()]);
+          await Promise.all([stageAllChunks(keptStaging, kept), stageAllChunks(droppedStaging, dropped)]);
+          await droppedStaging.discard();
+          await keptStaging.commit(kept.record.contentId);
+          for (const index of [0, 1, 2]) await expectSameBytes(await store.getChunk(kept.record.contentId, index), chunkOf(kept, index));
+          expect(await store.listChunkIndices(dropped.record.contentId)).toEqual([]);
+        });
+
+        it('commits an empty file: no chunks', async () => {
+          const store = await harness.makeStore();
+          const empty = await makeTestFile('empty-stage.txt', 0);
+          const staged = await store.stageChunks();
+          await staged.commit(empty.record.contentId);
+          await store.putFile(empty.record);
+          expect(await store.listChunkIndices(empty.record.contentId)).toEqual([]);
+          expect(await store.getFile(empty.record.contentId)).toEqual(empty.record);
+        });
+      });
+    } else {
+      it('refuses to stage chunks with FILE_NOT_FOUND, as it refuses chunks before their record', async () => {
+        const store = await harness.makeStore();
+        const error = await rejectionOf(store.stageChunks());
+        expect(error).toBeInstanceOf(ShoalError);
+        expect((error as ShoalError).code).toBe('FILE_NOT_FOUND');
+      });
+    }
+
     describe('deleting', () => {
       it('removes the record and every chunk of the file, and nothing of any other', async () => {
         const store = await harness.makeStore();
@@ -365,6 +463,27 @@ export function describeChunkStoreContract(name: string, harness: ChunkStoreHarn
           await reopened.putChunk(partial.record.contentId, 0, chunkOf(partial, 0));
           expect(await reopened.listChunkIndices(partial.record.contentId)).toEqual([0, 1, 3]);
         });
+
+        if (harness.acceptsChunksBeforeRecord) {
+          it('holds committed staged chunks when opened again, and nothing of a staging left open (a crash mid-share)', async () => {
+            const store = await harness.makeStore();
+            const shared = await makeTestFile('shared-before.bin', 2_500);
+            const interrupted = await makeTestFile('interrupted.bin', 2_500);
+            const done = await store.stageChunks();
+            await stageAllChunks(done, shared);
+            await done.commit(shared.record.contentId);
+            await store.putFile(shared.record);
+            const open = await store.stageChunks();
+            await stageAllChunks(open, interrupted);
+
+            const reopened = await reopen(store);
+            expect(await reopened.listFiles()).toEqual([shared.record]);
+            expect(await reopened.listChunkIndices(shared.record.contentId)).toEqual([0, 1, 2]);
+            await expectSameBytes(await reopened.getChunk(shared.record.contentId, 2), chunkOf(shared, 2));
+            expect(await reopened.listChunkIndices(interrupted.record.contentId)).toEqual([]);
+            await open.discard();
+          });
+        }
       });
     }
   });

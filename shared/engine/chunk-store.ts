@@ -36,4 +36,23 @@ export interface ChunkStore {
    * read of it is verified.
    */
   chunkVersion?(contentId: string, index: number): Promise<string | undefined>;
+  /**
+   * Starts storing the chunks of a file being shared, whose content id is known only once every
+   * chunk is hashed: they are stored as they are read (so the file is read once), apart from every
+   * file's chunks, until `commit` makes them the file's. Staged chunks a crash left behind are never
+   * seen under any content id; stores that keep them remove them. A store that places chunks by the
+   * record (Node's, which shares files in place) refuses with FILE_NOT_FOUND.
+   */
+  stageChunks(): Promise<StagedChunks>;
+}
+
+/** Chunks stored under no content id yet; `commit` or `discard` ends the staging. */
+export interface StagedChunks {
+  /** As ChunkStore.putChunk: a copy is stored, replacing any staged one of that index. */
+  putChunk(index: number, bytes: Uint8Array): Promise<void>;
+  /** Once every put has settled: the staged chunks become the chunks of `contentId` in one step,
+   * replacing any it held (a download's, a share's). */
+  commit(contentId: string): Promise<void>;
+  /** Forgets the staged chunks. */
+  discard(): Promise<void>;
 }

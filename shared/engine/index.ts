@@ -5,7 +5,7 @@
  */
 
 // What a host supplies.
-export type { ChunkStore, FileRecord } from './chunk-store';
+export type { ChunkStore, FileRecord, StagedChunks } from './chunk-store';
 export { PeerUnreachableError, type ConnectionPath, type Frame, type PeerChannel, type Transport } from './transport';
 export { realClock, type Clock } from './clock';
 

@@ -3,13 +3,14 @@
  * is given, so a caller reusing a buffer cannot change stored bytes behind its back.
  */
 import { WriteGenerations } from './write-generations';
-import type { ChunkStore, FileRecord } from './chunk-store';
+import type { ChunkStore, FileRecord, StagedChunks } from './chunk-store';
 
 export class MemoryChunkStore implements ChunkStore {
   private readonly files = new Map<string, FileRecord>();
   private readonly chunks = new Map<string, Map<number, Uint8Array>>();
   /** Versions of the chunks, for serving's verified-chunk cache (chunkVersion). */
   private readonly generations = new WriteGenerations();
+  private stagingCount = 0;
 
   async putFile(record: FileRecord): Promise<void> {
     this.files.set(record.contentId, copyRecord(record));
@@ -54,6 +55,37 @@ export class MemoryChunkStore implements ChunkStore {
   async listChunkIndices(contentId: string): Promise<number[]> {
     const byIndex = this.chunks.get(contentId);
     return byIndex === undefined ? [] : [...byIndex.keys()].sort((a, b) => a - b);
+  }
+
+  /** Staged chunks are held apart and move under the content id on commit; nothing outlives the process. */
+  async stageChunks(): Promise<StagedChunks> {
+    let staged: Map<number, Uint8Array> | undefined = new Map();
+    this.stagingCount += 1;
+    const open = (): Map<number, Uint8Array> => {
+      if (staged === undefined) throw new Error('This staging has ended');
+      return staged;
+    };
+    const end = (): void => {
+      if (staged !== undefined) this.stagingCount -= 1;
+      staged = undefined;
+    };
+    return {
+      putChunk: async (index, bytes) => {
+        open().set(index, bytes.slice());
+      },
+      commit: async (contentId) => {
+        this.chunks.set(contentId, open());
+        // Every chunk of the file is replaced, as by a delete.
+        this.generations.fileDeleted(contentId);
+        end();
+      },
+      discard: async () => end(),
+    };
+  }
+
+  /** Stagings neither committed nor discarded: a test checks a failed share leaves none open. */
+  get openStagings(): number {
+    return this.stagingCount;
   }
 }
 

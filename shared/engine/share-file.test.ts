@@ -58,7 +58,15 @@ describe('shareFile', () => {
     expect(reports).toEqual([...reports].sort((a, b) => a - b));
   });
 
-  it('refuses a file that changes while it is being read, and leaves no chunks behind', async () => {
+  it('reads the file once: one read per chunk, each byte once', async () => {
+    const size = CHUNK * 3 + 77;
+    const source = memorySource('once.bin', randomBytes(size));
+    await shareFile(source, new MemoryChunkStore());
+    expect(source.readSizes).toHaveLength(4);
+    expect(source.readSizes.reduce((sum, bytes) => sum + bytes, 0)).toBe(size);
+  });
+
+  it('refuses a file that changes size while it is being read, and leaves no chunks behind', async () => {
     const bytes = randomBytes(CHUNK * 2);
     const store = new MemoryChunkStore();
     const source = memorySource('moving.bin', bytes);
@@ -67,15 +75,44 @@ describe('shareFile', () => {
     source.readSlice = async (start, end) => {
       reads += 1;
       const slice = await readSlice(start, end);
-      if (reads === 4) slice[0] = (slice[0] ?? 0) ^ 1; // the second pass sees a different second chunk
-      return slice;
+      return reads === 2 ? slice.subarray(0, slice.byteLength - 1) : slice; // the file was cut short
     };
     const error = await rejectionOf(shareFile(source, store));
     expect(error).toBeInstanceOf(ShoalError);
     expect((error as ShoalError).message).toContain("'moving.bin' changed while it was being read");
     expect(await store.listFiles()).toEqual([]);
+    expect(store.openStagings).toBe(0);
     const intact = await shareFile(memorySource('moving.bin', bytes), new MemoryChunkStore());
     expect(await store.listChunkIndices(intact.contentId)).toEqual([]);
+  });
+
+  it('stops when a chunk cannot be stored (a full disk), with the store\'s error, and leaves no staging open', async () => {
+    const store = new MemoryChunkStore();
+    const stageChunks = store.stageChunks.bind(store);
+    const diskFull = new ShoalError('QUOTA_EXCEEDED', 'The disk is full');
+    store.stageChunks = async () => {
+      const staged = await stageChunks();
+      return { ...staged, putChunk: async (index, bytes) => (index === 2 ? Promise.reject(diskFull) : staged.putChunk(index, bytes)) };
+    };
+    const error = await rejectionOf(shareFile(memorySource('full.bin', randomBytes(CHUNK * 5)), store));
+    expect(error).toBe(diskFull);
+    expect(store.openStagings).toBe(0);
+    expect(await store.listFiles()).toEqual([]);
+  });
+
+  it('completes a download of the same file in progress, and keeps a complete copy as it is', async () => {
+    const bytes = randomBytes(CHUNK * 3);
+    const store = new MemoryChunkStore();
+    const reference = await shareFile(memorySource('same.bin', bytes), new MemoryChunkStore());
+    await store.putFile(reference);
+    await store.putChunk(reference.contentId, 1, bytes.slice(CHUNK, 2 * CHUNK));
+    const shared = await shareFile(memorySource('same.bin', bytes), store);
+    expect(await store.listChunkIndices(shared.contentId)).toEqual([0, 1, 2]);
+    const complete = await store.getChunk(shared.contentId, 0);
+    await shareFile(memorySource('same.bin', bytes), store);
+    expect(await store.getChunk(shared.contentId, 0)).toBe(complete); // the same stored copy, not a new one
+    expect(store.openStagings).toBe(0);
+    expect(await sha256Of(await readStoredFile(store, shared.contentId))).toBe(await sha256Of(bytes));
   });
 
   it('refuses a name with control characters before reading anything', async () => {

@@ -1,19 +1,20 @@
 /**
  * Turns a local file into a shared one: cuts it into chunks, hashes them into a manifest whose hash
  * is the content id, and stores the chunks and the record so the file can be served. The file is
- * read chunk by chunk, never whole. It is read twice, because chunks are stored under the content
- * id, which is known only once every chunk is hashed; the second pass also catches a file that
- * changed in between.
+ * read once, chunk by chunk, never whole: each chunk is stored (staged) as soon as it is hashed, and
+ * the staged chunks become the file's under its content id once the last one is hashed. The stored
+ * bytes are the hashed bytes, so every chunk is verified before it counts.
  */
-import { chunkCount, chunkRange, chunkSizeFor } from '../content/chunking';
-import { contentIdOf, isChunkValid } from '../content/manifest';
-import { sha256Hex } from '../content/sha256';
+import { chunkCount, chunkLength, chunkSizeFor } from '../content/chunking';
+import { contentIdOf } from '../content/manifest';
 import { ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import { fileNameSchema } from '../protocol/tracker-messages';
-import type { ChunkStore, FileRecord } from './chunk-store';
+import type { ChunkStore, FileRecord, StagedChunks } from './chunk-store';
 import { realClock, type Clock } from './clock';
+import { changedWhileReading, hashedChunksOf } from './hashed-chunks';
 import { missingChunkIndices } from './stored-file';
+import { SHARE_UNSTORED_BYTES_MAX } from './transfer-policy';
 
 /** A file to share; the browser wraps a File, Node wraps the file system. */
 export interface FileSource {
@@ -25,7 +26,7 @@ export interface FileSource {
 }
 
 export interface ShareFileOptions {
-  /** Called after each chunk of each pass; `bytesDone` reaches `totalBytes` (the file size) at the end. */
+  /** Called as chunks are stored; `bytesDone` reaches `totalBytes` (the file size) at the end. */
   onProgress?: (bytesDone: number, totalBytes: number) => void;
   /** When the file was added, for a new record (realClock when absent). */
   clock?: Clock;
@@ -39,74 +40,76 @@ export async function shareFile(source: FileSource, store: ChunkStore, options: 
   }
   const size = source.size;
   const chunkSizeBytes = chunkSizeFor(size);
-  // Each byte is counted half when hashed and half when stored, so one progress bar covers both passes.
-  let workBytes = 0;
-  const report = (bytes: number): void => {
-    workBytes += bytes;
-    options.onProgress?.(Math.floor(workBytes / 2), size);
-  };
 
-  const chunkHashes: string[] = [];
-  await forEachChunk(source, chunkSizeBytes, async (_index, bytes) => {
-    chunkHashes.push(await sha256Hex(bytes));
-    report(bytes.byteLength);
-  });
-  const manifest: Manifest = { size, chunkSizeBytes, chunkHashes };
-  const contentId = await contentIdOf(manifest);
-
-  const existing = await store.getFile(contentId);
-  const isAlreadyComplete =
-    existing !== undefined && (await missingChunkIndices(store, contentId, existing.manifest)).length === 0;
-  if (!isAlreadyComplete) {
-    try {
-      await forEachChunk(source, chunkSizeBytes, async (index, bytes) => {
-        if (!(await isChunkValid(manifest, index, bytes))) throw changedWhileReading(source.name);
-        await store.putChunk(contentId, index, bytes);
-        report(bytes.byteLength);
-      });
-    } catch (error) {
-      // Leave no orphan chunks behind, unless they belong to a download of the same file in progress.
-      if (existing === undefined) await store.deleteFile(contentId).catch(() => {});
-      throw error;
-    }
+  const staged = await store.stageChunks();
+  let isStagingOver = false;
+  try {
+    const chunkHashes = await stageEveryChunk(source, chunkSizeBytes, staged, options.onProgress);
+    const manifest: Manifest = { size, chunkSizeBytes, chunkHashes };
+    const contentId = await contentIdOf(manifest);
+    const existing = await store.getFile(contentId);
+    const isAlreadyComplete =
+      existing !== undefined && (await missingChunkIndices(store, contentId, existing.manifest)).length === 0;
+    // A complete copy stays as it is (it may be being served); else the staged chunks become the
+    // file's, completing a download of the same file in progress if there is one.
+    if (isAlreadyComplete) await staged.discard();
+    else await staged.commit(contentId);
+    isStagingOver = true;
+    const record: FileRecord = {
+      contentId,
+      name: name.data,
+      mimeType: source.mimeType || 'application/octet-stream',
+      manifest,
+      addedAtMs: existing?.addedAtMs ?? (options.clock ?? realClock).now(),
+    };
+    await store.putFile(record);
+    options.onProgress?.(size, size);
+    return record;
+  } catch (error) {
+    // Leave no staged chunks behind.
+    if (!isStagingOver) await staged.discard().catch(() => {});
+    throw error;
   }
-  const record: FileRecord = {
-    contentId,
-    name: name.data,
-    mimeType: source.mimeType || 'application/octet-stream',
-    manifest,
-    addedAtMs: existing?.addedAtMs ?? (options.clock ?? realClock).now(),
-  };
-  await store.putFile(record);
-  options.onProgress?.(size, size);
-  return record;
 }
 
-/** Visits the chunks in order, reading the next one while the current one is being visited. */
-async function forEachChunk(
+/**
+ * Stores each chunk as it arrives hashed, several writes in flight (SHARE_UNSTORED_BYTES_MAX) so the
+ * store can batch them while the next chunks are read; returns the chunk hashes once all are stored.
+ */
+async function stageEveryChunk(
   source: FileSource,
   chunkSizeBytes: number,
-  visit: (index: number, bytes: Uint8Array) => Promise<void>,
-): Promise<void> {
-  const count = chunkCount(source.size, chunkSizeBytes);
-  const read = (index: number): Promise<Uint8Array> => {
-    const { start, end } = chunkRange(source.size, chunkSizeBytes, index);
-    const reading = source.readSlice(start, end).then((bytes) => {
-      if (bytes.byteLength !== end - start) throw changedWhileReading(source.name);
-      return bytes;
-    });
-    // The read-ahead may fail while we are busy; the failure is still seen when it is awaited.
-    reading.catch(() => {});
-    return reading;
-  };
-  let next = count > 0 ? read(0) : undefined;
-  for (let index = 0; index < count && next !== undefined; index += 1) {
-    const bytes = await next;
-    next = index + 1 < count ? read(index + 1) : undefined;
-    await visit(index, bytes);
+  staged: StagedChunks,
+  onProgress: ShareFileOptions['onProgress'],
+): Promise<string[]> {
+  const chunkHashes: string[] = [];
+  const writes = new Set<Promise<void>>();
+  let unstoredBytes = 0;
+  let storedBytes = 0;
+  try {
+    for await (const { index, bytes, sha256 } of hashedChunksOf(source, chunkSizeBytes)) {
+      if (index !== chunkHashes.length || bytes.byteLength !== chunkLength(source.size, chunkSizeBytes, index)) {
+        throw changedWhileReading(source.name);
+      }
+      chunkHashes.push(sha256);
+      while (unstoredBytes > 0 && unstoredBytes + bytes.byteLength > SHARE_UNSTORED_BYTES_MAX) await Promise.race(writes);
+      const length = bytes.byteLength;
+      unstoredBytes += length;
+      const write = staged.putChunk(index, bytes).then(() => {
+        unstoredBytes -= length;
+        storedBytes += length;
+        onProgress?.(storedBytes, source.size);
+      });
+      // A failed write stays in the set, so the next race (or the final wait) throws its error.
+      writes.add(write);
+      write.then(() => writes.delete(write), () => {});
+    }
+    await Promise.all(writes);
+  } catch (error) {
+    // No write may land after the caller discards the staging.
+    await Promise.allSettled(writes);
+    throw error;
   }
-}
-
-function changedWhileReading(fileName: string): ShoalError {
-  return new ShoalError('BAD_REQUEST', `'${fileName}' changed while it was being read; share it again`);
+  if (chunkHashes.length !== chunkCount(source.size, chunkSizeBytes)) throw changedWhileReading(source.name);
+  return chunkHashes;
 }

@@ -81,6 +81,11 @@ export const SPEED_WINDOW_MS = 5_000;
  * window is small enough that the swarm still gets the file's rare chunks from us soon. */
 export const FOCUS_WINDOW_CHUNKS = 16;
 
+/** Sharing keeps at most this many bytes read and hashed but not yet stored (at least one chunk):
+ * several writes in flight let the store batch them into one transaction and keep it busy while the
+ * next chunks are read and hashed, and memory stays bounded whatever the file size. */
+export const SHARE_UNSTORED_BYTES_MAX = 8 * 1024 * 1024;
+
 /** Progress is reported at most this often (2 Hz): the bar, speed and ETA still move steadily, and
  * each report costs a snapshot, an event and a re-render of every transfer row, on the cores the
  * transfer itself needs (issue 16's CPU budget). */
