@@ -140,7 +140,7 @@ async function privateTreeOf(page: Page, dirPath: string): Promise<Record<string
   }, dirPath);
 }
 
-test('"Save to folder…" writes every file of a folder at its path; a browser without the picker is not offered it', async ({ peers }) => {
+test('"Save to folder…" writes every file of a folder at its path; a browser without the picker is not offered it', async ({ tracker, peers }) => {
   test.setTimeout(300_000);
   const root = path.join(await tempDir(), 'field-notes');
   const expected = await makeFolder(root, 24, 3 * MiB);
@@ -185,6 +185,17 @@ test('"Save to folder…" writes every file of a folder at its path; a browser w
   const cleoRow = resultRow(cleo.page, 'field-notes');
   await expect(cleoRow.getByRole('button', { name: 'Download' })).toBeEnabled();
   await expect(cleoRow.getByRole('button', { name: 'Save to folder…' })).toHaveCount(0);
+
+  // The folder's link view says what it holds: its file count and total size.
+  await ana.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: tracker.url });
+  await ana.page.getByRole('button', { name: 'Copy link to field-notes' }).click();
+  const link = await ana.page.evaluate(() => navigator.clipboard.readText());
+  await cleo.page.goto(link);
+  const linkView = cleo.page.getByRole('region', { name: 'Shared file' });
+  await expect(linkView).toContainText(totalText);
+  await expect(linkView).toContainText('24 files');
+  await expect(linkView.getByRole('button', { name: 'Download' })).toBeEnabled();
+  await expect(linkView.getByRole('button', { name: 'Save to folder…' })).toHaveCount(0);
 });
 
 /**
