@@ -136,3 +136,32 @@ test('a seek near the end plays from there before the middle of the file has arr
   await expect(element).toHaveCount(0);
   await expect.poll(() => percentDone(ben.page, video.name), { timeout: 60_000 }).toBeGreaterThanOrEqual(percentNearEnd + 10);
 });
+
+test('playing goes on when the browser stops the service worker mid-file: the restarted worker asks the page for the file again', async ({ peers }) => {
+  const [ana, ben] = await peers('ana', 'ben');
+  const video = await seederWithVideo(ana, { name: 'tide-turning.webm', sizeBytes: 12 * MiB, ...VIDEO }, 384);
+  await waitForControllingWorker(ben.page);
+
+  await search(ben.page, 'tide');
+  await resultRow(ben.page, video.name).getByRole('button', { name: 'Play' }).click();
+  const element = videoIn(ben.page, video.name);
+  await percentWhenPlayheadPasses(ben.page, element, video.name, 1);
+
+  const askedAgain = ben.page.evaluate(
+    () =>
+      new Promise<string>((resolve) =>
+        navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
+          if (event.data.type === 'shoal-media-wanted') resolve(event.data.type);
+        }),
+      ),
+  );
+  // What the browser does to an idle worker, done now: every registration it held is gone.
+  const cdp = await ben.page.context().newCDPSession(ben.page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const playheadAtStop = await currentTimeOf(element);
+
+  expect(await askedAgain).toBe('shoal-media-wanted');
+  await percentWhenPlayheadPasses(ben.page, element, video.name, playheadAtStop + 8);
+  await expect(ben.page.getByRole('region', { name: video.name }).getByRole('alert')).toHaveCount(0);
+});
