@@ -101,6 +101,40 @@ test('a video plays while it downloads, and the finished download is the seederâ
   expect(await sha256OfFile(await download.path())).toBe(video.sha256);
   await expect(transferRow(ben.page, video.name)).toContainText('Completed');
   await ben.page.screenshot({ path: 'test-results/play-while-downloading.png', fullPage: true });
+
+  // The media route as HTTP: the whole file (200), a range (206) and a range past the end (416).
+  const src = await videoIn(ben.page, video.name).getAttribute('src');
+  expect(src).toMatch(/^\/__shoal\/media\/[0-9a-f]{64}\/harbour-at-dawn\.webm$/);
+  const answers = await ben.page.evaluate(
+    async ({ url, sizeBytes }) => {
+      const hex = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join('');
+      const headersOf = (reply: Response) => Object.fromEntries(['content-type', 'content-length', 'content-range', 'accept-ranges'].map((name) => [name, reply.headers.get(name)]));
+      const whole = await fetch(url);
+      const wholeBytes = await whole.arrayBuffer();
+      const part = await fetch(url, { headers: { Range: 'bytes=1048570-1048585' } });
+      const partBytes = new Uint8Array(await part.arrayBuffer());
+      const tooFar = await fetch(url, { headers: { Range: `bytes=${sizeBytes}-` } });
+      return {
+        whole: { status: whole.status, headers: headersOf(whole), sha256: hex(await crypto.subtle.digest('SHA-256', wholeBytes)) },
+        part: { status: part.status, headers: headersOf(part), isSameBytes: partBytes.every((byte, i) => byte === new Uint8Array(wholeBytes)[1048570 + i]), length: partBytes.length },
+        tooFar: { status: tooFar.status, contentRange: tooFar.headers.get('content-range') },
+      };
+    },
+    { url: src ?? '', sizeBytes: video.size },
+  );
+  expect(answers.whole).toEqual({
+    status: 200,
+    headers: { 'content-type': 'video/webm', 'content-length': String(video.size), 'content-range': null, 'accept-ranges': 'bytes' },
+    sha256: video.sha256,
+  });
+  // Across the first two chunks' boundary (1 MiB).
+  expect(answers.part).toEqual({
+    status: 206,
+    headers: { 'content-type': 'video/webm', 'content-length': '16', 'content-range': `bytes 1048570-1048585/${video.size}`, 'accept-ranges': 'bytes' },
+    isSameBytes: true,
+    length: 16,
+  });
+  expect(answers.tooFar).toEqual({ status: 416, contentRange: `bytes */${video.size}` });
 });
 
 test('a seek near the end plays from there before the middle of the file has arrived', async ({ peers }) => {
