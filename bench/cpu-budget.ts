@@ -1,10 +1,10 @@
 /**
- * `npm run bench:budget [-- --quick] [--print-only]`: what each MiB of a single-source download between two
- * Chromiums costs in CPU, part by part (issue 16's budget table). Three turns of the same file
- * through the real app: the raw data channel between the same two pages, Shoal without the
- * profiler (every thread's CPU from /proc), and Shoal again with both renderers' main threads
- * profiled (how their CPU divides into parts). Prints the table and writes it into
- * bench/RESULTS.md as a section of its own.
+ * `npm run bench:budget [-- --quick] [--print-only]`: what each MiB of a single-source download
+ * between two Chromiums costs in CPU, part by part (issue 16's budget table). Four turns of the
+ * same file through the real app: the raw data channel between the same two pages, Shoal without
+ * the profiler (every thread's CPU from /proc), Shoal with both renderers' main threads profiled
+ * (how their CPU divides into parts), and Shoal with both browsers traced (what the other threads'
+ * work was for). Prints the tables and writes them into bench/RESULTS.md as a section of its own.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +20,22 @@ import { tempDataDirFor } from './temp-dirs';
 import { BenchFiles } from './test-data';
 import { buildForProfiling, sourceResolverFor } from './cpu-budget/budget-build';
 import { printBudget, writeBudget, type BudgetRun } from './cpu-budget/budget-report';
-import { budgetRows, mainThreadMsPerMiB, totalMsPerMiB, type Side, type SideMeasurement, type TurnCpu } from './cpu-budget/budget-rows';
+import {
+  budgetRows,
+  mainThreadMsPerMiB,
+  otherThreadRows,
+  rowOfThread,
+  tabRendererPid,
+  totalMsPerMiB,
+  type Side,
+  type SideMeasurement,
+  type TurnCpu,
+} from './cpu-budget/budget-rows';
 import { digestedBytes, probeDigestCost, probeStoreCost, startCountingDigests } from './cpu-budget/cost-probes';
 import { attributeProfile } from './cpu-budget/profile-attribution';
 import { browserProcessTree } from './cpu-budget/process-tree';
 import { RendererProfiler, type RecordedProfile } from './cpu-budget/renderer-profiler';
+import { splitByActivity, tracedTasks, type TracedTask } from './cpu-budget/task-activities';
 import { ThreadCpuSampler } from './cpu-budget/thread-cpu';
 
 const MiB = 1024 * 1024;
@@ -38,6 +49,18 @@ const SIZE_BYTES = (quick ? 32 : 128) * MiB;
 const PROBE_BYTES = (quick ? 32 : 64) * MiB;
 const FILE_NAME = 'bench-budget.bin';
 const SIDES: readonly Side[] = ['seeder', 'downloader'];
+/** Each task with where it was posted from, and the IPC interfaces it served. */
+const TRACE_CATEGORIES = ['toplevel', 'mojom'];
+
+/**
+ * The tasks that began inside an epoch-ms window. Trace times are the browser's monotonic clock,
+ * which on Linux is Node's hrtime clock too; if none fall inside (the clocks differ), all count.
+ */
+function tasksInWindow(tasks: TracedTask[], fromEpochMs: number, toEpochMs: number): TracedTask[] {
+  const offsetUs = Number(process.hrtime.bigint() / 1000n) - Date.now() * 1000;
+  const inside = tasks.filter((task) => task.startUs >= fromEpochMs * 1000 + offsetUs && task.startUs < toEpochMs * 1000 + offsetUs);
+  return inside.length === 0 ? tasks : inside;
+}
 
 async function main(): Promise<void> {
   const buildDir = await buildForProfiling(repoRoot, (message) => console.log(message));
@@ -81,6 +104,12 @@ async function main(): Promise<void> {
     const profiles: Record<Side, RecordedProfile> = { seeder: await profilers.seeder.stop(), downloader: await profilers.downloader.stop() };
     const hashedBytes = { seeder: await digestedBytes(seeder.page), downloader: await digestedBytes(downloader.page) };
     await removeShare(downloader.page, FILE_NAME);
+    await waitForQuiet();
+    console.log('Shoal, both browsers traced…');
+    for (const side of SIDES) await benches[side].browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
+    const traced = await download(downloader.page, FILE_NAME, 1);
+    const traces = { seeder: (await seeder.browser.stopTracing()).toString(), downloader: (await downloader.browser.stopTracing()).toString() };
+    await removeShare(downloader.page, FILE_NAME);
     await removeShare(seeder.page, FILE_NAME);
     await sampler.stop();
 
@@ -107,6 +136,14 @@ async function main(): Promise<void> {
       };
     };
     const sides = { seeder: measurementOf('seeder'), downloader: measurementOf('downloader') };
+    const tracedWindow = steadyWindowOf(traced, SIZE_BYTES);
+    const activitiesOf = (side: Side): Record<string, number> => {
+      const tasks = tasksInWindow(tracedTasks(traces[side]), tracedWindow.fromEpochMs, tracedWindow.toEpochMs);
+      const tab = tabRendererPid(sides[side].plain.threads);
+      const rowLabelOf = (task: TracedTask): string | undefined =>
+        rowOfThread({ pid: task.pid, tid: task.tid, processKind: task.processKind, name: task.threadName, isMainThread: task.pid === task.tid }, tab)?.label;
+      return Object.fromEntries(splitByActivity(otherThreadRows(sides[side].plain), tasks, rowLabelOf));
+    };
     const rawTurn = { seeder: turnCpu('seeder', raw.steadyWindow), downloader: turnCpu('downloader', raw.steadyWindow) };
     const run: BudgetRun = {
       date: new Date().toISOString(),
@@ -123,6 +160,7 @@ async function main(): Promise<void> {
         downloader: { plain: mainThreadMsPerMiB(sides.downloader.plain), profiled: mainThreadMsPerMiB(sides.downloader.profiled) },
       },
       profileWindowed: { seeder: sides.seeder.isWindowed, downloader: sides.downloader.isWindowed },
+      activities: { seeder: activitiesOf('seeder'), downloader: activitiesOf('downloader') },
       measuredApart: {
         digest: {
           seeder: {

@@ -25,6 +25,8 @@ export interface BudgetRun {
   mainThreadMsPerMiB: Record<Side, { plain: number; profiled: number }>;
   /** Whether each profile was cut to the steady window (else the whole turn's profile counts). */
   profileWindowed: Record<Side, boolean>;
+  /** Everything but the main threads, split by what it was for (a traced turn's shares: task-activities.ts). */
+  activities: Record<Side, Record<string, number>>;
   /** Steps measured on their own in the same browsers (cost-probes.ts). */
   measuredApart: {
     /** MiB handed to SHA-256 per MiB moved (in the plain turn and the profiled one), and CPU ms per MiB hashed. */
@@ -99,6 +101,8 @@ function sectionLines(run: BudgetRun): string[] {
     '',
     ...tableLines(run),
     '',
+    ...activityLines(run),
+    '',
   ];
 }
 
@@ -117,6 +121,23 @@ function measuredApartLines(run: BudgetRun): string[] {
       ? ["  Where the turns hashed differently (a seeder verifies each chunk the first time it serves it), the main thread's split follows the profiled turn."]
       : []),
     `  IndexedDB, one Blob record per chunk: writing ${fixed(store.writeMsPerMiB)} ms per MiB, reading back (get + arrayBuffer) ${fixed(store.readMsPerMiB)} ms per MiB.`,
+  ];
+}
+
+function activityLines(run: BudgetRun): string[] {
+  const names = [...new Set(SIDES.flatMap((side) => Object.keys(run.activities[side])))];
+  const of = (side: Side, name: string): number => run.activities[side][name] ?? 0;
+  const rows = names
+    .map((name) => ({ name, seeder: of('seeder', name), downloader: of('downloader', name) }))
+    .sort((a, b) => b.seeder + b.downloader - (a.seeder + a.downloader));
+  return [
+    'Outside the main threads (the last two groups above), by what the work was for: each thread row split by',
+    'the shares its tasks had in a fourth, traced turn (Chromium tracing, `toplevel` and `mojom`: where each task',
+    'was posted from and the IPC interface it served; bench/cpu-budget/task-activities.ts).',
+    '',
+    '| outside the main threads, by activity | seeder | downloader | both |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.name} | ${fixed(row.seeder)} | ${fixed(row.downloader)} | ${fixed(row.seeder + row.downloader)} |`),
   ];
 }
 

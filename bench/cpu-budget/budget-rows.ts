@@ -49,7 +49,7 @@ export function mainThreadMsPerMiB(turn: TurnCpu): number {
   return (main?.cpuMs ?? 0) / (turn.bytes / MiB);
 }
 
-type LabelledRows = Map<string, { group: RowGroup; msPerMiB: number }>;
+export type LabelledRows = Map<string, { group: RowGroup; msPerMiB: number }>;
 
 function addTo(rows: LabelledRows, group: RowGroup, label: string, msPerMiB: number): void {
   const row = rows.get(label) ?? { group, msPerMiB: 0 };
@@ -69,17 +69,21 @@ function sideRows(side: SideMeasurement): LabelledRows {
   return rows;
 }
 
+/** The row a thread other than the tab's main thread belongs to; undefined for that main thread. */
+export function rowOfThread(thread: Omit<ThreadCpu, 'cpuMs'>, tabPid: number | undefined): { group: RowGroup; label: string } | undefined {
+  if (thread.pid === tabPid && thread.isMainThread) return undefined;
+  if (thread.pid === tabPid) return { group: 'renderer, other threads', label: rendererThreadLabel(thread.name) };
+  if (thread.processKind === 'browser') return { group: 'outside the renderer', label: browserThreadLabel(thread.name, thread.isMainThread) };
+  return { group: 'outside the renderer', label: OUTSIDE_PROCESS_LABELS[thread.processKind] };
+}
+
 /** Every thread but the tab's main thread, per MiB, by row label. */
-function otherThreadRows(turn: TurnCpu): LabelledRows {
+export function otherThreadRows(turn: TurnCpu): LabelledRows {
   const rows: LabelledRows = new Map();
-  const add = (group: RowGroup, label: string, msPerMiB: number): void => addTo(rows, group, label, msPerMiB);
   const tab = tabRendererPid(turn.threads);
-  const perMiB = turn.bytes / MiB;
   for (const thread of turn.threads) {
-    if (thread.pid === tab && thread.isMainThread) continue;
-    if (thread.pid === tab) add('renderer, other threads', rendererThreadLabel(thread.name), thread.cpuMs / perMiB);
-    else if (thread.processKind === 'browser') add('outside the renderer', browserThreadLabel(thread.name, thread.isMainThread), thread.cpuMs / perMiB);
-    else add('outside the renderer', OUTSIDE_PROCESS_LABELS[thread.processKind], thread.cpuMs / perMiB);
+    const row = rowOfThread(thread, tab);
+    if (row !== undefined) addTo(rows, row.group, row.label, thread.cpuMs / (turn.bytes / MiB));
   }
   return rows;
 }
