@@ -34,7 +34,14 @@ export function describeResults(results: SearchResult[], keyword: string): strin
   const lines = results.map((file, index) => {
     const number = String(index + 1).padStart(width);
     const holders = plural(file.holders.length, 'peer');
-    return `${number}. ${file.name}  ${formatBytes(file.size)}  ${holders}  ${file.contentId.slice(0, 12)}`;
+    return `${number}. ${file.name}  ${sizeOf(file)}  ${holders}  ${file.contentId.slice(0, 12)}`;
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** A file's size; a folder's file count and total size (its `size` is its manifest's). */
+function sizeOf(file: SearchResult): string {
+  if (file.fileCount === undefined) return formatBytes(file.size);
+  const files = `folder of ${plural(file.fileCount, 'file')}`;
+  return file.totalSize === undefined ? files : `${files}, ${formatBytes(file.totalSize)}`;
 }
