@@ -135,6 +135,12 @@ test('a video plays while it downloads, and the finished download is the seederâ
     length: 16,
   });
   expect(answers.tooFar).toEqual({ status: 416, contentRange: `bytes */${video.size}` });
+
+  // Held now: My files plays it too, straight from the stored chunks.
+  await player.getByRole('button', { name: 'Close' }).click();
+  await expect(player).toHaveCount(0);
+  await ben.page.getByRole('list', { name: 'My files' }).getByRole('listitem').filter({ hasText: video.name }).getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => currentTimeOf(videoIn(ben.page, video.name))).toBeGreaterThan(1);
 });
 
 test('a seek near the end plays from there before the middle of the file has arrived', async ({ peers }) => {
