@@ -50,7 +50,10 @@ export async function browserProcessTree(bench: BenchBrowser): Promise<BrowserPr
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const parent = await parentOf(Number(entry));
-    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    if (parent === undefined) continue;
+    const siblings = children.get(parent);
+    if (siblings === undefined) children.set(parent, [Number(entry)]);
+    else siblings.push(Number(entry));
   }
   const tree: BrowserProcess[] = [];
   const pending = [browserPid];

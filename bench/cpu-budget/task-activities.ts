@@ -105,7 +105,10 @@ export function tracedTasks(traceJson: string): TracedTask[] {
     const key = `${event.pid}/${event.tid}`;
     if (event.ph === 'M' && event.name === 'thread_name') threadNames.set(key, event.args?.name ?? '');
     if (event.ph === 'M' && event.name === 'process_name') processNames.set(event.pid, event.args?.name ?? '');
-    if (event.ph === 'X' && event.ts !== undefined && event.dur !== undefined) byThread.set(key, [...(byThread.get(key) ?? []), event]);
+    if (event.ph !== 'X' || event.ts === undefined || event.dur === undefined) continue;
+    const threadEvents = byThread.get(key);
+    if (threadEvents === undefined) byThread.set(key, [event]);
+    else threadEvents.push(event);
   }
   const tasks: TracedTask[] = [];
   for (const [key, threadEvents] of byThread) {
