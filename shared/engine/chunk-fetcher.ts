@@ -19,7 +19,7 @@ import type { Clock } from './clock';
 import { DownloadAllowance } from './download-allowance';
 import type { DownloadTuning } from './download-tuning';
 import { fetchCondition } from './fetch-condition';
-import { FetchPeers } from './fetch-peers';
+import { FetchPeers, type FetchPeer } from './fetch-peers';
 import type { HolderFailures } from './holder-failures';
 import { HolderPoller } from './holder-poller';
 import type { LinkSource } from './link-pool';
@@ -197,17 +197,41 @@ export class ChunkFetcher {
     this.evaluate();
   }
 
+  /**
+   * How many requests the holder may have in flight. Every link of the holder may have one, however
+   * small its window, except while a reader waits for a chunk: the holder serves its links side by
+   * side, so a chunk asked for behind a request on each of many links would get a fraction of its
+   * upload for as many chunk times (a far seek waited for most of the file behind a capped seeder).
+   */
+  private requestLimitOf(peer: FetchPeer, nowMs: number): number {
+    const byWindow = peer.window.limitChunks(nowMs);
+    return this.scheduler.hasAwaited ? byWindow : Math.max(byWindow, peer.links?.count ?? 0);
+  }
+
+  /** Takes back requests standing between an awaited chunk and a holder of it (see requestsToYieldTo). */
+  private makeRoomForAwaited(nowMs: number): void {
+    if (!this.scheduler.hasAwaited) return;
+    for (const peer of this.peers.all()) {
+      const peerId = peer.holder.id;
+      for (const index of this.scheduler.requestsToYieldTo(peerId, this.requestLimitOf(peer, nowMs))) {
+        if (!this.scheduler.release(peerId, index)) continue;
+        this.options.log.debug(`took back chunk ${index} from ${peerId}: a reader waits for another`);
+        this.peers.cancelOn(peer, index);
+      }
+    }
+  }
+
   /** Fills free slots, one chunk per peer per round so the file spreads over everyone. */
   private dispatch(): void {
     if (this.isFinished || this.isPaused) return;
     const { manifest, clock } = this.options;
     const nowMs = clock.now();
+    this.makeRoomForAwaited(nowMs);
     for (let isAssigning = true; isAssigning; ) {
       isAssigning = false;
       for (const peer of this.peers.all()) {
         const peerId = peer.holder.id;
-        // Every link of the holder may have one request, however small its window.
-        const limit = Math.max(peer.window.limitChunks(nowMs), peer.links?.count ?? 0);
+        const limit = this.requestLimitOf(peer, nowMs);
         const link = this.scheduler.inFlightCount(peerId) < limit ? peer.links?.leastBusy() : undefined;
         if (link === undefined) continue;
         if (!this.delivery.hasRoomForAnotherChunk) return this.evaluate();

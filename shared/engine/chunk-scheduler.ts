@@ -83,7 +83,7 @@ export class ChunkScheduler {
   }
 
   /** Fetch from `index` on first (in order), or drop the focus (undefined). A seek far ahead is a new
-   * focus; chunks in flight stay in flight. */
+   * focus; chunks in flight stay in flight unless an awaited chunk needs their slot (requestsToYieldTo). */
   focusOn(index: number | undefined): void {
     this.focus = index;
   }
@@ -96,6 +96,33 @@ export class ChunkScheduler {
   setAwaited(index: number, isAwaited: boolean): void {
     if (isAwaited && this.wanted.has(index)) this.awaited.add(index);
     else this.awaited.delete(index);
+  }
+
+  /** True while a reader waits for some chunk (playback wants it soon, not the most throughput). */
+  get hasAwaited(): boolean {
+    return this.awaited.size > 0;
+  }
+
+  /**
+   * The requests `peerId` should give up while a reader waits for a chunk it holds, so that chunk
+   * does not wait behind (or share the holder's upload with) a deep queue: a far seek leaves the old
+   * window in flight. The holder keeps at most `limit` requests, one slot fewer while an awaited chunk
+   * it holds is still pending, so that chunk is asked for at once. Those outside the focus window go
+   * first, then the newest in it; awaited chunks are never given up. Call `release` for each.
+   */
+  requestsToYieldTo(peerId: string, limit: number): number[] {
+    const held = this.heldByPeer.get(peerId);
+    const mine = this.inFlightByPeer.get(peerId);
+    if (held === undefined || mine === undefined) return [];
+    const awaited = [...this.awaited];
+    const needsSlot = awaited.some((index) => this.pending.has(index) && held.has(index));
+    if (!needsSlot && !awaited.some((index) => mine.has(index))) return [];
+    const excess = mine.size - (needsSlot ? limit - 1 : limit);
+    if (excess <= 0) return [];
+    const newestFirst = [...mine].filter((index) => !this.awaited.has(index)).reverse();
+    const outside = newestFirst.filter((index) => !this.isInFocusWindow(index));
+    const inside = newestFirst.filter((index) => this.isInFocusWindow(index));
+    return [...outside, ...inside].slice(0, excess);
   }
 
   /** The next chunk for `peerId` to fetch, or undefined when it has none that is waiting for a peer. */
@@ -204,6 +231,10 @@ export class ChunkScheduler {
       if (race === undefined && fetching?.size === 1 && !fetching.has(peerId)) race = index;
     }
     return race;
+  }
+
+  private isInFocusWindow(index: number): boolean {
+    return this.focus !== undefined && index >= this.focus && index < this.focus + this.focusWindowChunks;
   }
 
   /** The first pending chunk among `held` in the focus window; undefined without a focus. */

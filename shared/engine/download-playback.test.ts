@@ -171,4 +171,31 @@ describe('Download focused on a playhead', () => {
     expect(download.state).toBe('completed');
     expect(await swarm.peer('ana').store.listChunkIndices(record.contentId)).toEqual(range(0, 4));
   });
+
+  it('a far seek behind one upload-capped seeder with many requests in flight waits a few chunk times, not the whole queue', async () => {
+    const swarm = createSwarm(['ana', 'ben']);
+    const chunksPerSecond = 4;
+    swarm.peer('ben').pool.setUploadLimit(chunksPerSecond * CHUNK);
+    // A distant holder gets a connection per request (LINKS_PER_PEER), and ben serves them side by
+    // side under his one cap: sixteen requests in flight, each at a sixteenth of his upload.
+    swarm.network.setConditions('ana', { path: { kind: 'direct', rttMs: 40 } }, 'ben');
+    const { bytes, record } = await shareAmong(swarm, ['ben'], 40 * CHUNK, 'film.webm');
+    const download = downloadInto(swarm.peer('ana'), record, holdersOf('ben'));
+
+    download.focusOn(0);
+    const finished = download.start();
+    await download.whenStored(1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the queue at ben fills again
+    const seekAtMs = Date.now();
+    download.focusOn(36);
+    await download.whenStored(36);
+    const waitedMs = Date.now() - seekAtMs;
+    await finished;
+
+    // Before the requests in flight were taken back for the awaited chunk this took 2 to 5 s (8 to
+    // 21 chunk times); now about 3.
+    expect(waitedMs).toBeLessThan((6 * 1000) / chunksPerSecond);
+    expect(download.state).toBe('completed');
+    expect(await sha256Of(await readStoredFile(swarm.peer('ana').store, record.contentId))).toBe(await sha256Of(bytes));
+  }, 30_000);
 });
