@@ -272,4 +272,35 @@ describe('ChunkScheduler focused on a playhead', () => {
     expect(scheduler.assign('fast')).toBe(11);
     expect(scheduler.markReceived('fast', 11)).toEqual(['slow']);
   });
+
+  it('after a far seek, names the requests a holder should give up so the awaited chunk gets a slot at once', () => {
+    const scheduler = withSeeders(range(0, 40), 'ben');
+    scheduler.focusOn(0);
+    expect(assignMany(scheduler, 'ben', 16)).toEqual(range(0, 16));
+    // Nobody waits: a full queue is left alone.
+    expect(scheduler.requestsToYieldTo('ben', 2)).toEqual([]);
+    scheduler.focusOn(30);
+    scheduler.setAwaited(30, true);
+    scheduler.setAwaited(3, true); // a second reader, still waiting for a chunk of the old window
+    // Two slots: the awaited 3 keeps one, 30 gets the other; the rest of the old window goes, newest first.
+    const yielded = scheduler.requestsToYieldTo('ben', 2);
+    expect(yielded).toEqual([15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1, 0]);
+    for (const index of yielded) expect(scheduler.release('ben', index)).toBe(true);
+    expect(scheduler.assign('ben')).toBe(30);
+    expect(scheduler.requestsToYieldTo('ben', 2)).toEqual([]);
+    expect(scheduler.requestsToYieldTo('ben', 1)).toEqual([]); // awaited chunks are never given up
+  });
+
+  it('gives up requests inside the focus window only after those outside it, and never an awaited one', () => {
+    const scheduler = withSeeders(range(0, 40), 'ben');
+    scheduler.focusOn(20);
+    expect(assignMany(scheduler, 'ben', 3)).toEqual([20, 21, 22]);
+    scheduler.focusOn(undefined);
+    const outsider = scheduler.assign('ben'); // fetched rarest first, outside any window
+    expect(outsider === undefined || (outsider >= 20 && outsider < 36)).toBe(false);
+    scheduler.focusOn(20);
+    scheduler.setAwaited(21, true);
+    // 21 is awaited and in flight; the limit is two, so two of the other three go: the outsider first.
+    expect(scheduler.requestsToYieldTo('ben', 2)).toEqual([outsider, 22]);
+  });
 });
