@@ -67,7 +67,7 @@ export function refusalsOf(figures: readonly Figure[]): string[] {
   });
 }
 
-/** Prints each refusal; true when there was any, so the run exits non-zero once its results are written. */
+/** Prints each refusal; true when there was one or more, so the run exits non-zero once its results are written. */
 export function printRefusals(figures: readonly Figure[]): boolean {
   const refusals = refusalsOf(figures);
   if (refusals.length > 0) console.error(['', ...refusals, `${refusals.length} figure(s) past what their set-up allows: not met, and the run fails`].join('\n'));

@@ -31,7 +31,7 @@ export interface StackFrame {
 interface FrameRule {
   /** Matches the source path; omitted: frames without a source (native functions, V8's pseudo-frames). */
   source?: RegExp;
-  /** Matches the function name; omitted: any function of the source. */
+  /** Matches the function name; omitted: every function of the source. */
   functionName?: RegExp;
   part: MainThreadPart | 'idle';
 }

@@ -17,7 +17,7 @@ export const RENDERER_THREAD_GROUPS: readonly { name: RegExp; label: string }[] 
   { name: /.*/, label: 'other renderer threads' },
 ];
 
-/** The browser's processes other than the tab's renderer, by kind ('renderer': any other renderer). */
+/** The browser's processes other than the tab's renderer, by kind ('renderer': every other renderer). */
 export const OUTSIDE_PROCESS_LABELS: Record<ProcessKind, string> = {
   browser: 'browser process', // split by thread: BROWSER_THREAD_GROUPS
   network: 'network service (the UDP sockets)',
