@@ -24,6 +24,13 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const quick = process.argv.includes('--quick');
 
+/** `--only node|single|swarm|share`: one group of figures, printed and not written (to try a change). */
+const onlyArgument = process.argv.indexOf('--only');
+const only = onlyArgument >= 0 ? process.argv[onlyArgument + 1] : undefined;
+const GROUPS = ['node', 'single', 'swarm', 'share'] as const;
+if (only !== undefined && !(GROUPS as readonly string[]).includes(only)) throw new Error(`--only takes one of ${GROUPS.join(', ')}`);
+const runs = (group: (typeof GROUPS)[number]): boolean => only === undefined || only === group;
+
 const ROUNDS = roundsFor(quick);
 
 /** Sizes: the issue's full figures, or the quick run's smaller files. The swarm's file leaves a
@@ -52,25 +59,35 @@ async function main(): Promise<void> {
       console.log(`… ${((performance.now() - startedMs) / 1000).toFixed(0)} s: ${label}`);
     };
 
-    await step(`Node peer: Node -> Node and Node -> browser (${SIZES.transferBytes / MiB} MiB) vs raw wrtc channels`);
-    figures.push(...(await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: SIZES.transferBytes, rounds: ROUNDS, appPage: downloader.page })));
-
-    await step(`single-source transfer of ${SIZES.transferBytes / MiB} MiB vs the raw data channel`);
-    figures.push(...(await benchSingleSource({ seeder, downloader, files, sizeBytes: SIZES.transferBytes, rounds: ROUNDS })));
-
-    await step(`4 seeders capped at 2 MiB/s vs 1 over a steady window (${SIZES.swarmBytes / MiB} MiB)`);
-    figures.push(await benchCappedSwarm({ seeders: [seeder, ...extraSeeders], downloader, files, sizeBytes: SIZES.swarmBytes, rounds: ROUNDS }));
+    if (runs('node')) {
+      await step(`Node peer: Node -> Node and Node -> browser (${SIZES.transferBytes / MiB} MiB) vs raw wrtc channels`);
+      figures.push(...(await benchNodePeers({ trackerUrl: tracker.url, files, sizeBytes: SIZES.transferBytes, rounds: ROUNDS, appPage: downloader.page })));
+    }
+    if (runs('single')) {
+      await step(`single-source transfer of ${SIZES.transferBytes / MiB} MiB vs the raw data channel`);
+      figures.push(...(await benchSingleSource({ seeder, downloader, files, sizeBytes: SIZES.transferBytes, rounds: ROUNDS })));
+    }
+    if (runs('swarm')) {
+      await step(`4 seeders capped at 2 MiB/s vs 1 over a steady window (${SIZES.swarmBytes / MiB} MiB)`);
+      figures.push(await benchCappedSwarm({ seeders: [seeder, ...extraSeeders], downloader, files, sizeBytes: SIZES.swarmBytes, rounds: ROUNDS }));
+    }
 
     // The quick run shares the same size for both figures, so one share is timed for both.
     const alsoTimesShare = SIZES.shareBytes === SIZES.largeBytes;
-    if (!alsoTimesShare) {
+    if (runs('share') && !alsoTimesShare) {
       await step(`sharing ${SIZES.shareBytes / MiB} MiB vs raw IndexedDB writes`);
       figures.push(await benchShare({ seeder, files, sizeBytes: SIZES.shareBytes }));
     }
-    await step(`peak JS heap while sharing${alsoTimesShare ? ' (timed, vs raw IndexedDB writes)' : ''} and downloading ${SIZES.largeBytes / MiB} MiB`);
-    figures.push(...(await benchLargeFileMemory({ seeder, downloader, files, sizeBytes: SIZES.largeBytes, alsoTimesShare })));
+    if (runs('share')) {
+      await step(`peak JS heap while sharing${alsoTimesShare ? ' (timed, vs raw IndexedDB writes)' : ''} and downloading ${SIZES.largeBytes / MiB} MiB`);
+      figures.push(...(await benchLargeFileMemory({ seeder, downloader, files, sizeBytes: SIZES.largeBytes, alsoTimesShare })));
+    }
 
     printTable(figures);
+    if (only !== undefined) {
+      if (printRefusals(figures)) process.exitCode = 1;
+      return;
+    }
     const chromiumVersion = seeder.browser.version();
     await writeResults(
       benchDir,
