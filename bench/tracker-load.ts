@@ -36,11 +36,14 @@ const maxPeersArgument = process.argv.indexOf('--max-peers');
 const maxPeers = maxPeersArgument >= 0 ? Number(process.argv[maxPeersArgument + 1]) : undefined;
 if (maxPeers !== undefined && !(Number.isInteger(maxPeers) && maxPeers > 0)) throw new Error('--max-peers takes a whole number of peers, e.g. --max-peers 1000');
 
+/** `--only-redis`: only the stage of two processes on Redis (to look into it without the one-process ramp first). */
+const isOnlyRedis = process.argv.includes('--only-redis');
+
 /** `--skip-search-latency`: leave out bench/tracker-search.ts (`npm run bench:search` measures it alone). */
 const isSkippingSearchLatency = process.argv.includes('--skip-search-latency');
 
 // Smoke runs and partial runs only print, unless told where to write.
-const isPartial = isQuick || maxPeers !== undefined || isSkippingSearchLatency;
+const isPartial = isQuick || maxPeers !== undefined || isSkippingSearchLatency || isOnlyRedis;
 const outDir = outArgument >= 0 ? path.resolve(process.argv[outArgument + 1] ?? '.') : isPartial ? undefined : benchDir;
 
 const WORKERS = 4;
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
   const elapsed = (): string => `${((performance.now() - startedMs) / 1000).toFixed(0)} s`;
 
   let searchLatency: SearchLatencyRow[] = [];
-  if (!isSkippingSearchLatency) {
+  if (!isSkippingSearchLatency && !isOnlyRedis) {
     log(`… ${elapsed()}: search latency (bench/tracker-search.ts${isQuick ? ' --quick' : ''})`);
     try {
       searchLatency = await measureSearchLatency(isQuick, SIZES.searchLatencyTimeoutMs, log);
@@ -123,6 +126,12 @@ async function main(): Promise<void> {
     }
   }
 
+  if (isOnlyRedis) {
+    log(`… ${elapsed()}: two tracker processes on Redis (alone: no figures against one process)`);
+    await runStage(stagePlan('Two tracker processes on one Redis', 2, true), log);
+    log(`\nTook ${elapsed()}.`);
+    return;
+  }
   log(`… ${elapsed()}: one tracker process`);
   const oneProcess = await runStage(stagePlan('One tracker process (embedded store)', 1, false), log);
   log(`… ${elapsed()}: two tracker processes on Redis`);
