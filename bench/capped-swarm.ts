@@ -1,25 +1,44 @@
 /**
  * Four seeders capped at 2 MiB/s against one such seeder, both timed over the same steady window
- * (steady-window.ts): the bytes that arrived between two points of the download, after each
- * seeder's first burst and before the end game. Four caps allow at most four times one; the figure
- * declares that limit and is refused (INVALID) past it.
+ * (steady-window.ts): between two points of the download, after each seeder's first burst and
+ * before the end game, the lower of what arrived and what the seeders' limiters released (counted
+ * on each seeder's page, sent-bytes.ts), so bytes queued in send buffers before the window opened
+ * do not count in it. Four caps allow at most four times one; the figure declares that limit and
+ * is refused (INVALID) past it.
  */
 import { chunkSizeFor } from '../shared/content/chunking';
 import type { BenchBrowser } from './bench-browsers';
 import { download, removeShare, setUploadLimit, shareFile, type DownloadTiming } from './bench-actions';
 import type { Figure } from './report';
 import { median } from './rounds';
-import { cappedSwarmLimit, steadyRateOfSeries, steadySpanFor, type SteadyRate, type SteadySpan } from './steady-window';
+import { startCountingSent, stopCountingSent } from './sent-bytes';
+import { cappedSwarmLimit, steadySpanFor, swarmSteadyRate, type SteadySpan, type SwarmSteadyRate } from './steady-window';
 import { figureOf, TARGETS } from './targets';
 import type { BenchFiles } from './test-data';
 
 const MiB = 1024 * 1024;
 const SEEDER_CAP_KIBPS = 2048;
 
-function steadyRateOf(timing: DownloadTiming, span: SteadySpan, label: string): SteadyRate {
+const perSecond = (rate: { bytesPerSecond: number }): string => (rate.bytesPerSecond / MiB).toFixed(2);
+
+/** Downloads from `seeders` (each sharing the file) and times the steady window, counting what each seeder sent. */
+async function timedDownload(downloader: BenchBrowser, seeders: BenchBrowser[], name: string, span: SteadySpan, label: string): Promise<SwarmSteadyRate> {
+  for (const seeder of seeders) await startCountingSent(seeder.page);
+  const downloaded = await download(downloader.page, name, seeders.length, true).then(
+    (timing: DownloadTiming) => ({ timing }),
+    (error: unknown) => ({ error }),
+  );
+  // Stopped even when the download failed, so no page keeps reading its counters.
+  const sentBySeeder = await Promise.all(seeders.map((seeder) => stopCountingSent(seeder.page)));
+  if ('error' in downloaded) throw downloaded.error;
+  const { timing } = downloaded;
   if (timing.received === undefined) throw new Error(`${label}: the received bytes were not read`);
-  const rate = steadyRateOfSeries(timing.received, span);
-  console.log(`  ${label}: ${(rate.bytesPerSecond / MiB).toFixed(2)} MiB/s, ${(rate.bytes / MiB).toFixed(1)} MiB received in ${rate.seconds.toFixed(2)} s`);
+  const rate = swarmSteadyRate(timing.received, sentBySeeder, span);
+  console.log(
+    `  ${label}: ${perSecond(rate.rate)} MiB/s — released ${perSecond(rate.released)} (${rate.bySeeder.map(perSecond).join(' + ')}) over ${rate.released.seconds.toFixed(2)} s, ` +
+      `arrived ${perSecond(rate.received)} over ${rate.received.seconds.toFixed(2)} s; ` +
+      `seeders' send buffers ${(rate.bufferedAtOpen / MiB).toFixed(2)} MiB at the opening, ${(rate.bufferedAtClose / MiB).toFixed(2)} at the closing`,
+  );
   return rate;
 }
 
@@ -45,29 +64,31 @@ export async function benchCappedSwarm(options: {
   for (const seeder of seeders) await setUploadLimit(seeder.page, SEEDER_CAP_KIBPS);
   try {
     await shareFile(first.page, filePath, name);
-    const single = steadyRateOf(await download(downloader.page, name, 1, true), span, '1 seeder');
+    const single = await timedDownload(downloader, [first], name, span, '1 seeder');
     await removeShare(downloader.page, name);
     for (const seeder of others) await shareFile(seeder.page, filePath, name);
-    const swarm: SteadyRate[] = [];
+    const swarm: SwarmSteadyRate[] = [];
     for (let round = 0; round < rounds; round++) {
-      swarm.push(steadyRateOf(await download(downloader.page, name, seeders.length, true), span, `${seeders.length} seeders, turn ${round + 1}`));
+      swarm.push(await timedDownload(downloader, seeders, name, span, `${seeders.length} seeders, turn ${round + 1}`));
       await removeShare(downloader.page, name);
     }
     for (const seeder of seeders) await removeShare(seeder.page, name);
-    const swarmMiBps = swarm.map((turn) => turn.bytesPerSecond / MiB);
+    const swarmMiBps = swarm.map((turn) => turn.rate.bytesPerSecond / MiB);
+    const singleMiBps = single.rate.bytesPerSecond / MiB;
     return figureOf({
       name: `${seeders.length} seeders at 2 MiB/s each, steady window (${sizeBytes / MiB} MiB)`,
       value: median(swarmMiBps),
       unit: 'MiB/s',
-      baseline: { name: '1 such seeder, same window', value: single.bytesPerSecond / MiB },
+      baseline: { name: '1 such seeder, same window', value: singleMiBps },
       target: TARGETS.cappedSwarm,
       limit: cappedSwarmLimit({
         capBytesPerSec: SEEDER_CAP_KIBPS * 1024,
         seeders: seeders.length,
-        swarmSeconds: Math.min(...swarm.map((turn) => turn.seconds)),
-        singleSeconds: single.seconds,
+        // The figure is at most what the limiters released, over the seeders' windows.
+        swarmSeconds: Math.min(...swarm.map((turn) => turn.released.seconds)),
+        singleSeconds: single.released.seconds,
       }),
-      turns: { value: swarmMiBps, baseline: [single.bytesPerSecond / MiB] },
+      turns: { value: swarmMiBps, baseline: [singleMiBps] },
     });
   } finally {
     for (const seeder of seeders) await setUploadLimit(seeder.page, 0);

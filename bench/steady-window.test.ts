@@ -7,10 +7,14 @@ import {
   cappedSwarmLimit,
   limitedBlockBytes,
   receivedBetween,
+  releasedRateOfSeries,
   steadyRateBetween,
   steadyRateOfSeries,
   steadySpanFor,
+  steadyTimesOfSeries,
+  swarmSteadyRate,
   type ReceivedSnapshot,
+  type SentSnapshot,
 } from './steady-window';
 import { figureOf, TARGETS } from './targets';
 
@@ -90,6 +94,98 @@ describe('steadyRateOfSeries', () => {
   it('refuses when no two reads fall inside the window', () => {
     expect(() => steadyRateOfSeries(series([10 * MiB]), { fromBytes: 2 * MiB, toBytes: 8 * MiB })).toThrow(/No steady window/);
     expect(() => steadyRateOfSeries([], { fromBytes: 0, toBytes: 1 })).toThrow(/No snapshots/);
+  });
+});
+
+/**
+ * Capped seeders and a downloader, a tick at a time: each seeder's limiter releases its cap's worth
+ * a tick into its send buffer (while the buffer is under the 4 MiB high-water mark), and the
+ * downloader takes what it can that tick, an equal share from each seeder's buffer.
+ */
+function cappedTransfer(options: { seeders: number; ticks: number; tickMs: number; downloaderBytesPerTick: (tick: number) => number }) {
+  const { seeders, ticks, tickMs } = options;
+  const highWaterBytes = 4 * MiB;
+  const releasedPerTick = (CAP * tickMs) / 1000;
+  const sent = Array<number>(seeders).fill(0);
+  const buffered = Array<number>(seeders).fill(0);
+  const arrived = Array<number>(seeders).fill(0);
+  const received: ReceivedSnapshot[] = [];
+  const sentBySeeder: SentSnapshot[][] = sent.map(() => []);
+  const snapshot = (atMs: number) => {
+    received.push({ atMs, byConnection: Object.fromEntries(arrived.map((bytes, seeder) => [`link ${seeder}`, bytes])) });
+    // The seeders' pages read their counters on their own timers, a little after the downloader's.
+    sent.forEach((bytes, seeder) => sentBySeeder[seeder]?.push({ atMs: atMs + 10 + seeder, sentBytes: bytes, bufferedBytes: buffered[seeder] as number }));
+  };
+  snapshot(0);
+  for (let tick = 1; tick <= ticks; tick++) {
+    for (let seeder = 0; seeder < seeders; seeder++) {
+      const released = Math.min(releasedPerTick, Math.max(0, highWaterBytes - (buffered[seeder] as number)));
+      sent[seeder] = (sent[seeder] as number) + released;
+      buffered[seeder] = (buffered[seeder] as number) + released;
+      const taken = Math.min(buffered[seeder] as number, options.downloaderBytesPerTick(tick) / seeders);
+      buffered[seeder] = (buffered[seeder] as number) - taken;
+      arrived[seeder] = (arrived[seeder] as number) + taken;
+    }
+    snapshot(tick * tickMs);
+  }
+  return { received, sentBySeeder };
+}
+
+describe('the steady rate of capped seeders (released and received)', () => {
+  const span = { fromBytes: 8 * MiB, toBytes: 40 * MiB };
+  /** Four seeders at 2 MiB/s; the downloader takes nothing for its first second (connecting,
+   * busy), so each seeder queues 2 MiB, then drains them at 16 MiB/s before keeping pace. */
+  const stalledStart = () =>
+    cappedTransfer({ seeders: 4, ticks: 26, tickMs: 250, downloaderBytesPerTick: (tick) => (tick <= 4 ? 0 : 4 * MiB) });
+
+  it('shows how the downloader’s slope alone counts bytes queued before the window opened', () => {
+    const { received } = stalledStart();
+    const arrived = steadyRateOfSeries(received, span);
+    // The window opens at 8 MiB received while 8 MiB still wait in the seeders' buffers.
+    expect(arrived.bytesPerSecond / MiB).toBeGreaterThan(8.5);
+    expect(arrived.bytesPerSecond).toBeGreaterThan(cappedRateLimit(CAP, 4, arrived.seconds));
+  });
+
+  it('times what the limiters released in the window, within the four caps, when queued bytes drain in it', () => {
+    const { received, sentBySeeder } = stalledStart();
+    const swarm = swarmSteadyRate(received, sentBySeeder, span);
+    expect(swarm.received.bytesPerSecond / MiB).toBeGreaterThan(8.5);
+    expect(swarm.rate).toBe(swarm.released);
+    expect(swarm.rate.bytesPerSecond).toBeLessThanOrEqual(cappedRateLimit(CAP, 4, swarm.released.seconds));
+    expect(swarm.rate.bytesPerSecond / MiB).toBeCloseTo(8, 6);
+    swarm.bySeeder.forEach((seeder) => expect(seeder.bytesPerSecond / MiB).toBeCloseTo(2, 6));
+    expect(swarm.bufferedAtOpen).toBe(4 * MiB); // 1 MiB a seeder when the window opened
+    expect(swarm.bufferedAtClose).toBe(0);
+  });
+
+  it('never reads above what arrived when the downloader falls behind the caps', () => {
+    // 6 MiB/s against 8 released: the seeders' buffers grow through the window.
+    const slow = cappedTransfer({ seeders: 4, ticks: 30, tickMs: 250, downloaderBytesPerTick: () => 1.5 * MiB });
+    const swarm = swarmSteadyRate(slow.received, slow.sentBySeeder, span);
+    expect(swarm.released.bytesPerSecond / MiB).toBeCloseTo(8, 6);
+    expect(swarm.rate).toBe(swarm.received);
+    expect(swarm.rate.bytesPerSecond / MiB).toBeCloseTo(6, 6);
+    expect(swarm.bufferedAtClose).toBeGreaterThan(swarm.bufferedAtOpen);
+  });
+
+  it('reads one steady seeder at its cap either way', () => {
+    const single = cappedTransfer({ seeders: 1, ticks: 96, tickMs: 250, downloaderBytesPerTick: () => 4 * MiB });
+    const swarm = swarmSteadyRate(single.received, single.sentBySeeder, { fromBytes: 2 * MiB, toBytes: 46 * MiB });
+    expect(swarm.received.bytesPerSecond / MiB).toBeCloseTo(2, 6);
+    expect(swarm.rate.bytesPerSecond / MiB).toBeCloseTo(2, 6);
+  });
+
+  it('takes each seeder’s sent bytes between its first snapshot inside the window and its last', () => {
+    const series: SentSnapshot[] = [0, 200, 400, 600, 800].map((atMs, index) => ({ atMs, sentBytes: index * 100 + (index === 4 ? 1_000 : 0), bufferedBytes: index }));
+    expect(releasedRateOfSeries(series, { fromMs: 150, toMs: 700 })).toEqual({ bytesPerSecond: 500, bytes: 200, seconds: 0.4, bufferedAtOpen: 1, bufferedAtClose: 3 });
+  });
+
+  it('refuses seeders’ snapshots that fall outside the window (too few, or on another clock)', () => {
+    const { received, sentBySeeder } = stalledStart();
+    const times = steadyTimesOfSeries(received, span);
+    const otherClock = (sentBySeeder[0] ?? []).map((snapshot) => ({ ...snapshot, atMs: snapshot.atMs + 1e12 }));
+    expect(() => releasedRateOfSeries(otherClock, times)).toThrow(/No two snapshots of the bytes sent inside the window/);
+    expect(() => swarmSteadyRate(received, [], span)).toThrow(/No seeders/);
   });
 });
 

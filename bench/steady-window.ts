@@ -74,6 +74,19 @@ export function slopeBytesPerSecond(points: readonly { atMs: number; bytes: numb
   return (covariance / variance) * 1000;
 }
 
+/** The first snapshot with `span.fromBytes` received and the last with at most `span.toBytes`. */
+function steadyIndicesOf(series: readonly ReceivedSnapshot[], span: SteadySpan): { from: number; to: number; received: number[] } {
+  const [start] = series;
+  if (start === undefined) throw new Error('No snapshots of the bytes received');
+  const received = series.map((snapshot) => receivedBetween(start, snapshot));
+  const from = received.findIndex((bytes) => bytes >= span.fromBytes);
+  const to = received.findLastIndex((bytes) => bytes <= span.toBytes);
+  if (from < 0 || to <= from) {
+    throw new Error(`No steady window between ${span.fromBytes} and ${span.toBytes} bytes received in ${series.length} snapshots (${received.join(', ')})`);
+  }
+  return { from, to, received };
+}
+
 /**
  * The steady rate of a download from snapshots taken through it (the first before its first byte),
  * between the first snapshot with `span.fromBytes` received and the last with at most
@@ -81,21 +94,94 @@ export function slopeBytesPerSecond(points: readonly { atMs: number; bytes: numb
  * arrives in a window also depends on what sat in the senders' buffers when it opened and closed
  * (a downloader that stalls lets them fill, then drains them at once), and the ends weigh least in
  * a slope. Refuses when no two snapshots fall that way (too few taken, or the file too small).
+ * A slope still counts the drain of buffers filled before the window: see swarmSteadyRate.
  */
 export function steadyRateOfSeries(series: readonly ReceivedSnapshot[], span: SteadySpan): SteadyRate {
-  const [start] = series;
-  if (start === undefined) throw new Error('No snapshots of the bytes received');
-  const received = series.map((snapshot) => receivedBetween(start, snapshot));
-  const from = received.findIndex((bytes) => bytes >= span.fromBytes);
-  const to = received.findLastIndex((bytes) => bytes <= span.toBytes);
-  const opening = series[from];
-  const closing = series[to];
-  if (from < 0 || to <= from || opening === undefined || closing === undefined) {
-    throw new Error(`No steady window between ${span.fromBytes} and ${span.toBytes} bytes received in ${series.length} snapshots (${received.join(', ')})`);
-  }
-  const between = steadyRateBetween(opening, closing);
+  const { from, to, received } = steadyIndicesOf(series, span);
+  const between = steadyRateBetween(series[from] as ReceivedSnapshot, series[to] as ReceivedSnapshot);
   const points = series.slice(from, to + 1).map((snapshot, index) => ({ atMs: snapshot.atMs, bytes: received[from + index] as number }));
   return { ...between, bytesPerSecond: slopeBytesPerSecond(points) };
+}
+
+/** When a download's steady window opens and closes, epoch ms (the snapshots steadyRateOfSeries times). */
+export interface SteadyTimes {
+  fromMs: number;
+  toMs: number;
+}
+
+export function steadyTimesOfSeries(series: readonly ReceivedSnapshot[], span: SteadySpan): SteadyTimes {
+  const { from, to } = steadyIndicesOf(series, span);
+  return { fromMs: (series[from] as ReceivedSnapshot).atMs, toMs: (series[to] as ReceivedSnapshot).atMs };
+}
+
+/** What a seeder's page had sent over its data channels at one instant (bench/sent-bytes.ts). */
+export interface SentSnapshot {
+  /** Epoch ms, read on the thread that sends. */
+  atMs: number;
+  /** Bytes given to its data channels so far: what its upload limiter let go, with the frames' headers. */
+  sentBytes: number;
+  /** Of those, the bytes still waiting in the channels' send buffers. */
+  bufferedBytes: number;
+}
+
+/**
+ * What one seeder's limiter released over a window: the bytes it sent between its first snapshot
+ * at or after the opening and its last at or before the closing. The two ends, not a slope: a
+ * token bucket bounds exactly this (rate × time + its burst + one take), while a slope through
+ * points that each run up to a burst ahead of the line can read above it.
+ */
+export function releasedRateOfSeries(series: readonly SentSnapshot[], times: SteadyTimes): SteadyRate & { bufferedAtOpen: number; bufferedAtClose: number } {
+  const opening = series.find((snapshot) => snapshot.atMs >= times.fromMs);
+  const closing = series.findLast((snapshot) => snapshot.atMs <= times.toMs);
+  if (opening === undefined || closing === undefined || !(closing.atMs > opening.atMs)) {
+    const span = series.length === 0 ? 'none' : `${series[0]?.atMs} to ${series.at(-1)?.atMs}`;
+    throw new Error(`No two snapshots of the bytes sent inside the window ${times.fromMs} to ${times.toMs} (snapshots: ${span})`);
+  }
+  const seconds = (closing.atMs - opening.atMs) / 1000;
+  const bytes = closing.sentBytes - opening.sentBytes;
+  return { bytesPerSecond: bytes / seconds, bytes, seconds, bufferedAtOpen: opening.bufferedBytes, bufferedAtClose: closing.bufferedBytes };
+}
+
+export interface SwarmSteadyRate {
+  /** The figure: the lower of the rate that arrived and the rate the seeders' limiters released. */
+  rate: SteadyRate;
+  /** The downloader's slope over the window (steadyRateOfSeries). */
+  received: SteadyRate;
+  /** The seeders' released rates summed; its seconds are the shortest seeder's window. */
+  released: SteadyRate;
+  bySeeder: SteadyRate[];
+  /** Bytes in the seeders' send buffers together when their windows opened and closed. */
+  bufferedAtOpen: number;
+  bufferedAtClose: number;
+}
+
+/**
+ * A download's steady rate from seeders that cannot exceed their caps, timed so that it cannot
+ * either. What arrives in a window includes what the seeders released before it, queued in their
+ * send buffers (up to the high-water mark, 4 MiB a link): a downloader that lagged at the start
+ * drains them inside the window and reads above the caps. What each seeder sent over the same
+ * window is what its limiter released in it, bounded by its cap; but it can run ahead of what
+ * arrived when the downloader falls behind. So the figure is the lower of the two: never more
+ * than arrived, never more than the limiters let through.
+ */
+export function swarmSteadyRate(received: readonly ReceivedSnapshot[], sentBySeeder: readonly (readonly SentSnapshot[])[], span: SteadySpan): SwarmSteadyRate {
+  if (sentBySeeder.length === 0) throw new Error('No seeders’ sent bytes to time');
+  const arrived = steadyRateOfSeries(received, span);
+  const times = steadyTimesOfSeries(received, span);
+  const bySeeder = sentBySeeder.map((series) => releasedRateOfSeries(series, times));
+  const released: SteadyRate = {
+    bytesPerSecond: bySeeder.reduce((sum, seeder) => sum + seeder.bytesPerSecond, 0),
+    bytes: bySeeder.reduce((sum, seeder) => sum + seeder.bytes, 0),
+    seconds: Math.min(...bySeeder.map((seeder) => seeder.seconds)),
+  };
+  return {
+    rate: arrived.bytesPerSecond <= released.bytesPerSecond ? arrived : released,
+    received: arrived,
+    released,
+    bySeeder: bySeeder.map(({ bytesPerSecond, bytes, seconds }) => ({ bytesPerSecond, bytes, seconds })),
+    bufferedAtOpen: bySeeder.reduce((sum, seeder) => sum + seeder.bufferedAtOpen, 0),
+    bufferedAtClose: bySeeder.reduce((sum, seeder) => sum + seeder.bufferedAtClose, 0),
+  };
 }
 
 /** The block a seeder sends under an upload limit (serve-queue.ts cuts blocks to RATE_LIMITED_BLOCK_MS of it). */
