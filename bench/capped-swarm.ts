@@ -6,8 +6,11 @@
  * do not count in it. Four caps allow at most four times one; the figure declares that limit and
  * is refused (INVALID) past it.
  */
+import { cpus } from 'node:os';
 import { chunkSizeFor } from '../shared/content/chunking';
-import type { BenchBrowser } from './bench-browsers';
+import { rendererPids, type BenchBrowser } from './bench-browsers';
+import { CpuSampler } from './machine-cpu';
+import { ProcessCpuSampler } from './process-cpu';
 import { download, removeShare, setUploadLimit, shareFile, type DownloadTiming } from './bench-actions';
 import type { Figure } from './report';
 import { median } from './rounds';
@@ -23,6 +26,10 @@ const perSecond = (rate: { bytesPerSecond: number }): string => (rate.bytesPerSe
 
 /** Downloads from `seeders` (each sharing the file) and times the steady window, counting what each seeder sent. */
 async function timedDownload(downloader: BenchBrowser, seeders: BenchBrowser[], name: string, span: SteadySpan, label: string): Promise<SwarmSteadyRate> {
+  // What the downloading tab and the whole machine spent over the window: a swarm short of its
+  // caps with growing send buffers and a renderer near a full core was held back by the downloader.
+  const downloaderCpu = new ProcessCpuSampler(await rendererPids(downloader));
+  const machineCpu = CpuSampler.start();
   for (const seeder of seeders) await startCountingSent(seeder.page);
   const downloaded = await download(downloader.page, name, seeders.length, true).then(
     (timing: DownloadTiming) => ({ timing }),
@@ -30,14 +37,26 @@ async function timedDownload(downloader: BenchBrowser, seeders: BenchBrowser[], 
   );
   // Stopped even when the download failed, so no page keeps reading its counters.
   const sentBySeeder = await Promise.all(seeders.map((seeder) => stopCountingSent(seeder.page)));
+  downloaderCpu.stop();
+  machineCpu?.stop();
   if ('error' in downloaded) throw downloaded.error;
   const { timing } = downloaded;
   if (timing.received === undefined) throw new Error(`${label}: the received bytes were not read`);
   const rate = swarmSteadyRate(timing.received, sentBySeeder, span);
+  const mebibytes = (bytes: number): string => (bytes / MiB).toFixed(2);
+  // Send buffers that grow through the window say the downloader fell behind what the caps released.
+  const bySeeder = rate.bySeeder.map((seeder) => `${perSecond(seeder)} [${mebibytes(seeder.bufferedAtOpen)}->${mebibytes(seeder.bufferedAtClose)}]`);
   console.log(
-    `  ${label}: ${perSecond(rate.rate)} MiB/s — released ${perSecond(rate.released)} (${rate.bySeeder.map(perSecond).join(' + ')}) over ${rate.released.seconds.toFixed(2)} s, ` +
+    `  ${label}: ${perSecond(rate.rate)} MiB/s — released ${perSecond(rate.released)} over ${rate.released.seconds.toFixed(2)} s, ` +
       `arrived ${perSecond(rate.received)} over ${rate.received.seconds.toFixed(2)} s; ` +
-      `seeders' send buffers ${(rate.bufferedAtOpen / MiB).toFixed(2)} MiB at the opening, ${(rate.bufferedAtClose / MiB).toFixed(2)} at the closing`,
+      `by seeder, MiB/s [MiB in its send buffers at the opening->closing]: ${bySeeder.join(', ')}`,
+  );
+  const { fromMs, toMs } = rate.times;
+  const rendererCores = downloaderCpu.busyCoresBetween(fromMs, toMs);
+  const machineCores = machineCpu?.cpuOf({ fromEpochMs: fromMs, toEpochMs: toMs, bytes: rate.received.bytes })?.busyCores;
+  console.log(
+    `    over the window: the downloading tab's renderer ${rendererCores?.toFixed(2) ?? '?'} cores, ` +
+      `the machine ${machineCores?.toFixed(2) ?? '?'} of ${cpus().length} cores busy`,
   );
   return rate;
 }
