@@ -128,6 +128,8 @@ const QUERY_KINDS: QueryKind[] = [
   { label: 'one-hit (3 words of one name)', samples: INDEXED_QUERIES.selective, queryFor: (sample, files) => sampleFile(sample, files).words.slice(1, 4).join(' ') },
   { label: 'multi-word (2 words of one name)', samples: INDEXED_QUERIES.selective, queryFor: (sample, files) => sampleFile(sample, files).words.slice(0, 2).join(' ') },
   { label: `common word ('${WORDS[0]}')`, samples: INDEXED_QUERIES.common, queryFor: () => WORDS[0]! },
+  // 40 words in turn, more than the index remembers totals for: each ask is a first one.
+  { label: 'common words in turn (ranks 2-41, first asks)', samples: INDEXED_QUERIES.common, queryFor: (sample) => WORDS[1 + (sample % 40)]! },
   { label: 'blank', samples: INDEXED_QUERIES.selective, queryFor: () => '' },
   { label: '2-character word (scan)', samples: INDEXED_QUERIES.scan, queryFor: (sample) => SYLLABLES[sample % 10]! },
 ];

@@ -53,6 +53,13 @@ export class ContentGroup implements Sortable<ContentGroup> {
     return first.value;
   }
 
+  /** The distinct names (search texts) the group is announced under; empty once nobody holds it. */
+  names(): string[] {
+    if (this.nameCounts !== undefined) return [...this.nameCounts.keys()];
+    const first = this.listings.values().next();
+    return first.done === true ? [] : [searchTextOf(first.value)];
+  }
+
   hasName(name: string): boolean {
     if (this.nameCounts !== undefined) return this.nameCounts.has(name);
     for (const file of this.listings.values()) if (searchTextOf(file) === name) return true;

@@ -130,6 +130,20 @@ describe('FileIndex', () => {
     expect(searches).toBe(2 * 4 * 1000 * 3);
   });
 
+  it('answers exactly as the linear search when totals come from counts or remembered queries and pages from walks', () => {
+    // Every query's total remembered (so each change must keep them exact), with walks never,
+    // always, or as the cost model picks.
+    const tunings: FileIndexTuning[] = [
+      { rememberAfterChecks: 0 },
+      { rememberAfterChecks: 0, maxWalkSteps: 0 },
+      { rememberAfterChecks: 0, maxWalkSteps: Infinity },
+      { rememberAfterChecks: Infinity, maxWalkSteps: 3 },
+    ];
+    let searches = 0;
+    for (const seed of [3, 4]) for (const tuning of tunings) searches += compareOnRandomHistory(seed, 400, tuning);
+    expect(searches).toBe(2 * 4 * 400 * 3);
+  });
+
   it('pages a large answer from the maintained order and a small or bunched one by sorting, with the same results', () => {
     const online = new Map<string, Holder>([['ana', { id: 'ana', name: 'Ana' }]]);
     const holderOf = (peerId: string): Holder | undefined => online.get(peerId);
