@@ -13,6 +13,7 @@ import { registerAdminApi } from './admin-api';
 import { TrustedProxies } from './client-address';
 import { capConnectionsPerAddress } from './connection-cap';
 import { MemoryConnectionCounter } from './connection-cap-counter';
+import { recordConnectionOrigins } from './connection-origin';
 import { RedisConnectionCounter } from './connection-cap-redis';
 import type { ConnectionCounter } from './connection-cap-counter';
 import {
@@ -174,12 +175,13 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
       ? { cors: { origin: options.corsOrigins } }
       : {}),
   });
+  // First of the Engine.IO listeners: it drops each handshake request once the address is read.
+  const origins = recordConnectionOrigins(io, trustedProxies);
   const metrics = createTrackerMetrics({ nodeId, store, io });
-  observeSocketRequests(io, metrics);
   registerMetricsRoute(app, { metrics, adminToken });
   if (maxConnectionsPerAddress > 0) {
     const onRefused = (): void => metrics.connectionRefused();
-    capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, trustedProxies, log, onRefused });
+    capConnectionsPerAddress(io, { counter: connectionCounter, maxPerAddress: maxConnectionsPerAddress, origins, log, onRefused });
   }
   // With Redis this process is one node of several: rooms, pushes and liveness go through Redis too.
   const cluster =
@@ -195,7 +197,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     options.peerDeltaWindowMs,
   );
   await cluster?.watchNodes(store, broadcasts);
-  attachSocketHandlers(io, {
+  const router = attachSocketHandlers(io, {
     store,
     registrations,
     broadcasts,
@@ -205,6 +207,7 @@ export async function createTracker(options: TrackerOptions = {}): Promise<Runni
     log,
     nodeId,
   });
+  observeSocketRequests(io, router, metrics);
   registerAdminApi(app, {
     adminToken,
     registrations,

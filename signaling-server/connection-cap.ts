@@ -4,11 +4,9 @@
  * client gets a `connect_error` saying why. Per-connection rate limits alone let one address open
  * any number of connections and so multiply its budget.
  */
-import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../shared/protocol';
-import { clientAddressOf } from './client-address';
-import type { ConnectionOrigin, TrustedProxies } from './client-address';
 import type { ConnectionCounter } from './connection-cap-counter';
+import type { ConnectionOrigins } from './connection-origin';
 import type { TrackerLog, TrackerServer } from './socket-types';
 
 /**
@@ -36,7 +34,8 @@ export interface ConnectionCapOptions {
   counter: ConnectionCounter;
   /** Most connections one client address may hold at once, across every tracker process sharing `counter`. */
   maxPerAddress: number;
-  trustedProxies: TrustedProxies;
+  /** Each connection's client address, read from its handshake (connection-origin.ts). */
+  origins: ConnectionOrigins;
   log: TrackerLog;
   /** Told of every refused connection (metrics). */
   onRefused?: (address: string) => void;
@@ -48,7 +47,7 @@ function refusal(limit: number): Error & { data: { code: ErrorCode; limit: numbe
 }
 
 export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionCapOptions): void {
-  const { counter, maxPerAddress, trustedProxies, log, onRefused } = options;
+  const { counter, maxPerAddress, origins, log, onRefused } = options;
   const warnedProxies = new Set<string>();
   let isCounterFailing = false;
 
@@ -63,11 +62,8 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
   }
 
   io.use(async (socket, next) => {
-    const { address: remoteAddress, headers } = socket.handshake;
-    const forwardedFor = headers['x-forwarded-for'];
-    const origin = { remoteAddress, forwardedFor };
-    const address = clientAddressOf(origin, trustedProxies);
-    if (forwardedFor !== undefined && !trustedProxies.isTrusted(remoteAddress)) warnOfUntrustedProxy(address);
+    const { clientAddress: address, hasIgnoredForwardedFor } = origins.ofSocket(socket);
+    if (hasIgnoredForwardedFor) warnOfUntrustedProxy(address);
 
     let isCounted: boolean;
     try {
@@ -100,11 +96,7 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
     next();
   });
 
-  capTransports(io, maxPerAddress * TRANSPORTS_PER_ALLOWED_CONNECTION, (request) => clientAddressOf(originOf(request), trustedProxies), onRefused);
-}
-
-function originOf(request: IncomingMessage): ConnectionOrigin {
-  return { remoteAddress: request.socket.remoteAddress, forwardedFor: request.headers['x-forwarded-for'] };
+  capTransports(io, maxPerAddress * TRANSPORTS_PER_ALLOWED_CONNECTION, origins, onRefused);
 }
 
 /**
@@ -112,12 +104,11 @@ function originOf(request: IncomingMessage): ConnectionOrigin {
  * an address holds `maxPerAddress` transports in this process. Counted per process: it bounds what
  * one address makes this process hold, while the cap above is what people meet.
  */
-function capTransports(io: TrackerServer, maxPerAddress: number, addressOf: (request: IncomingMessage) => string, onRefused?: (address: string) => void): void {
+function capTransports(io: TrackerServer, maxPerAddress: number, origins: ConnectionOrigins, onRefused?: (address: string) => void): void {
   const open = new Map<string, number>();
-  io.engine.on('connection', (transport: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
-    const address = addressOf(transport.request);
+  origins.onConnection((transport, { clientAddress: address }) => {
     open.set(address, (open.get(address) ?? 0) + 1);
-    transport.once('close', () => {
+    (transport as { once(event: 'close', listener: () => void): void }).once('close', () => {
       const count = (open.get(address) ?? 1) - 1;
       if (count > 0) open.set(address, count);
       else open.delete(address);
@@ -125,7 +116,7 @@ function capTransports(io: TrackerServer, maxPerAddress: number, addressOf: (req
   });
   const earlier = io.engine.opts.allowRequest;
   io.engine.opts.allowRequest = (request, answer) => {
-    const address = addressOf(request);
+    const address = origins.ofRequest(request).clientAddress;
     if ((open.get(address) ?? 0) >= maxPerAddress) {
       onRefused?.(address);
       answer(`Too many open transports from your address (limit ${maxPerAddress})`, false);

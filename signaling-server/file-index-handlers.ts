@@ -7,18 +7,17 @@ import {
 } from '../shared/protocol';
 import type { PeerBroadcasts } from './peer-broadcasts';
 import { clampLimit } from './search';
-import { onPeerRequest } from './socket-requests';
-import type { RequestDoor } from './socket-requests';
+import type { RequestRouter } from './socket-requests';
 import type { TrackerStore } from './store/tracker-store';
 
-export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcasts: PeerBroadcasts): void {
+export function handleFileIndex(router: RequestRouter, store: TrackerStore, broadcasts: PeerBroadcasts): void {
   async function afterIndexChange(peerId: string, changedNames: readonly string[]): Promise<void> {
     broadcasts.announceIndexChanged(changedNames);
     // The peer's file count in the peer list changed too: one delta per request, however many files.
     await broadcasts.filesChanged(peerId);
   }
 
-  onPeerRequest(door, 'announce', announceRequestSchema, async ({ files }, { peer, afterReply }) => {
+  router.onPeer('announce', announceRequestSchema, async ({ files }, { peer, afterReply }) => {
     // A re-announce may rename a file, and a new holder changes results found under other names.
     const earlierNames = await store.fileNamesOf(files.map((file) => file.contentId));
     await store.announce(peer.id, files);
@@ -27,7 +26,7 @@ export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcas
     return { ok: true };
   });
 
-  onPeerRequest(door, 'withdraw', withdrawRequestSchema, async ({ contentIds }, { peer, afterReply }) => {
+  router.onPeer('withdraw', withdrawRequestSchema, async ({ contentIds }, { peer, afterReply }) => {
     // Read before they go: every name these content ids are found under, by any holder.
     const changedNames = await store.fileNamesOf(contentIds);
     const withdrawn = await store.withdraw(peer.id, contentIds);
@@ -35,13 +34,13 @@ export function handleFileIndex(door: RequestDoor, store: TrackerStore, broadcas
     return { ok: true };
   });
 
-  onPeerRequest(door, 'search', searchRequestSchema, async ({ query, limit, offset }) => {
-    broadcasts.searched(door.socket, query);
+  router.onPeer('search', searchRequestSchema, async ({ query, limit, offset }, { socket }) => {
+    broadcasts.searched(socket, query);
     const page = await store.search({ query, limit: clampLimit(limit), offset });
     return { ok: true, total: page.total, results: page.results };
   });
 
-  onPeerRequest(door, 'holders', holdersRequestSchema, async ({ contentId }) => {
+  router.onPeer('holders', holdersRequestSchema, async ({ contentId }) => {
     return { ok: true, file: await store.holdersOf(contentId) };
   });
 }

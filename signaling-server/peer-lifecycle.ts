@@ -8,8 +8,7 @@ import type { IceServerIssuer } from './ice-servers';
 import { admitJoin, assertStillAdmitted } from './peer-admission';
 import type { AdmissionPolicy } from './peer-admission';
 import type { PeerBroadcasts } from './peer-broadcasts';
-import { onRequest } from './socket-requests';
-import type { RequestDoor } from './socket-requests';
+import type { RequestRouter } from './socket-requests';
 import { JOINED_ROOM, peerRoom } from './socket-types';
 import type { TrackerLog, TrackerSocket } from './socket-types';
 import type { TrackerStore } from './store/tracker-store';
@@ -31,9 +30,8 @@ function refuseIfJoined(socket: TrackerSocket): void {
 }
 
 /** Hands out a fresh nonce for the next join to sign; a new challenge replaces the previous one. */
-export function handleChallenge(door: RequestDoor): void {
-  const { socket } = door;
-  onRequest(door, 'challenge', challengeRequestSchema, async () => {
+export function handleChallenge(router: RequestRouter): void {
+  router.on('challenge', challengeRequestSchema, async (_request, { socket }) => {
     refuseIfJoined(socket);
     const nonce = randomBytes(NONCE_BYTES).toString('base64url');
     socket.data.challengeNonce = nonce;
@@ -41,21 +39,19 @@ export function handleChallenge(door: RequestDoor): void {
   });
 }
 
-export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): void {
-  const { socket, log } = door;
+export function handleJoin(router: RequestRouter, dependencies: JoinDependencies, log: TrackerLog): void {
   const { store, broadcasts } = dependencies;
   // Every join attempt that gets past the rate limit uses up the nonce, even one that fails to
   // parse, so a nonce can be tried at most once.
-  const takeNonce = (): void => {
+  const takeNonce = (socket: TrackerSocket): void => {
     socket.data.arrivingJoinNonce = socket.data.challengeNonce;
     socket.data.challengeNonce = undefined;
   };
 
-  onRequest(
-    door,
+  router.on(
     'join',
     joinRequestSchema,
-    async (request, { afterReply }) => {
+    async (request, { socket, afterReply }) => {
       // Read before the first await: the next arriving join would overwrite it.
       const nonce = socket.data.arrivingJoinNonce;
       socket.data.arrivingJoinNonce = undefined;
@@ -95,16 +91,20 @@ export function handleJoin(door: RequestDoor, dependencies: JoinDependencies): v
   );
 }
 
-/** Removes the peer and its files once its connection is gone: closed, crashed or silent past the heartbeat. */
-export function handleLeave(socket: TrackerSocket, store: TrackerStore, broadcasts: PeerBroadcasts, log: TrackerLog): void {
-  socket.on('disconnect', (reason) => {
-    const peer = socket.data.peer;
+/**
+ * Removes the peer and its files once its connection is gone: closed, crashed or silent past the
+ * heartbeat. Returns the disconnect listener, one function for every socket (it reads its socket
+ * from `this`, as Node's EventEmitter calls it).
+ */
+export function leaveOnDisconnect(store: TrackerStore, broadcasts: PeerBroadcasts, log: TrackerLog): (this: TrackerSocket, reason: string) => void {
+  return function removeDisconnectedPeer(this: TrackerSocket, reason: string): void {
+    const peer = this.data.peer;
     if (peer === undefined) return;
-    socket.data.peer = undefined;
+    this.data.peer = undefined;
     void removeDeadPeer(peer.id, reason).catch((error: unknown) =>
       log.error(`Could not remove peer '${peer.name}' (${peer.id})`, error),
     );
-  });
+  };
 
   async function removeDeadPeer(peerId: string, reason: string): Promise<void> {
     const removed = await store.removePeer(peerId);

@@ -4,8 +4,7 @@
  * tracker reads nothing in the payload; it checks shape, size and depth and forwards it intact.
  */
 import { SIGNAL_MAX_BYTES, ShoalError, signalRequestSchema } from '../shared/protocol';
-import { onPeerRequest } from './socket-requests';
-import type { RequestDoor } from './socket-requests';
+import type { RequestRouter } from './socket-requests';
 import { peerRoom } from './socket-types';
 import type { TrackerServer } from './socket-types';
 import type { TrackerStore } from './store/tracker-store';
@@ -44,8 +43,8 @@ export const boundedSignalRequestSchema = signalRequestSchema.superRefine((reque
   }
 });
 
-export function handleSignalRelay(io: TrackerServer, door: RequestDoor, store: TrackerStore): void {
-  onPeerRequest(door, 'signal', boundedSignalRequestSchema, async ({ to, connectionId, data }, { peer }) => {
+export function handleSignalRelay(io: TrackerServer, router: RequestRouter, store: TrackerStore): void {
+  router.onPeer('signal', boundedSignalRequestSchema, async ({ to, connectionId, data }, { peer }) => {
     if (to === peer.id) throw new ShoalError('BAD_REQUEST', 'A peer cannot signal itself');
     if ((await store.getPeer(to)) === undefined) {
       throw new ShoalError('PEER_NOT_FOUND', `Peer ${to} is not online; it may have left`);

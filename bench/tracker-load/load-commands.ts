@@ -11,6 +11,8 @@ export interface MemorySample {
 export type TrackerCommands = {
   address: { args: Record<string, never>; result: { url: string; nodeId: string } };
   memory: { args: Record<string, never>; result: MemorySample };
+  /** Writes a V8 heap snapshot (after a full GC) to `path`, for peer-memory.ts to sum by constructor. */
+  heapSnapshot: { args: { path: string }; result: { path: string } };
 };
 
 /** How many of a batch went through, and the first refusal or error, if any. */

@@ -7,6 +7,7 @@
  * One change from the defaults: the per-connection search budget is lifted, so the search
  * throughput figure measures the tracker's work rather than RATE_LIMITS.search (10 a second).
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { createTracker } from '../../signaling-server/app';
 import { serveCommands } from './ipc-channel';
 import type { TrackerCommands } from './load-commands';
@@ -38,6 +39,10 @@ serveCommands<TrackerCommands>({
     collectGarbage();
     const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
     return { rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external, arrayBuffersBytes: arrayBuffers };
+  },
+  async heapSnapshot({ path }) {
+    collectGarbage?.();
+    return { path: writeHeapSnapshot(path) };
   },
 });
 
