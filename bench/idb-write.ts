@@ -1,10 +1,17 @@
-/** Baseline for sharing: raw IndexedDB write throughput of the same bytes, as Blobs of one chunk each. */
+/**
+ * Raw IndexedDB writes of chunk-sized Blobs, one record and one transaction per chunk as the chunk
+ * store does: the baseline for sharing (`measureIdbWrite`) and the budget's store probe
+ * (cpu-budget/cost-probes.ts) both write through `writeIdbChunks`.
+ */
 import type { Page } from 'playwright-core';
 
-export async function measureIdbWrite(page: Page, totalBytes: number, chunkBytes: number): Promise<number> {
+/**
+ * Writes `totalBytes` in `chunkBytes` Blobs into the object store `chunks` of database `name` (made
+ * if new) and closes it; returns the seconds the writes took in the page. The database stays.
+ */
+export async function writeIdbChunks(page: Page, name: string, totalBytes: number, chunkBytes: number): Promise<number> {
   return page.evaluate(
-    async ({ totalBytes, chunkBytes }) => {
-      const name = `bench-idb-${Date.now()}`;
+    async ({ name, totalBytes, chunkBytes }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name, 1);
         request.onupgradeneeded = () => request.result.createObjectStore('chunks');
@@ -27,12 +34,25 @@ export async function measureIdbWrite(page: Page, totalBytes: number, chunkBytes
       }
       const seconds = (performance.now() - started) / 1000;
       db.close();
-      await new Promise((resolve) => {
-        const request = indexedDB.deleteDatabase(name);
-        request.onsuccess = request.onerror = resolve;
-      });
-      return totalBytes / seconds;
+      return seconds;
     },
-    { totalBytes, chunkBytes },
+    { name, totalBytes, chunkBytes },
   );
+}
+
+export async function deleteIdb(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (name) => {
+    await new Promise((resolve) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = request.onerror = resolve;
+    });
+  }, name);
+}
+
+/** Baseline for sharing: raw IndexedDB write throughput (bytes/s) of the same bytes, as Blobs of one chunk each. */
+export async function measureIdbWrite(page: Page, totalBytes: number, chunkBytes: number): Promise<number> {
+  const name = `bench-idb-${Date.now()}`;
+  const seconds = await writeIdbChunks(page, name, totalBytes, chunkBytes);
+  await deleteIdb(page, name);
+  return totalBytes / seconds;
 }

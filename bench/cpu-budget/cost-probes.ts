@@ -6,6 +6,7 @@
  * with a count of the bytes the app hashed per MiB moved, it says what each step of the budget costs.
  */
 import type { Page } from 'playwright-core';
+import { deleteIdb, writeIdbChunks } from '../idb-write';
 import type { BrowserProcess } from './process-tree';
 import { processesCpuMs } from './thread-cpu';
 
@@ -55,7 +56,8 @@ export async function probeDigestCost(page: Page, processes: readonly BrowserPro
 
 /**
  * CPU ms per MiB written to IndexedDB as one Blob record per chunk, one transaction each (as the
- * chunk store does), and per MiB read back (get, then Blob.arrayBuffer, as serving does).
+ * chunk store does; the same write loop as the sharing baseline, bench/idb-write.ts), and per MiB
+ * read back (get, then Blob.arrayBuffer, as serving does).
  */
 export async function probeStoreCost(
   page: Page,
@@ -66,29 +68,7 @@ export async function probeStoreCost(
   const name = `bench-budget-idb-${Date.now()}`;
   const chunks = Math.ceil(totalBytes / chunkBytes);
   const beforeWrite = await processesCpuMs(processes);
-  await page.evaluate(
-    async ({ name, chunks, chunkBytes }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name, 1);
-        request.onupgradeneeded = () => request.result.createObjectStore('chunks');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const chunk = new Uint8Array(chunkBytes);
-      for (let offset = 0; offset < chunkBytes; offset += 65_536) crypto.getRandomValues(chunk.subarray(offset, offset + 65_536));
-      for (let index = 0; index < chunks; index++) {
-        chunk[0] = index & 0xff; // fresh bytes per record, so no two Blobs can share storage
-        await new Promise<void>((resolve, reject) => {
-          const tx = db.transaction('chunks', 'readwrite');
-          tx.objectStore('chunks').put(new Blob([chunk]), index);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        });
-      }
-      db.close();
-    },
-    { name, chunks, chunkBytes },
-  );
+  await writeIdbChunks(page, name, chunks * chunkBytes, chunkBytes);
   const beforeRead = await processesCpuMs(processes);
   await page.evaluate(
     async ({ name, chunks }) => {
@@ -110,12 +90,7 @@ export async function probeStoreCost(
     { name, chunks },
   );
   const afterRead = await processesCpuMs(processes);
-  await page.evaluate(async (name) => {
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = resolve;
-    });
-  }, name);
+  await deleteIdb(page, name);
   const mib = (chunks * chunkBytes) / MiB;
   return { writeMsPerMiB: (beforeRead - beforeWrite) / mib, readMsPerMiB: (afterRead - beforeRead) / mib };
 }
