@@ -79,6 +79,36 @@ describe('index-changed goes only to peers whose live search a change touches', 
     expect(await settled(bo)).toBe(2);
   });
 
+  it('tells a newcomer whose results list a file when a second holder announces it under the same name, and when it goes', async () => {
+    const alice = await harness.join('Alice');
+    const concert = fileNamed('concert.mkv');
+    await announce(alice, [concert]);
+    const newcomer = await harness.join('Newcomer');
+    await search(newcomer, 'concert');
+    const bob = await harness.join('Bob');
+    await announce(bob, [concert]);
+    await waitFor(() => newcomer.pushes.indexChanged === 1, 'the second holder at the newcomer');
+    await bob.socket.emitWithAck('withdraw', { contentIds: [concert.contentId] });
+    await waitFor(() => newcomer.pushes.indexChanged === 2, 'the holder withdrawing at the newcomer');
+    expect(await settled(newcomer)).toBe(2);
+  });
+
+  it('tells a peer whose query finds a folder by a name inside it when a holder comes or goes', async () => {
+    const alice = await harness.join('Alice');
+    const cy = await harness.join('Cy');
+    const bob = await harness.join('Bob');
+    const trip = fileNamed('Trip', { folder: { fileCount: 2, innerNames: ['alpha beach.jpg', 'dunes.jpg'] } });
+    await announce(alice, [trip]);
+    await search(cy, 'alpha beach');
+    expect(await settled(cy)).toBe(0);
+
+    await announce(bob, [trip]);
+    await waitFor(() => cy.pushes.indexChanged === 1, 'the second holder of the folder at Cy');
+    bob.socket.disconnect();
+    await waitFor(() => cy.pushes.indexChanged === 2, 'the holder leaving at Cy');
+    expect(await settled(cy)).toBe(2);
+  });
+
   it('tells a peer whose query matches the files of a peer that leaves, and not one whose query does not', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');

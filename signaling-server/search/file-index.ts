@@ -129,11 +129,13 @@ export class FileIndex {
     return true;
   }
 
-  /** Every distinct name `contentId` is announced under; empty when nobody holds it. */
+  /**
+   * Every distinct name `contentId` is announced under, as search matches it (`searchTextOf`: a
+   * folder's name with its inner names), so a live query that finds a folder by an inner name
+   * hears of its holders coming and going; empty when nobody holds it.
+   */
   namesOf(contentId: string): string[] {
-    const group = this.groups.get(contentId);
-    if (group === undefined) return [];
-    return [...new Set(Array.from(group.listings.values(), (file) => file.name))];
+    return this.groups.get(contentId)?.names() ?? [];
   }
 
   holdersOf(contentId: string, holderOf: HolderOf): SearchResult | null {
