@@ -6,8 +6,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { chunkCount } from '../../shared/content/chunking';
-import { isChunkValid } from '../../shared/content/manifest';
-import type { FileRecord } from '../../shared/engine';
+import { isChunkIntact, type FileRecord } from '../../shared/engine';
 import { ShoalError } from '../../shared/protocol/errors';
 import { contentIdSchema, fileNameSchema } from '../../shared/protocol/tracker-messages';
 import type { FsChunkStore } from '../node/fs-chunk-store';
@@ -80,7 +79,7 @@ async function* verifiedChunks(store: FsChunkStore, record: FileRecord): AsyncGe
   const count = chunkCount(record.manifest.size, record.manifest.chunkSizeBytes);
   for (let index = 0; index < count; index += 1) {
     const bytes = await store.getChunk(record.contentId, index);
-    if (bytes === undefined || !(await isChunkValid(record.manifest, index, bytes))) {
+    if (bytes === undefined || !(await isChunkIntact(record.manifest, index, bytes))) {
       throw new ShoalError('FILE_NOT_FOUND', `'${record.name}' changed or vanished on disk; it is no longer shared`, {
         contentId: record.contentId,
         fileName: record.name,

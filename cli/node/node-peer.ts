@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FetchingPeer, DownloadState } from '../../shared/engine';
+import { useChunkDigest, type FetchingPeer, type DownloadState } from '../../shared/engine';
 import type { ComponentLogger } from '../../shared/logging/logger';
 import { PeerNode } from '../../shared/node/peer-node';
 import type { Transfer } from '../../shared/node/transfer';
@@ -26,6 +26,7 @@ import { KnownKeysFile } from './known-keys-file';
 import { DiskLibrary, type SharedFile } from './library';
 import { SettingsFile } from './settings-file';
 import { TrackerUnreachableError } from './tracker-unreachable-error';
+import { nodeSha256Hex } from './node-sha256';
 import { createWrtcTransport } from './wrtc-transport';
 
 export interface NodePeerOptions {
@@ -91,6 +92,7 @@ export class NodePeer {
 
   /** Opens the store, joins the tracker, and starts seeding. Rejects with a ShoalError. */
   static async start(options: NodePeerOptions): Promise<NodePeer> {
+    useChunkDigest(nodeSha256Hex);
     const identity = await loadOrCreateIdentity(options.dataDir);
     const store = await FsChunkStore.open({ dataDir: options.dataDir, downloadDir: options.downloadDir });
     // Shared files that changed or vanished since the last run are dropped before anything is offered.

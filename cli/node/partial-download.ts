@@ -7,7 +7,7 @@
 import { link, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { chunkCount, chunkRange } from '../../shared/content/chunking';
-import { isChunkValid } from '../../shared/content/manifest';
+import { isChunkIntact } from '../../shared/engine';
 import type { Manifest } from '../../shared/protocol/peer-messages';
 import { numberedName } from './safe-file-name';
 
@@ -35,7 +35,7 @@ export class PartialDownload {
     const download = new PartialDownload(partialPath, journalPath, manifest, data, await open(journalPath, 'a'));
     for (const index of listed) {
       const bytes = await download.readRaw(index);
-      if (bytes !== undefined && (await isChunkValid(manifest, index, bytes))) download.held.add(index);
+      if (bytes !== undefined && (await isChunkIntact(manifest, index, bytes))) download.held.add(index);
     }
     if (download.held.size !== listed.size) await download.rewriteJournal();
     return download;

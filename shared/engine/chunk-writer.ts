@@ -4,9 +4,9 @@
  * here are bounded (UNWRITTEN_BYTES_MAX), so a slow store slows the requests rather than growing
  * memory.
  */
-import { isChunkValid } from '../content/manifest';
 import type { Manifest } from '../protocol/peer-messages';
 import type { ChunkStore } from './chunk-store';
+import { isChunkIntact } from './chunk-verification';
 import { UNWRITTEN_BYTES_MAX } from './transfer-policy';
 
 /** 'corrupt': the bytes do not match the manifest; 'skipped': verified, but the download had stopped.
@@ -37,7 +37,7 @@ export class ChunkWriter {
   async write(index: number, bytes: Uint8Array, ended: AbortSignal): Promise<WriteOutcome> {
     this.unwrittenBytes += bytes.byteLength;
     try {
-      if (!(await isChunkValid(this.manifest, index, bytes))) return 'corrupt';
+      if (!(await isChunkIntact(this.manifest, index, bytes))) return 'corrupt';
       if (ended.aborted) return 'skipped';
       await this.store.putChunk(this.contentId, index, bytes);
       return 'stored';

@@ -16,6 +16,7 @@ export { isStoredFileComplete, missingChunkIndices, readStoredChunks } from './s
 export { LinkPool, type LinkPoolOptions, type LinkSource } from './link-pool';
 export type { ChunkRepairer, ServeEvent } from './serve-queue';
 export type { OriginalFile, OriginalFiles, ServingCounters } from './served-chunks';
+export { isChunkIntact, useChunkDigest, type ChunkDigest } from './chunk-verification';
 export { WriteGenerations } from './write-generations';
 export { RefusedByPeerError } from './outgoing-requests';
 

@@ -6,10 +6,10 @@
  * a read, not a hash. An original whose bytes no longer match is set aside for the stored copy.
  */
 import { chunkLength, chunkRange } from '../content/chunking';
-import { isChunkValid } from '../content/manifest';
 import type { Logger } from '../logging/logger';
 import type { Manifest } from '../protocol/peer-messages';
 import type { ChunkStore, FileRecord } from './chunk-store';
+import { isChunkIntact } from './chunk-verification';
 import { verifiedChunksOf, type VerifiedChunks } from './verified-chunks';
 
 /** Re-reads chunk `index` of a file from its original (the file the user shared), or undefined if
@@ -170,7 +170,7 @@ export class ServedChunks {
 
   private isValid(manifest: Manifest, index: number, bytes: Uint8Array): Promise<boolean> {
     this.counters.hashedBytes += bytes.byteLength;
-    return isChunkValid(manifest, index, bytes);
+    return isChunkIntact(manifest, index, bytes);
   }
 }
 

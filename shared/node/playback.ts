@@ -7,8 +7,7 @@
  * damaged store never reaches the player.
  */
 import { chunkCount } from '../content/chunking';
-import { isChunkValid } from '../content/manifest';
-import type { ChunkStore, Download } from '../engine';
+import { isChunkIntact, type ChunkStore, type Download } from '../engine';
 import { ShoalError } from '../protocol/errors';
 import type { SearchResult } from '../protocol/tracker-messages';
 
@@ -62,7 +61,7 @@ export class Playback implements PlaybackSource {
     if (record === undefined) return undefined;
     const bytes = await store.getChunk(file.contentId, index);
     if (bytes === undefined) return undefined;
-    if (await isChunkValid(record.manifest, index, bytes)) return bytes;
+    if (await isChunkIntact(record.manifest, index, bytes)) return bytes;
     const details = { fileName: file.name, contentId: file.contentId };
     throw new ShoalError('CHUNK_CORRUPT', `Chunk ${index} of '${file.name}' is damaged on this device`, details);
   }
