@@ -24,6 +24,7 @@ import type { HolderFailures } from './holder-failures';
 import { HolderPoller } from './holder-poller';
 import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
+import type { PeerLink } from './peer-link';
 import { WaitingWatch } from './waiting-watch';
 
 /** Timing and caps, from transfer-policy.ts unless a test wants them shorter. */
@@ -67,6 +68,8 @@ export class ChunkFetcher {
   private readonly delivery: ChunkDelivery;
   private readonly allowance: DownloadAllowance;
   private isPaused = false;
+  /** Until the fetch's first chunk is verified and stored, requests go on each holder's main link only (see linkForNextRequest). */
+  private hasStoredAChunk = false;
   /** Aborts when the fetch ends (done, stopped or failed). */
   private readonly ended = new AbortController();
   /** Until the first holder list is in, having no peer means nothing yet. */
@@ -106,7 +109,10 @@ export class ChunkFetcher {
       peers: this.peers,
       clock: options.clock,
       ended: this.ended.signal,
-      onChunkStored: options.onChunkStored,
+      onChunkStored: (bytes, index) => {
+        this.hasStoredAChunk = true;
+        options.onChunkStored(bytes, index);
+      },
       onRoom: () => (this.scheduler.isDone ? this.finish() : this.dispatch()),
       onStoreFailed: (error) => this.finish(error),
     });
@@ -202,10 +208,23 @@ export class ChunkFetcher {
    * small its window, except while a reader waits for a chunk: the holder serves its links side by
    * side, so a chunk asked for behind a request on each of many links would get a fraction of its
    * upload for as many chunk times (a far seek waited for most of the file behind a capped seeder).
+   * Before the first chunk is stored only the main link is used (linkForNextRequest): the window alone.
    */
   private requestLimitOf(peer: FetchPeer, nowMs: number): number {
     const byWindow = peer.window.limitChunks(nowMs);
-    return this.scheduler.hasAwaited ? byWindow : Math.max(byWindow, peer.links?.count ?? 0);
+    return this.scheduler.hasAwaited || !this.hasStoredAChunk ? byWindow : Math.max(byWindow, peer.links?.count ?? 0);
+  }
+
+  /**
+   * Until the first chunk is stored, a holder's main link, where it answers our requests one after
+   * another, so the first chunk comes at the holder's full upload. Spread over extra links it would
+   * share that upload with a request on each: with the extra links of an earlier download still
+   * open, 16 chunks went out side by side and the first took 1.6 s instead of 0.15 s to arrive.
+   */
+  private linkForNextRequest(peer: FetchPeer): PeerLink | undefined {
+    if (this.hasStoredAChunk) return peer.links?.leastBusy();
+    const main = peer.links?.main;
+    return main?.isOpen ? main : undefined;
   }
 
   /** Takes back requests standing between an awaited chunk and a holder of it (see requestsToYieldTo). */
@@ -232,7 +251,7 @@ export class ChunkFetcher {
       for (const peer of this.peers.all()) {
         const peerId = peer.holder.id;
         const limit = this.requestLimitOf(peer, nowMs);
-        const link = this.scheduler.inFlightCount(peerId) < limit ? peer.links?.leastBusy() : undefined;
+        const link = this.scheduler.inFlightCount(peerId) < limit ? this.linkForNextRequest(peer) : undefined;
         if (link === undefined) continue;
         if (!this.delivery.hasRoomForAnotherChunk) return this.evaluate();
         const index = this.scheduler.assign(peerId);
