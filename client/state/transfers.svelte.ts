@@ -110,11 +110,11 @@ export class Transfers {
     if (record) saveBlob(await this.store.fileBlob(record), record.name);
   }
 
+  /** The estimate and what is stored already are read side by side: each is a round trip to the
+   * browser's storage, and both stand between the click and the download starting. */
   private async fitsInStorage(request: DownloadRequest): Promise<boolean> {
-    await this.storage.refresh();
+    const [, alreadyStored] = await Promise.all([this.storage.refresh(), this.storedBytesOf(request.contentId)]);
     const available = this.storage.availableBytes;
-    const record = await this.store.getFile(request.contentId);
-    const alreadyStored = record ? (await this.store.listChunkIndices(request.contentId)).length * record.manifest.chunkSizeBytes : 0;
     const needed = Math.max(0, request.size - alreadyStored);
     if (available === undefined || needed <= available) return true;
     this.alerts.show(
@@ -122,6 +122,11 @@ export class Transfers {
         'Remove some files from My files and try again.',
     );
     return false;
+  }
+
+  private async storedBytesOf(contentId: string): Promise<number> {
+    const [record, indices] = await Promise.all([this.store.getFile(contentId), this.store.listChunkIndices(contentId)]);
+    return record ? indices.length * record.manifest.chunkSizeBytes : 0;
   }
 
   /** Storage use grows with every stored chunk; the estimate is asked again at most every few seconds. */
