@@ -7,7 +7,7 @@
 import type { ErrorCode } from '../shared/protocol';
 import type { ConnectionCounter } from './connection-cap-counter';
 import type { ConnectionOrigins } from './connection-origin';
-import type { TrackerLog, TrackerServer } from './socket-types';
+import type { TrackerLog, TrackerServer, TrackerSocket } from './socket-types';
 
 /**
  * The `code` in a refused connection's `connect_error` data, from the one error table, so clients
@@ -61,6 +61,22 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
     );
   }
 
+  // Counted connections and the address each was counted under, until released; the listeners
+  // below are shared by every connection (Node's EventEmitter passes the emitter as `this`).
+  const counted = new WeakMap<object, string>();
+  function release(transport: object): void {
+    const address = counted.get(transport);
+    if (address === undefined) return;
+    counted.delete(transport);
+    counter.release(address).catch((error: unknown) => log.error(`Could not uncount a connection from ${address}`, error));
+  }
+  function releaseSocket(this: TrackerSocket): void {
+    release(this.conn);
+  }
+  function releaseTransport(this: object): void {
+    release(this);
+  }
+
   io.use(async (socket, next) => {
     const { clientAddress: address, hasIgnoredForwardedFor } = origins.ofSocket(socket);
     if (hasIgnoredForwardedFor) warnOfUntrustedProxy(address);
@@ -82,17 +98,12 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
       return;
     }
 
-    let isReleased = false;
-    const release = (): void => {
-      if (isReleased) return;
-      isReleased = true;
-      counter.release(address).catch((error: unknown) => log.error(`Could not uncount a connection from ${address}`, error));
-    };
+    counted.set(socket.conn, address);
     // 'disconnect' ends a connected socket; the transport's close covers one that closed while we
     // were counting, which Socket.IO then drops without ever connecting or disconnecting it.
-    socket.once('disconnect', release);
-    socket.conn.once('close', release);
-    if (socket.conn.readyState !== 'open') release();
+    socket.on('disconnect', releaseSocket);
+    socket.conn.on('close', releaseTransport);
+    if (socket.conn.readyState !== 'open') release(socket.conn);
     next();
   });
 
@@ -106,13 +117,17 @@ export function capConnectionsPerAddress(io: TrackerServer, options: ConnectionC
  */
 function capTransports(io: TrackerServer, maxPerAddress: number, origins: ConnectionOrigins, onRefused?: (address: string) => void): void {
   const open = new Map<string, number>();
+  // One close listener for every transport; Node's EventEmitter passes the transport as `this`.
+  function forgetTransport(this: object): void {
+    const address = origins.ofConnection(this)?.clientAddress;
+    if (address === undefined) return;
+    const count = (open.get(address) ?? 1) - 1;
+    if (count > 0) open.set(address, count);
+    else open.delete(address);
+  }
   origins.onConnection((transport, { clientAddress: address }) => {
     open.set(address, (open.get(address) ?? 0) + 1);
-    (transport as { once(event: 'close', listener: () => void): void }).once('close', () => {
-      const count = (open.get(address) ?? 1) - 1;
-      if (count > 0) open.set(address, count);
-      else open.delete(address);
-    });
+    (transport as { once(event: 'close', listener: (this: object) => void): void }).once('close', forgetTransport);
   });
   const earlier = io.engine.opts.allowRequest;
   io.engine.opts.allowRequest = (request, answer) => {

@@ -19,11 +19,27 @@ export interface ConnectionOrigin {
 /** An Engine.IO connection, as far as this module touches it. */
 interface EngineConnection {
   request: IncomingMessage | null;
+  transport: { name: string };
+}
+
+/**
+ * Engine.IO's stand-in response for a WebSocket upgrade stays reachable from the TCP socket's close
+ * listener, and it holds the request, so dropping the request from the connection does not free it:
+ * its headers (a browser sends a KiB or more) are emptied as well. Nothing reads them once the
+ * WebSocket is open; a polling request is left alone, as its transport may still answer it.
+ */
+function emptyUpgradeRequest(request: IncomingMessage): void {
+  request.headers = {};
+  request.rawHeaders = [];
+  request.url = '';
+  Object.assign(request, { _query: {} });
 }
 
 export interface ConnectionOrigins {
   /** The origin of the request an Engine.IO connection is being opened with (before it exists). */
   ofRequest(request: IncomingMessage): ConnectionOrigin;
+  /** The origin recorded for an Engine.IO connection, if it was opened since recording began. */
+  ofConnection(connection: object): ConnectionOrigin | undefined;
   /** The origin recorded for a Socket.IO socket's connection; the TCP peer alone if none was. */
   ofSocket(socket: TrackerSocket): ConnectionOrigin;
   /** Runs for each new Engine.IO connection, with its origin, before its request is dropped. */
@@ -53,11 +69,15 @@ export function recordConnectionOrigins(io: TrackerServer, trustedProxies: Trust
     // Socket.IO reads the request once more, to build `socket.handshake` when the client connects
     // to the namespace; with it gone that handshake has no headers, url or query, which nothing
     // here reads. Engine.IO copied the remote address out already.
+    if (connection.transport.name === 'websocket') emptyUpgradeRequest(connection.request);
     connection.request = null;
   });
 
   return {
     ofRequest,
+    ofConnection(connection) {
+      return origins.get(connection);
+    },
     ofSocket(socket) {
       return (
         origins.get(socket.conn) ?? {
