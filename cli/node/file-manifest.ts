@@ -4,7 +4,8 @@
  * refused rather than described wrong.
  */
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { chunkCount, chunkRange, chunkSizeFor } from '../../shared/content/chunking';
 import { contentIdOf } from '../../shared/content/manifest';
 import { ShoalError } from '../../shared/protocol/errors';
@@ -22,10 +23,11 @@ export interface DescribedFile {
   version: FileVersion;
 }
 
+/** Read synchronously: serving checks it for every chunk it reads (see disk-version.ts). */
 export async function versionOf(filePath: string): Promise<FileVersion | undefined> {
   try {
-    const info = await stat(filePath);
-    return info.isFile() ? { sizeBytes: info.size, mtimeMs: info.mtimeMs } : undefined;
+    const info = statSync(filePath, { throwIfNoEntry: false });
+    return info?.isFile() === true ? { sizeBytes: info.size, mtimeMs: info.mtimeMs } : undefined;
   } catch {
     return undefined;
   }
