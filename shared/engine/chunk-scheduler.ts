@@ -5,12 +5,11 @@
  * holders leave, and downloaders of the same file fetch different chunks, which they can then trade.
  * A peer asks when it has a free slot, so faster peers get more.
  *
- * A download may be focused on a chunk (a media player's playhead): then a peer's next chunk is the
- * first pending one it holds in the focus window (FOCUS_WINDOW_CHUNKS from the focus on), so playback
- * gets its bytes in order; only when it holds none there does rarest first apply, which also fetches
- * the chunks behind the focus in time. A chunk a reader is blocked on (awaited) comes before even
- * those, wherever it is: a player reading two places at once is not left waiting behind the focus.
- * One a single peer is fetching is also asked of a second (as in the end game), so playback does
+ * A download may be focused on a chunk (a media player's playhead, playback-focus.ts): then a peer's
+ * next chunk is the first pending one it holds in the focus window, so playback gets its bytes in
+ * order; only when it holds none there does rarest first apply, which also fetches the chunks behind
+ * the focus in time. A chunk a reader is blocked on (awaited) comes before even those, wherever it
+ * is. One a single peer is fetching is also asked of a second (as in the end game), so playback does
  * not wait on the slowest holder in the swarm.
  *
  * A chunk moves: pending -> in flight -> settling (received, being verified and stored) -> done.
@@ -18,6 +17,7 @@
  * pending to fetch, while idle it races another peer for a chunk it also has (see endGameChunkFor),
  * so a slow peer holding the last chunks does not hold up the whole file.
  */
+import { PlaybackFocus, type ScheduledChunks } from './playback-focus';
 import { FOCUS_WINDOW_CHUNKS } from './transfer-policy';
 
 export class ChunkScheduler {
@@ -25,6 +25,8 @@ export class ChunkScheduler {
   private readonly pending = new Set<number>();
   /** Who is fetching each chunk in flight, oldest assignment first; two peers at most (end game). */
   private readonly fetchers = new Map<number, Set<string>>();
+  /** What playback reads of the chunks' states. */
+  private readonly scheduled: ScheduledChunks = { pending: this.pending, fetchers: this.fetchers };
   private readonly inFlightByPeer = new Map<string, Set<number>>();
   private readonly settling = new Set<number>();
   /** Chunks not yet stored. */
@@ -33,16 +35,14 @@ export class ChunkScheduler {
   private readonly heldByPeer = new Map<string, Set<number>>();
   /** How many known peers have each wanted chunk. */
   private readonly holderCounts = new Map<number, number>();
-  /** The chunk playback needs next; undefined while nobody is playing the file. */
-  private focus: number | undefined;
-  /** Chunks a reader waits for right now, oldest wait first. */
-  private readonly awaited = new Set<number>();
+  private readonly playback: PlaybackFocus;
 
   constructor(
     missingIndices: readonly number[],
     private readonly random: () => number = Math.random,
-    private readonly focusWindowChunks = FOCUS_WINDOW_CHUNKS,
+    focusWindowChunks = FOCUS_WINDOW_CHUNKS,
   ) {
+    this.playback = new PlaybackFocus(focusWindowChunks);
     this.wanted = new Set(missingIndices);
     for (const index of this.wanted) this.pending.add(index);
   }
@@ -85,44 +85,30 @@ export class ChunkScheduler {
   /** Fetch from `index` on first (in order), or drop the focus (undefined). A seek far ahead is a new
    * focus; chunks in flight stay in flight unless an awaited chunk needs their slot (requestsToYieldTo). */
   focusOn(index: number | undefined): void {
-    this.focus = index;
+    this.playback.focusOn(index);
   }
 
   get focusIndex(): number | undefined {
-    return this.focus;
+    return this.playback.index;
   }
 
   /** A reader starts or stops waiting for the chunk: while awaited, it is fetched before any other. */
   setAwaited(index: number, isAwaited: boolean): void {
-    if (isAwaited && this.wanted.has(index)) this.awaited.add(index);
-    else this.awaited.delete(index);
+    this.playback.setAwaited(index, isAwaited && this.wanted.has(index));
   }
 
   /** True while a reader waits for some chunk (playback wants it soon, not the most throughput). */
   get hasAwaited(): boolean {
-    return this.awaited.size > 0;
+    return this.playback.hasAwaited;
   }
 
-  /**
-   * The requests `peerId` should give up while a reader waits for a chunk it holds, so that chunk
-   * does not wait behind (or share the holder's upload with) a deep queue: a far seek leaves the old
-   * window in flight. The holder keeps at most `limit` requests, one slot fewer while an awaited chunk
-   * it holds is still pending, so that chunk is asked for at once. Those outside the focus window go
-   * first, then the newest in it; awaited chunks are never given up. Call `release` for each.
-   */
+  /** The requests `peerId` should give up while a reader waits for a chunk it holds, at most
+   * `limit` kept (PlaybackFocus.requestsToYield says which). Call `release` for each. */
   requestsToYieldTo(peerId: string, limit: number): number[] {
     const held = this.heldByPeer.get(peerId);
     const mine = this.inFlightByPeer.get(peerId);
     if (held === undefined || mine === undefined) return [];
-    const awaited = [...this.awaited];
-    const needsSlot = awaited.some((index) => this.pending.has(index) && held.has(index));
-    if (!needsSlot && !awaited.some((index) => mine.has(index))) return [];
-    const excess = mine.size - (needsSlot ? limit - 1 : limit);
-    if (excess <= 0) return [];
-    const newestFirst = [...mine].filter((index) => !this.awaited.has(index)).reverse();
-    const outside = newestFirst.filter((index) => !this.isInFocusWindow(index));
-    const inside = newestFirst.filter((index) => this.isInFocusWindow(index));
-    return [...outside, ...inside].slice(0, excess);
+    return this.playback.requestsToYield(held, mine, limit, this.scheduled);
   }
 
   /** The next chunk for `peerId` to fetch, or undefined when it has none that is waiting for a peer. */
@@ -130,8 +116,8 @@ export class ChunkScheduler {
     const held = this.heldByPeer.get(peerId);
     if (held === undefined) return undefined;
     const index =
-      this.awaitedChunkFor(peerId, held) ??
-      this.focusedPendingIn(held) ??
+      this.playback.awaitedChunkFor(peerId, held, this.scheduled) ??
+      this.playback.focusedPendingIn(held, this.pending) ??
       this.rarestPendingIn(held) ??
       this.endGameChunkFor(peerId, held);
     if (index === undefined) return undefined;
@@ -190,7 +176,7 @@ export class ChunkScheduler {
     if (!this.settling.delete(index)) return;
     this.wanted.delete(index);
     this.holderCounts.delete(index);
-    this.awaited.delete(index);
+    this.playback.setAwaited(index, false);
   }
 
   /** The received chunk was bad: fetch it again. */
@@ -219,30 +205,6 @@ export class ChunkScheduler {
 
   get isDone(): boolean {
     return this.wanted.size === 0;
-  }
-
-  /** An awaited chunk the peer has: a pending one, else one a single other peer is fetching. */
-  private awaitedChunkFor(peerId: string, held: Set<number>): number | undefined {
-    let race: number | undefined;
-    for (const index of this.awaited) {
-      if (!held.has(index)) continue;
-      if (this.pending.has(index)) return index;
-      const fetching = this.fetchers.get(index);
-      if (race === undefined && fetching?.size === 1 && !fetching.has(peerId)) race = index;
-    }
-    return race;
-  }
-
-  private isInFocusWindow(index: number): boolean {
-    return this.focus !== undefined && index >= this.focus && index < this.focus + this.focusWindowChunks;
-  }
-
-  /** The first pending chunk among `held` in the focus window; undefined without a focus. */
-  private focusedPendingIn(held: Set<number>): number | undefined {
-    if (this.focus === undefined) return undefined;
-    const end = this.focus + this.focusWindowChunks;
-    for (let index = this.focus; index < end; index += 1) if (this.pending.has(index) && held.has(index)) return index;
-    return undefined;
   }
 
   /** The pending chunk among `held` with the fewest holders; ties at random (reservoir sampling). */
