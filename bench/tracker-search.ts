@@ -19,7 +19,15 @@ import type { PeerRecord, SearchQuery } from '../signaling-server/store/tracker-
 import { seededRandom } from '../shared/test-support/seeded-random';
 
 const isQuick = process.argv.includes('--quick');
-const SIZES = isQuick ? [100_000] : [100_000, 1_000_000];
+/** Skips the linear baseline (seconds per query at a million files), to A/B the index alone. */
+const isIndexedOnly = process.argv.includes('--indexed-only');
+const sizesArgument = process.argv.indexOf('--sizes');
+const SIZES =
+  sizesArgument >= 0
+    ? process.argv[sizesArgument + 1]!.split(',').map(Number)
+    : isQuick
+      ? [100_000]
+      : [100_000, 1_000_000];
 /** Files per peer and per announce, at the tracker's limits (PEER_MAX_FILES, ANNOUNCE_MAX_FILES). */
 const FILES_PER_PEER = 10_000;
 const FILES_PER_ANNOUNCE = 500;
@@ -142,6 +150,8 @@ interface Timing {
   meanHits: number;
 }
 
+const NOT_MEASURED: Timing = { p50Ms: Number.NaN, p99Ms: Number.NaN, p99CpuMs: Number.NaN, meanHits: Number.NaN };
+
 function percentile(values: number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
@@ -202,13 +212,16 @@ async function main(): Promise<void> {
   // One store at a time, so neither pays for the other's heap in garbage collection.
   for (const files of SIZES) {
     const firstPeerFiles = Array.from({ length: Math.min(files, FILES_PER_PEER) }, (_, index) => fileAt(index).file.contentId);
-    let linear: Built<LinearSearchReference> | undefined = buildLinear(files);
-    const linearStore = linear.store;
-    const slow = await measure(async (query) => linearStore.search(query), async () => {
-      for (const contentId of firstPeerFiles) linearStore.withdraw(peerAt(0).id, contentId);
-    }, files, () => LINEAR_QUERIES(files));
-    buildRows.push(`| ${files.toLocaleString('en')} | linear (before) | ${linear.seconds.toFixed(1)} | ${Math.round(linear.bytesPerFile)} B | ${slow.leave} |`);
-    linear = undefined;
+    let slow: { timings: Timing[]; leave: string } = { timings: QUERY_KINDS.map(() => NOT_MEASURED), leave: 'not measured' };
+    if (!isIndexedOnly) {
+      let linear: Built<LinearSearchReference> | undefined = buildLinear(files);
+      const linearStore = linear.store;
+      slow = await measure(async (query) => linearStore.search(query), async () => {
+        for (const contentId of firstPeerFiles) linearStore.withdraw(peerAt(0).id, contentId);
+      }, files, () => LINEAR_QUERIES(files));
+      buildRows.push(`| ${files.toLocaleString('en')} | linear (before) | ${linear.seconds.toFixed(1)} | ${Math.round(linear.bytesPerFile)} B | ${slow.leave} |`);
+      linear = undefined;
+    }
 
     const indexed = await buildIndexed(files);
     const fast = await measure((query) => indexed.store.search(query), () => indexed.store.removePeer(peerAt(0).id), files, (kind) =>
@@ -245,7 +258,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   console.log(`\n${report}`);
-  if (!isQuick) {
+  if (!isQuick && !isIndexedOnly && sizesArgument < 0) {
     await writeFile(new URL('./RESULTS-tracker-search.md', import.meta.url), report);
     console.log('Wrote bench/RESULTS-tracker-search.md');
   }

@@ -20,36 +20,51 @@ function windowKey(text: string, start: number, length: number): number {
   return key;
 }
 
-function windowsOf(names: readonly string[]): Set<number> {
-  const keys = new Set<number>();
-  for (const name of names) {
-    const lowerName = name.toLowerCase();
-    for (let length = 1; length <= MAX_COUNTED_LENGTH; length += 1) {
-      for (let start = 0; start + length <= lowerName.length; start += 1) keys.add(windowKey(lowerName, start, length));
-    }
-  }
-  return keys;
+interface WindowCount {
+  count: number;
+  /** The last adjustment that counted this window: a name holding it twice counts once. */
+  adjustment: number;
 }
 
 export class GramCounts {
-  private readonly counts = new Map<number, number>();
+  private readonly counts = new Map<number, WindowCount>();
+  private adjustment = 0;
 
   /** One group's set of names went from `before` to `after` (either may be empty). */
   change(before: readonly string[], after: readonly string[]): void {
-    const removed = windowsOf(before);
-    const added = windowsOf(after);
-    for (const key of removed) {
-      if (added.delete(key)) continue;
-      const count = (this.counts.get(key) ?? 0) - 1;
-      if (count > 0) this.counts.set(key, count);
-      else this.counts.delete(key);
-    }
-    for (const key of added) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.adjust(before, -1);
+    this.adjust(after, 1);
   }
 
   /** Groups with a name holding `word` (lowercase, 1 to 3 code units). */
   countOf(word: string): number {
     if (word.length === 0 || word.length > MAX_COUNTED_LENGTH) throw new Error(`Only words of 1 to ${MAX_COUNTED_LENGTH} characters are counted`);
-    return this.counts.get(windowKey(word, 0, word.length)) ?? 0;
+    return this.counts.get(windowKey(word, 0, word.length))?.count ?? 0;
+  }
+
+  /** Adds `delta` once to each window held by one or more of `names`. */
+  private adjust(names: readonly string[], delta: number): void {
+    if (names.length === 0) return;
+    const adjustment = ++this.adjustment;
+    let emptied: number[] | undefined;
+    for (const name of names) {
+      const lowerName = name.toLowerCase();
+      for (let length = 1; length <= MAX_COUNTED_LENGTH; length += 1) {
+        for (let start = 0; start + length <= lowerName.length; start += 1) {
+          const key = windowKey(lowerName, start, length);
+          let entry = this.counts.get(key);
+          if (entry === undefined) {
+            entry = { count: 0, adjustment: 0 };
+            this.counts.set(key, entry);
+          }
+          if (entry.adjustment === adjustment) continue;
+          entry.adjustment = adjustment;
+          entry.count += delta;
+          if (entry.count === 0) (emptied ??= []).push(key);
+        }
+      }
+    }
+    // Deleted after the pass: a window met again in the same pass must find its entry.
+    for (const key of emptied ?? []) this.counts.delete(key);
   }
 }
