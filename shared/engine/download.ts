@@ -15,6 +15,7 @@ import type { ChunkStore } from './chunk-store';
 import { ChunkFetcher } from './chunk-fetcher';
 import type { Clock } from './clock';
 import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
+import { DownloadPlayback } from './download-playback';
 import { DownloadProgressMeter } from './download-progress';
 import { downloadTuning, type DownloadTuning } from './download-tuning';
 import { HolderFailures } from './holder-failures';
@@ -22,7 +23,6 @@ import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { PauseGate } from './pause-gate';
-import { StoredChunkWatch } from './stored-chunk-watch';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
 import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
@@ -71,8 +71,7 @@ export class Download {
   private failure: ShoalError | undefined;
   private readonly meter: DownloadProgressMeter;
   private fetcher: ChunkFetcher | undefined;
-  private focus: number | undefined;
-  private readonly storedChunks: StoredChunkWatch;
+  private readonly playback: DownloadPlayback;
   private running: Promise<void> | undefined;
   private readonly settled: Promise<void>;
   private markSettled: () => void = () => {};
@@ -95,7 +94,7 @@ export class Download {
     this.name = file.name;
     this.mimeType = file.mimeType;
     this.meter = new DownloadProgressMeter(file.size);
-    this.storedChunks = new StoredChunkWatch(file.name, (index, isAwaited) => this.fetcher?.setAwaited(index, isAwaited));
+    this.playback = new DownloadPlayback(file.name);
     this.tuning = downloadTuning(tuning);
     this.log = (deps.logger ?? silentLogger).forComponent('shoal:engine:download');
     const initialMs = this.tuning.holderRetryBackoffMs;
@@ -151,15 +150,14 @@ export class Download {
   /** Fetches from chunk `index` on first, in order, then the rest rarest first (ChunkScheduler.focusOn);
    * a seek is a new focus, undefined drops it. Kept across pause and resume. */
   focusOn(index: number | undefined): void {
-    this.focus = index;
-    this.fetcher?.focusOn(index);
+    this.playback.focusOn(index);
   }
 
   /** Resolves once chunk `index` is verified and stored (at once if it is); rejects when the download
    * fails or is cancelled first (its error), the index is not in the file, or `signal` aborts (its reason).
    * While awaited the chunk is fetched before any other. */
   whenStored(index: number, signal?: AbortSignal): Promise<void> {
-    return this.storedChunks.whenStored(index, signal);
+    return this.playback.whenStored(index, signal);
   }
 
   /** Stops requesting chunks (those in flight are cancelled); state 'paused' until `resume`. */
@@ -210,7 +208,7 @@ export class Download {
       const { manifest, initialHolders } = await this.prepareManifest();
       const missing = await missingChunkIndices(this.deps.store, this.contentId, manifest);
       this.throwIfFinal();
-      this.storedChunks.known(chunkCount(manifest.size, manifest.chunkSizeBytes), missing);
+      this.playback.known(chunkCount(manifest.size, manifest.chunkSizeBytes), missing);
       const lengthOf = (index: number): number => chunkLength(manifest.size, manifest.chunkSizeBytes, index);
       this.meter.settleSize(manifest.size, missing.reduce((sum, index) => sum + lengthOf(index), 0));
       if (missing.length > 0) await this.fetchChunks(manifest, missing, initialHolders);
@@ -234,8 +232,7 @@ export class Download {
       fileName: this.name,
       manifest,
       missing,
-      focus: this.focus,
-      awaited: this.storedChunks.awaitedIndices(),
+      ...this.playback.wanted,
       initialHolders,
       holders,
       pool,
@@ -249,6 +246,7 @@ export class Download {
       onPeersChanged: (peers) => this.peersChanged(peers),
       onWaitingChanged: (reason) => this.setWaitingReason(reason),
     });
+    this.playback.steer(this.fetcher);
     if (this.isPausedByUser) this.fetcher.pause();
     await this.fetcher.run();
   }
@@ -273,7 +271,7 @@ export class Download {
   }
 
   private chunkStored(bytes: number, index: number): void {
-    this.storedChunks.stored(index);
+    this.playback.stored(index);
     const isFirstData = !this.meter.hasData;
     this.meter.chunkStored(bytes, this.deps.clock.now());
     // The first bytes are news ("it started"); later ones can wait for the next progress tick.
@@ -299,7 +297,7 @@ export class Download {
     this.currentWaitingReason = undefined;
     this.notifier.changed(true);
     this.lifetime.abort(cancelledError(this.name));
-    this.storedChunks.end(state === 'completed' ? undefined : (this.failure ?? cancelledError(this.name)));
+    this.playback.end(state === 'completed' ? undefined : (this.failure ?? cancelledError(this.name)));
     if (isSettledNow) this.markSettled();
   }
 
