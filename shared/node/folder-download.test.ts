@@ -3,36 +3,17 @@
  * files are started rarest first (fewest holders, ties by path), and a folder of many files is
  * announced by the downloader in batches the tracker's share-change limit does not refuse.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTracker, type RunningTracker } from '../../signaling-server/app';
+import { describe, expect, it } from 'vitest';
 import { shareFile } from '../engine';
-import { MemoryChunkStore, MemoryNetwork, memorySource, randomBytes, readStoredFile } from '../engine/testing';
-import type { RateLimitPolicy } from '../../signaling-server/config';
+import { MemoryChunkStore, memorySource, randomBytes, readStoredFile } from '../engine/testing';
 import type { NodeMessage } from './node-events';
 import type { PeerNode } from './peer-node';
-import { memoryPeerNode } from './testing/memory-parts';
+import { useNodeSwarm } from './testing/node-swarm';
 
-let tracker: RunningTracker;
-let network: MemoryNetwork;
-const started: PeerNode[] = [];
+const swarm = useNodeSwarm();
 
-async function startTracker(rateLimits: Partial<RateLimitPolicy> = {}): Promise<void> {
-  tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, rateLimits });
-}
-beforeEach(() => {
-  network = new MemoryNetwork();
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await tracker.close();
-});
-
-async function joinedNode(name: string, store: MemoryChunkStore): Promise<PeerNode> {
-  const node = await memoryPeerNode({ trackerUrl: tracker.url, network, store });
-  started.push(node);
-  await node.connect(AbortSignal.timeout(5_000));
-  await node.joinFirst({ name });
-  return node;
+function joinedNode(name: string, store: MemoryChunkStore): Promise<PeerNode> {
+  return swarm.joinedNode(name, { store });
 }
 
 /** Shares `contents` (path -> bytes) from `node` as the folder `name`; returns each path's content id. */
@@ -55,7 +36,6 @@ function isSameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 describe('folder download', () => {
   it('starts the files with the fewest holders first, ties by path', { timeout: 30_000 }, async () => {
-    await startTracker();
     const anaStore = new MemoryChunkStore();
     const cleoStore = new MemoryChunkStore();
     const boStore = new MemoryChunkStore();
@@ -80,7 +60,7 @@ describe('folder download', () => {
   it('announces a folder of many files in batches the tracker does not refuse', { timeout: 60_000 }, async () => {
     // The default refill with half the burst: each of the 40 files announced on its own as it starts
     // and as it completes (80 announces in a few seconds) would run into it.
-    await startTracker({ share: { capacity: 20, refillPerSecond: 10 } });
+    await swarm.startTracker({ rateLimits: { share: { capacity: 20, refillPerSecond: 10 } } });
     const anaStore = new MemoryChunkStore();
     const boStore = new MemoryChunkStore();
     const [ana, bo] = [await joinedNode('ana', anaStore), await joinedNode('bo', boStore)];

@@ -4,9 +4,8 @@
  * that appear later, pause kept across a restart,
  * rate limits, changed-key warnings.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTracker, type RunningTracker } from '../../signaling-server/app';
-import { MemoryChunkStore, MemoryNetwork, CHUNK, memorySource, randomBytes, readStoredFile } from '../engine/testing';
+import { describe, expect, it } from 'vitest';
+import { MemoryChunkStore, CHUNK, memorySource, randomBytes, readStoredFile } from '../engine/testing';
 import { shareFile } from '../engine';
 import type { KnownKeyStore } from '../identity/known-keys';
 import { generateKeyPair, identityFromKeyPair, type PeerIdentity } from '../identity/peer-keys';
@@ -14,38 +13,20 @@ import { waitFor } from '../test-support/wait-for';
 import type { NodeMessage } from './node-events';
 import { MemoryKeyValueStore } from './node-settings';
 import type { PeerNode, PeerNodeOptions } from './peer-node';
-import { memoryPeerNode } from './testing/memory-parts';
+import { useNodeSwarm } from './testing/node-swarm';
 
-let tracker: RunningTracker;
-let network: MemoryNetwork;
-const started: PeerNode[] = [];
-
-beforeEach(async () => {
-  tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null });
-  network = new MemoryNetwork();
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await tracker.close();
-});
+const swarm = useNodeSwarm();
 
 /** Polls the tracker (a search costs budget), so not too often. */
 const slowly = { timeoutMs: 15_000, intervalMs: 100 };
 
-async function joinedNode(
+function joinedNode(
   name: string,
   parts: { store?: MemoryChunkStore; settings?: MemoryKeyValueStore; knownKeys?: KnownKeyStore; identity?: PeerIdentity } = {},
   options: PeerNodeOptions = {},
 ): Promise<PeerNode> {
-  const node = await memoryPeerNode(
-    { trackerUrl: tracker.url, network, store: parts.store ?? new MemoryChunkStore(), ...parts },
-    // Fast holder polling, so tests wait for outcomes in tenths of seconds.
-    { downloadTuning: { holderPollIntervalMs: 100, holderRetryBackoffMs: 100 }, ...options },
-  );
-  started.push(node);
-  await node.connect(AbortSignal.timeout(5_000));
-  await node.joinFirst({ name });
-  return node;
+  // Fast holder polling, so tests wait for outcomes in tenths of seconds.
+  return swarm.joinedNode(name, parts, { downloadTuning: { holderPollIntervalMs: 100, holderRetryBackoffMs: 100 }, ...options });
 }
 
 async function share(node: PeerNode, store: MemoryChunkStore, name: string, bytes: Uint8Array) {
@@ -82,17 +63,17 @@ describe('PeerNode', () => {
   });
 
   it('re-joins under its name after the tracker comes back and re-announces its files', { timeout: 60_000 }, async () => {
-    const port = tracker.port;
+    const port = swarm.tracker.port;
     const store = new MemoryChunkStore();
     const ana = await joinedNode('ana', { store });
     const record = await share(ana, store, 'survives.bin', randomBytes(1000));
     const statuses: string[] = [];
     ana.on('session', (view) => statuses.push(view.status));
 
-    await tracker.close();
+    await swarm.closeTracker();
     await waitFor(() => !ana.session.isOnline, 'ana to notice the tracker is gone', slowly);
     expect(ana.me).toBeUndefined();
-    tracker = await createTracker({ host: '127.0.0.1', port, staticDir: null });
+    await swarm.startTracker({ port });
 
     const ben = await joinedNode('ben');
     await waitFor(async () => (await holderNames(ben, record.contentId)).includes('ana'), 'ana back with her file', { ...slowly, timeoutMs: 30_000 });
@@ -107,23 +88,20 @@ describe('PeerNode', () => {
     const first = await joinedNode('rita', { settings, identity }, { remembersName: true });
     await first.stop();
 
-    const second = await memoryPeerNode({ trackerUrl: tracker.url, network, store: new MemoryChunkStore(), settings, identity }, { remembersName: true });
-    started.push(second);
+    const second = await swarm.startNode({ settings, identity }, { remembersName: true });
     await second.connect();
     await waitFor(() => second.me?.name === 'rita', 'the remembered name to be joined again', slowly);
   });
 
   it('keeps re-joining a name its old registration still holds, through the join rate limit, until it is free', async () => {
-    await tracker.close();
     // One join attempt (challenge + join) per connection, then one every 5 s: the second retry runs into RATE_LIMITED.
-    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, rateLimits: { join: { capacity: 2, refillPerSecond: 0.4 } } });
+    await swarm.startTracker({ rateLimits: { join: { capacity: 2, refillPerSecond: 0.4 } } });
     const settings = new MemoryKeyValueStore();
     const identity = await identityFromKeyPair(await generateKeyPair(false));
     const old = await joinedNode('olga', { settings, identity }, { remembersName: true });
 
     // The same key starts again while its old registration is still online (as after a reload).
-    const again = await memoryPeerNode({ trackerUrl: tracker.url, network, store: new MemoryChunkStore(), settings, identity }, { remembersName: true });
-    started.push(again);
+    const again = await swarm.startNode({ settings, identity }, { remembersName: true });
     const messages: NodeMessage[] = [];
     again.events.on('message', (message) => messages.push(message));
     await again.connect();
@@ -135,15 +113,14 @@ describe('PeerNode', () => {
   });
 
   it('gives up its name when the operator removes it, and says why', async () => {
-    await tracker.close();
     const adminToken = 'test-admin-token-0123456789';
-    tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null, adminToken });
+    await swarm.startTracker({ adminToken });
     const settings = new MemoryKeyValueStore();
     const ana = await joinedNode('ana', { settings }, { remembersName: true });
     const messages: NodeMessage[] = [];
     ana.on('message', (message) => messages.push(message));
 
-    const revoke = await fetch(`${tracker.url}/api/admin/registrations/ana`, { method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}` } });
+    const revoke = await fetch(`${swarm.tracker.url}/api/admin/registrations/ana`, { method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}` } });
     expect(revoke.status).toBeLessThan(300);
     await waitFor(() => ana.session.view.joinError !== undefined, 'the removal to reach ana');
     expect(ana.session.view.joinError).toMatch(/revoked/i);
@@ -161,8 +138,7 @@ describe('PeerNode', () => {
     const record = await share(seeder, seederStore, 'growing.bin', bytes);
     const finished: string[] = [];
     const leecherStore = new MemoryChunkStore();
-    const leecher = await memoryPeerNode({ trackerUrl: tracker.url, network, store: leecherStore, finished });
-    started.push(leecher);
+    const leecher = await swarm.startNode({ store: leecherStore, finished });
     await leecher.connect();
     await leecher.joinFirst({ name: 'leecher' });
     // Slow enough (1 MiB/s for 4 MiB) that the download is still running when the tracker is asked.

@@ -3,38 +3,19 @@
  * file, reading a file not yet downloading (its download starts, focused on the chunk read), seeking,
  * aborting a read, and a cancel rejecting the reads still waiting.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTracker, type RunningTracker } from '../../signaling-server/app';
+import { describe, expect, it } from 'vitest';
 import { shareFile } from '../engine';
-import { CHUNK, MemoryChunkStore, MemoryNetwork, memorySource, randomBytes, rejectionOf } from '../engine/testing';
+import { CHUNK, MemoryChunkStore, memorySource, randomBytes, rejectionOf } from '../engine/testing';
 import { ShoalError } from '../protocol/errors';
 import type { SearchResult } from '../protocol/tracker-messages';
 import { waitFor } from '../test-support/wait-for';
 import type { PeerNode } from './peer-node';
-import { memoryPeerNode } from './testing/memory-parts';
+import { useNodeSwarm } from './testing/node-swarm';
 
-let tracker: RunningTracker;
-let network: MemoryNetwork;
-const started: PeerNode[] = [];
+const swarm = useNodeSwarm({ downloadTuning: { holderPollIntervalMs: 100, holderRetryBackoffMs: 100 } });
 
-beforeEach(async () => {
-  tracker = await createTracker({ host: '127.0.0.1', port: 0, staticDir: null });
-  network = new MemoryNetwork();
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await tracker.close();
-});
-
-async function joinedNode(name: string, store = new MemoryChunkStore(), finished?: string[]): Promise<PeerNode> {
-  const node = await memoryPeerNode(
-    { trackerUrl: tracker.url, network, store, ...(finished !== undefined ? { finished } : {}) },
-    { downloadTuning: { holderPollIntervalMs: 100, holderRetryBackoffMs: 100 } },
-  );
-  started.push(node);
-  await node.connect(AbortSignal.timeout(5_000));
-  await node.joinFirst({ name });
-  return node;
+function joinedNode(name: string, store = new MemoryChunkStore(), finished?: string[]): Promise<PeerNode> {
+  return swarm.joinedNode(name, { store, ...(finished !== undefined ? { finished } : {}) });
 }
 
 /** A seeder sharing a random video of `chunks` chunks, uploading at `uploadKiBps` (0: unlimited). */
