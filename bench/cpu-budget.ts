@@ -37,6 +37,7 @@ import { browserProcessTree } from './cpu-budget/process-tree';
 import { RendererProfiler, type RecordedProfile } from './cpu-budget/renderer-profiler';
 import { splitByActivity, tracedTasks, type TracedTask } from './cpu-budget/task-activities';
 import { ThreadCpuSampler } from './cpu-budget/thread-cpu';
+import { countersOf, difference, installCounters, type TransportCounters } from './cpu-budget/transport-counters';
 
 const MiB = 1024 * 1024;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,22 @@ function tasksInWindow(tasks: TracedTask[], fromEpochMs: number, toEpochMs: numb
   return inside.length === 0 ? tasks : inside;
 }
 
+/**
+ * What a turn asked of the transport per MiB: send() calls and bytes per call, UDP packets from the
+ * seeder and how many of them never arrived (each lost one costs a retransmission and gap SACKs,
+ * and the transport's CPU per MiB follows its packets per MiB; see cpu-budget/transport-counters.ts).
+ */
+function packetsLine(turn: string, counts: Record<Side, TransportCounters>): string {
+  const perMiB = (value: number): string => (value / (SIZE_BYTES / MiB)).toFixed(0);
+  const { seeder, downloader } = counts;
+  const bytesPerCall = seeder.sendCalls === 0 ? 0 : seeder.sendBytes / seeder.sendCalls;
+  return (
+    `${turn}: seeder send() ${perMiB(seeder.sendCalls)}/MiB at ${bytesPerCall.toFixed(0)} B/call (${seeder.textSends} text); ` +
+    `UDP packets seeder->downloader ${perMiB(seeder.packetsSent)}/MiB, lost ${perMiB(seeder.packetsSent - downloader.packetsReceived)}/MiB; ` +
+    `downloader->seeder (SACKs, requests) ${perMiB(downloader.packetsSent)}/MiB`
+  );
+}
+
 async function main(): Promise<void> {
   const buildDir = await buildForProfiling(repoRoot, (message) => console.log(message));
   const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('budget'), staticDir: buildDir });
@@ -71,6 +88,7 @@ async function main(): Promise<void> {
     for (const side of SIDES) {
       browsers[side] = await launchBenchBrowser(tracker.url);
       await join((browsers[side] as BenchBrowser).page, side);
+      await installCounters((browsers[side] as BenchBrowser).page);
     }
     const benches = browsers as Record<Side, BenchBrowser>;
     const { seeder, downloader } = benches;
@@ -86,14 +104,23 @@ async function main(): Promise<void> {
       bytes: window.bytes,
     });
 
+    const countersNow = async (): Promise<Record<Side, TransportCounters>> => ({ seeder: await countersOf(seeder.page), downloader: await countersOf(downloader.page) });
+    const countersSince = async (before: Record<Side, TransportCounters>): Promise<Record<Side, TransportCounters>> => {
+      const after = await countersNow();
+      return { seeder: difference(after.seeder, before.seeder), downloader: difference(after.downloader, before.downloader) };
+    };
     await waitForQuiet();
     console.log(`raw data channel, ${SIZE_BYTES / MiB} MiB…`);
+    const beforeRaw = await countersNow();
     const raw = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
+    const rawCounts = await countersSince(beforeRaw);
     await waitForQuiet();
     console.log('Shoal, without the profiler…');
     // Counting what is hashed costs a wrapper call per chunk: nothing next to the hashing itself.
     for (const side of SIDES) await startCountingDigests(benches[side].page);
+    const beforePlain = await countersNow();
     const plain = await download(downloader.page, FILE_NAME, 1);
+    const plainCounts = await countersSince(beforePlain);
     const plainHashedBytes = { seeder: await digestedBytes(seeder.page), downloader: await digestedBytes(downloader.page) };
     await removeShare(downloader.page, FILE_NAME);
     await waitForQuiet();
@@ -176,6 +203,7 @@ async function main(): Promise<void> {
       },
     };
     printBudget(run);
+    console.log(`\n${packetsLine('raw data channel', rawCounts)}\n${packetsLine('Shoal, without the profiler', plainCounts)}`);
     if (printOnly) return;
     await writeBudget(benchDir, run);
     console.log('\nWrote the CPU budget section of bench/RESULTS.md (and cpuBudget in bench/results.json)');

@@ -1,12 +1,12 @@
 /**
- * `npx tsx bench/cpu-budget/transport-counts.ts [--turns N] [--mib M]`: the raw data channel and a
+ * `npx tsx bench/cpu-budget/transport-counts.ts [--turns N] [--mib M] [--with-store]`: the raw data channel and a
  * Shoal download between the same two Chromiums, turn about, with what each turn asked of the
  * transport: send() calls and bytes per call (RTCDataChannel.prototype.send, counted in the page),
  * the data channel's messages and the transport's UDP packets both ways (getStats), and CPU ms per
  * MiB by thread group from /proc. A tool for issue 16's question of why the transport costs more
  * per MiB under Shoal than under the raw channel; it prints and writes nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -19,10 +19,12 @@ import { waitForQuiet } from '../quiet';
 import { measureRawChannel } from '../raw-channel';
 import { tempDataDirFor } from '../temp-dirs';
 import { BenchFiles } from '../test-data';
+import { deleteIdb, writeIdbChunks } from '../idb-write';
 import { buildForProfiling } from './budget-build';
-import { browserProcessTree } from './process-tree';
+import { browserProcessTree, type BrowserProcess } from './process-tree';
 import { rowOfThread, tabRendererPid } from './budget-rows';
 import { ThreadCpuSampler, type ThreadCpu } from './thread-cpu';
+import { countersOf, difference, installCounters, udpReceiveDrops, type TransportCounters } from './transport-counters';
 
 const MiB = 1024 * 1024;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,128 +35,8 @@ const argValue = (name: string, fallback: number): number => {
 const TURNS = argValue('--turns', 2);
 const SIZE_BYTES = argValue('--mib', 32) * MiB;
 const FILE_NAME = 'bench-transport-counts.bin';
-
-/** UDP datagrams the kernel dropped for a full socket receive buffer so far (IPv4 and IPv6), machine-wide. */
-async function udpReceiveDrops(): Promise<number> {
-  const snmp = await readFile('/proc/net/snmp', 'utf8').catch(() => '');
-  const [header, values] = snmp.split('\n').filter((line) => line.startsWith('Udp:'));
-  const column = header?.split(/\s+/).indexOf('RcvbufErrors') ?? -1;
-  const v4 = column > 0 ? Number(values?.split(/\s+/)[column] ?? 0) : 0;
-  const snmp6 = await readFile('/proc/net/snmp6', 'utf8').catch(() => '');
-  const v6 = Number(/^Udp6RcvbufErrors\s+(\d+)/m.exec(snmp6)?.[1] ?? 0);
-  return v4 + v6;
-}
-
-/** What one page asked of its data channels and what its connections carried, so far. */
-interface TransportCounters {
-  sendCalls: number;
-  sendBytes: number;
-  textSends: number;
-  messagesSent: number;
-  messagesReceived: number;
-  packetsSent: number;
-  packetsReceived: number;
-  /** The selected candidate pair of each open connection, as "local type/protocol -> remote type". */
-  paths: string[];
-}
-
-interface CountingWindow {
-  benchTransportCounters?: () => Promise<TransportCounters>;
-}
-
-/** Installs the counters in a loaded page (simple-peer reads window.RTCPeerConnection per connection). */
-async function installCounters(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const counting = window as CountingWindow;
-    if (counting.benchTransportCounters !== undefined) return;
-    const sends = { calls: 0, bytes: 0, text: 0 };
-    const nativeSend = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
-    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: string | Blob | ArrayBuffer | ArrayBufferView) {
-      sends.calls += 1;
-      if (typeof data === 'string') {
-        sends.text += 1;
-        sends.bytes += data.length;
-      } else {
-        sends.bytes += data instanceof Blob ? data.size : data.byteLength;
-      }
-      nativeSend.call(this, data);
-    } as RTCDataChannel['send'];
-    const connections: RTCPeerConnection[] = [];
-    window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
-      construct(target, args: [RTCConfiguration?], newTarget) {
-        const connection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
-        connections.push(connection);
-        return connection;
-      },
-    });
-    // Counters of closed connections are kept from their last read, taken just before they close.
-    const lastRead = new Map<RTCPeerConnection, { messagesSent: number; messagesReceived: number; packetsSent: number; packetsReceived: number; path?: string }>();
-    const readOne = async (connection: RTCPeerConnection): Promise<void> => {
-      const read: { messagesSent: number; messagesReceived: number; packetsSent: number; packetsReceived: number; path?: string } = {
-        messagesSent: 0,
-        messagesReceived: 0,
-        packetsSent: 0,
-        packetsReceived: 0,
-      };
-      try {
-        const reports = new Map<string, Record<string, unknown>>();
-        (await connection.getStats()).forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));
-        for (const report of reports.values()) {
-          if (report.type === 'data-channel') {
-            read.messagesSent += Number(report.messagesSent ?? 0);
-            read.messagesReceived += Number(report.messagesReceived ?? 0);
-          } else if (report.type === 'transport') {
-            read.packetsSent += Number(report.packetsSent ?? 0);
-            read.packetsReceived += Number(report.packetsReceived ?? 0);
-            const pair = reports.get(report.selectedCandidatePairId as string);
-            const local = reports.get(pair?.localCandidateId as string);
-            const remote = reports.get(pair?.remoteCandidateId as string);
-            if (local !== undefined) read.path = `${String(local.candidateType)}/${String(local.protocol)} ${String(local.address)} -> ${String(remote?.candidateType)} ${String(remote?.address)}`;
-          }
-        }
-        lastRead.set(connection, read);
-      } catch {
-        // closed while asked: its last read stands
-      }
-    };
-    const nativeClose = RTCPeerConnection.prototype.close as (this: RTCPeerConnection) => void;
-    RTCPeerConnection.prototype.close = function (this: RTCPeerConnection) {
-      if (this.connectionState === 'closed') return nativeClose.call(this);
-      void readOne(this).finally(() => nativeClose.call(this));
-    };
-    counting.benchTransportCounters = async () => {
-      await Promise.all(connections.filter((connection) => connection.connectionState !== 'closed').map(readOne));
-      const paths = [...lastRead.values()].flatMap((read) => (read.path === undefined ? [] : [read.path]));
-      const total = { messagesSent: 0, messagesReceived: 0, packetsSent: 0, packetsReceived: 0 };
-      for (const read of lastRead.values()) {
-        total.messagesSent += read.messagesSent;
-        total.messagesReceived += read.messagesReceived;
-        total.packetsSent += read.packetsSent;
-        total.packetsReceived += read.packetsReceived;
-      }
-      return { sendCalls: sends.calls, sendBytes: sends.bytes, textSends: sends.text, ...total, paths };
-    };
-  });
-}
-
-async function countersOf(page: Page): Promise<TransportCounters> {
-  const counters = await page.evaluate(() => (window as CountingWindow).benchTransportCounters?.());
-  if (counters === undefined) throw new Error('The transport counters are not installed in this page');
-  return counters;
-}
-
-function difference(after: TransportCounters, before: TransportCounters): TransportCounters {
-  return {
-    sendCalls: after.sendCalls - before.sendCalls,
-    sendBytes: after.sendBytes - before.sendBytes,
-    textSends: after.textSends - before.textSends,
-    messagesSent: after.messagesSent - before.messagesSent,
-    messagesReceived: after.messagesReceived - before.messagesReceived,
-    packetsSent: after.packetsSent - before.packetsSent,
-    packetsReceived: after.packetsReceived - before.packetsReceived,
-    paths: after.paths,
-  };
-}
+/** `--with-store`: a third turn, the raw channel while the receiving page writes to IndexedDB. */
+const WITH_STORE_TURN = process.argv.includes('--with-store');
 
 type Side = 'seeder' | 'downloader';
 const SIDES: readonly Side[] = ['seeder', 'downloader'];
@@ -182,6 +64,29 @@ async function threadsBetween(sampler: ThreadCpuSampler, window: SteadyWindow): 
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** The transport's threads by coarse group: the renderers' WebRTC and IPC I/O threads, the network service. */
+function wakeGroupOf(process: BrowserProcess, threadName: string): string | undefined {
+  if (process.kind === 'network') return 'network';
+  if (process.kind !== 'renderer') return undefined;
+  if (threadName.startsWith('WebRTC_')) return 'webrtc';
+  if (threadName.startsWith('Chrome_ChildIOT')) return 'ipcIo';
+  return undefined;
+}
+
+/** Context switches so far (voluntary: a thread that slept and was woken) of the transport's threads, by group. */
+async function wakeUps(processes: readonly BrowserProcess[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const process of processes) {
+    for (const tid of await readdir(`/proc/${process.pid}/task`).catch(() => [] as string[])) {
+      const status = await readFile(`/proc/${process.pid}/task/${tid}/status`, 'utf8').catch(() => '');
+      const group = wakeGroupOf(process, /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '');
+      if (group === undefined) continue;
+      counts[group] = (counts[group] ?? 0) + Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+  }
+  return counts;
 }
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -219,8 +124,15 @@ async function main(): Promise<void> {
     const pids = { seeder: new Set(processes.seeder.map((p) => p.pid)), downloader: new Set(processes.downloader.map((p) => p.pid)) };
     const sampler = ThreadCpuSampler.start([...processes.seeder, ...processes.downloader]);
     const snapshot = async (): Promise<Record<Side, TransportCounters>> => ({ seeder: await countersOf(pages.seeder), downloader: await countersOf(pages.downloader) });
+    const wakeUpsNow = async (): Promise<Record<Side, Record<string, number>>> => ({ seeder: await wakeUps(processes.seeder), downloader: await wakeUps(processes.downloader) });
+    let wakesBefore = await wakeUpsNow();
     const report = async (name: string, window: SteadyWindow, mibPerSecond: number, before: Record<Side, TransportCounters>, dropsBefore: number): Promise<void> => {
       const after = await snapshot();
+      const wakesAfter = await wakeUpsNow();
+      for (const side of SIDES) {
+        const perMiB = Object.entries(wakesAfter[side]).map(([group, count]) => `${group} ${fixed((count - (wakesBefore[side][group] ?? 0)) / (SIZE_BYTES / MiB), 0)}`);
+        console.log(`\n${name}: ${side} transport threads woken per MiB: ${perMiB.join(', ')}`);
+      }
       console.log(`\n${name}: UDP datagrams dropped for full receive buffers: ${fixed(((await udpReceiveDrops()) - dropsBefore) / (SIZE_BYTES / MiB), 1)}/MiB`);
       const threads = await threadsBetween(sampler, window);
       const cpu = {
@@ -233,11 +145,27 @@ async function main(): Promise<void> {
       await waitForQuiet();
       let before = await snapshot();
       let drops = await udpReceiveDrops();
+      wakesBefore = await wakeUpsNow();
       const raw = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
       await report(`turn ${turn}, raw data channel`, raw.steadyWindow, raw.bytesPerSecond / MiB, before, drops);
+      if (WITH_STORE_TURN) {
+        // The raw channel again while the receiving page writes the same bytes to IndexedDB, as a
+        // Shoal downloader does: whether the receiver's storage work alone costs the transport.
+        await waitForQuiet();
+        before = await snapshot();
+        drops = await udpReceiveDrops();
+        wakesBefore = await wakeUpsNow();
+        const storeName = `bench-transport-counts-${turn}`;
+        const writing = writeIdbChunks(downloader.page, storeName, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
+        const rawWithStore = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
+        await writing;
+        await report(`turn ${turn}, raw data channel, the receiver writing to IndexedDB meanwhile`, rawWithStore.steadyWindow, rawWithStore.bytesPerSecond / MiB, before, drops);
+        await deleteIdb(downloader.page, storeName);
+      }
       await waitForQuiet();
       before = await snapshot();
       drops = await udpReceiveDrops();
+      wakesBefore = await wakeUpsNow();
       const shoal = await download(downloader.page, FILE_NAME, 1);
       await report(`turn ${turn}, Shoal`, steadyWindowOf(shoal, SIZE_BYTES), steadyBytesPerSecond(shoal, SIZE_BYTES) / MiB, before, drops);
       await removeShare(downloader.page, FILE_NAME);
