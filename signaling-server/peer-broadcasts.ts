@@ -8,6 +8,7 @@ import type { PeerSummary, PeersSnapshotPush } from '../shared/protocol';
 import { PEER_DELTA_WINDOW_MS, PEER_LIST_PAGE_SIZE } from './config';
 import { createDeltaBatches } from './delta-batches';
 import { createIndexChangePushes } from './index-change-pushes';
+import { createJoinedBroadcast } from './joined-broadcast';
 import type { IndexChangePushTuning } from './index-change-pushes';
 import { createLocalPushRelay } from './push-relay';
 import type { PeerListChange, PushRelay } from './push-relay';
@@ -44,15 +45,16 @@ export function createPeerBroadcasts(
   deltaWindowMs = PEER_DELTA_WINDOW_MS,
 ): PeerBroadcasts {
   const indexChanges = createIndexChangePushes(indexChangeTuning);
-  // Only this node's sockets: the relay brings each change to every other node itself.
+  // Only this node's sockets (the relay brings each change to every other node itself), a slice
+  // of sockets per turn of the event loop so a push to thousands does not stall every request.
+  const joined = createJoinedBroadcast(io);
   const deltas = createDeltaBatches(
     {
       single(push, exceptRoom) {
-        const room = io.local.to(JOINED_ROOM);
-        (exceptRoom === undefined ? room : room.except(exceptRoom)).emit('peers-delta', push);
+        joined.emit('peers-delta', push, exceptRoom).catch(() => undefined);
       },
       batch(pushes) {
-        io.local.to(JOINED_ROOM).emit('peers-deltas', { deltas: pushes });
+        joined.emit('peers-deltas', { deltas: pushes }).catch(() => undefined);
       },
     },
     deltaWindowMs,
@@ -133,6 +135,7 @@ export function createPeerBroadcasts(
     },
     close() {
       deltas.close();
+      joined.close();
       indexChanges.close();
     },
   };

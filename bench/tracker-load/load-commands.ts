@@ -13,7 +13,20 @@ export type TrackerCommands = {
   memory: { args: Record<string, never>; result: MemorySample };
   /** Writes a V8 heap snapshot (after a full GC) to `path`, for peer-memory.ts to sum by constructor. */
   heapSnapshot: { args: { path: string }; result: { path: string } };
+  /** Event-loop delay and GC pauses since the previous call (peer-memory.ts reads the stalls behind the relay tail). */
+  stalls: { args: Record<string, never>; result: StallSample };
 };
+
+export interface StallSample {
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  /** Pauses of 10 ms or more, by kind (minor, major, incremental, weakcb), as `kind:ms`. */
+  longGcPauses: string[];
+}
 
 /** How many of a batch went through, and the first refusal or error, if any. */
 export interface BatchOutcome {

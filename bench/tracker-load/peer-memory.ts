@@ -9,7 +9,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MemorySample } from './load-commands';
+import type { MemorySample, StallSample } from './load-commands';
 import { startStage } from './load-processes';
 
 const WORKERS = 2;
@@ -54,6 +54,10 @@ function line(label: string, sample: MemorySample, base?: MemorySample): string 
   return `${label.padEnd(10)} rss ${(sample.rssBytes / MIB).toFixed(1)} MiB${per('rssBytes')}, heap ${(sample.heapUsedBytes / MIB).toFixed(1)} MiB${per('heapUsedBytes')}, external ${(sample.externalBytes / MIB).toFixed(1)} MiB${per('externalBytes')}`;
 }
 
+function stallLine(label: string, sample: StallSample): string {
+  return `${label}: loop delay p50 ${sample.loopP50Ms.toFixed(1)} / p99 ${sample.loopP99Ms.toFixed(1)} / max ${sample.loopMaxMs.toFixed(1)} ms; GC ${sample.gcCount} pauses, ${sample.gcTotalMs.toFixed(0)} ms total, max ${sample.gcMaxMs.toFixed(1)} ms${sample.longGcPauses.length > 0 ? `, >= 10 ms: ${sample.longGcPauses.join(' ')}` : ''}`;
+}
+
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 const stage = await startStage({ trackers: 1, onRedis: false, workers: WORKERS, identitiesPerWorker: Math.ceil(peers / WORKERS) + 64 });
@@ -70,10 +74,14 @@ try {
   console.log('join', joined.map((outcome) => `${outcome.done} ok ${outcome.failed} failed ${outcome.firstError ?? ''}`).join('; '));
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   console.log(line('joined', await tracker.memory(), empty));
+  await tracker.channel.request('stalls', {}, 60_000);
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  console.log(stallLine('idle 10 s', await tracker.channel.request('stalls', {}, 60_000)));
 
   const relays = await Promise.all(
     stage.workers.map((worker) => worker.request('signalLatency', { fromUrl: tracker.url, toUrl: tracker.url, pairs: 10, signalsPerPair: 100, intervalMs: 20 }, 600_000)),
   );
+  console.log(stallLine('relay', await tracker.channel.request('stalls', {}, 60_000)));
   const relayMs = relays.flatMap((result) => result.relayMs).sort((a, b) => a - b);
   const lost = relays.reduce((sum, result) => sum + result.lost, 0);
   console.log(`relay over ${relayMs.length} signals (${lost} lost): p50 ${percentile(relayMs, 50).toFixed(1)} ms, p99 ${percentile(relayMs, 99).toFixed(1)} ms, max ${(relayMs.at(-1) ?? 0).toFixed(1)} ms`);
