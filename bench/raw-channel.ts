@@ -25,8 +25,18 @@ export interface RawChannelTiming {
   firstChunkMs: number;
 }
 
-/** Sends `totalBytes` from `sender` to `receiver`, timing the first `markBytes` (a chunk) apart. */
-export async function measureRawChannel(sender: Page, receiver: Page, totalBytes: number, markBytes: number): Promise<RawChannelTiming> {
+/**
+ * Sends `totalBytes` from `sender` to `receiver`, timing the first `markBytes` (a chunk) apart. With
+ * `paceBytesPerSecond` the sender sends no faster than that (a bench tool's question: what the same
+ * channel costs per MiB at a lower rate).
+ */
+export async function measureRawChannel(
+  sender: Page,
+  receiver: Page,
+  totalBytes: number,
+  markBytes: number,
+  paceBytesPerSecond = 0,
+): Promise<RawChannelTiming> {
   const connectStartedAtMs = Date.now();
   const offer = await sender.evaluate(async () => {
     const pc = new RTCPeerConnection({ iceServers: [] });
@@ -56,12 +66,15 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
 
   const received = receivedIn(receiver);
   await sender.evaluate(
-    async ({ totalBytes, messageBytes, highWater, lowWater }) => {
+    async ({ totalBytes, messageBytes, highWater, lowWater, paceBytesPerSecond }) => {
       const channel = (window as RawWindow).rawChannel!;
       channel.bufferedAmountLowThreshold = lowWater;
       const message = new Uint8Array(messageBytes);
       crypto.getRandomValues(message.subarray(0, 65_536));
+      const startedAtMs = performance.now();
       for (let sent = 0; sent < totalBytes; sent += messageBytes) {
+        const aheadMs = paceBytesPerSecond > 0 ? (sent / paceBytesPerSecond) * 1000 - (performance.now() - startedAtMs) : 0;
+        if (aheadMs > 0) await new Promise((resolve) => setTimeout(resolve, aheadMs));
         if (channel.bufferedAmount > highWater) {
           await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
         }
@@ -69,7 +82,7 @@ export async function measureRawChannel(sender: Page, receiver: Page, totalBytes
       }
     },
     // Same frames as Shoal's block frames: header plus one block.
-    { totalBytes, messageBytes: BLOCK_BYTES + BLOCK_HEADER_BYTES, highWater: SEND_HIGH_WATER_BYTES, lowWater: SEND_LOW_WATER_BYTES },
+    { totalBytes, messageBytes: BLOCK_BYTES + BLOCK_HEADER_BYTES, highWater: SEND_HIGH_WATER_BYTES, lowWater: SEND_LOW_WATER_BYTES, paceBytesPerSecond },
   );
   const times = await received;
   await Promise.all(

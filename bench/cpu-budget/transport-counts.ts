@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/cpu-budget/transport-counts.ts [--turns N] [--mib M] [--with-store]`: the raw data channel and a
+ * `npx tsx bench/cpu-budget/transport-counts.ts [--turns N] [--mib M] [--with-store] [--paced-mibps R]`: the raw data channel and a
  * Shoal download between the same two Chromiums, turn about, with what each turn asked of the
  * transport: send() calls and bytes per call (RTCDataChannel.prototype.send, counted in the page),
  * the data channel's messages and the transport's UDP packets both ways (getStats), and CPU ms per
@@ -37,6 +37,8 @@ const SIZE_BYTES = argValue('--mib', 32) * MiB;
 const FILE_NAME = 'bench-transport-counts.bin';
 /** `--with-store`: a third turn, the raw channel while the receiving page writes to IndexedDB. */
 const WITH_STORE_TURN = process.argv.includes('--with-store');
+/** `--paced-mibps R`: a further turn, the raw channel sending no faster than R MiB/s. */
+const PACED_MIBPS = argValue('--paced-mibps', 0);
 
 type Side = 'seeder' | 'downloader';
 const SIDES: readonly Side[] = ['seeder', 'downloader'];
@@ -148,6 +150,14 @@ async function main(): Promise<void> {
       wakesBefore = await wakeUpsNow();
       const raw = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES));
       await report(`turn ${turn}, raw data channel`, raw.steadyWindow, raw.bytesPerSecond / MiB, before, drops);
+      if (PACED_MIBPS > 0) {
+        await waitForQuiet();
+        before = await snapshot();
+        drops = await udpReceiveDrops();
+        wakesBefore = await wakeUpsNow();
+        const paced = await measureRawChannel(seeder.page, downloader.page, SIZE_BYTES, chunkSizeFor(SIZE_BYTES), PACED_MIBPS * MiB);
+        await report(`turn ${turn}, raw data channel paced to ${PACED_MIBPS} MiB/s`, paced.steadyWindow, paced.bytesPerSecond / MiB, before, drops);
+      }
       if (WITH_STORE_TURN) {
         // The raw channel again while the receiving page writes the same bytes to IndexedDB, as a
         // Shoal downloader does: whether the receiver's storage work alone costs the transport.
