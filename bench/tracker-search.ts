@@ -3,7 +3,8 @@
  * times searches against the linear search the tracker used before (search.ts `searchListings`
  * over every announcement, kept as `LinearSearchReference`), both measured in this run.
  *
- * Run: `npm run bench:search` (or `npx tsx bench/tracker-search.ts [--quick]`). Prints the
+ * Run: `npm run bench:search` (or `npx tsx bench/tracker-search.ts [--quick] [--indexed-only] [--sizes 100000,1000000]`;
+ * the last two skip the linear baseline or pick sizes, and write nothing). Prints the
  * tables; a full run also writes them to bench/RESULTS-tracker-search.md (its own file, so
  * `npm run bench`, which rewrites RESULTS.md, leaves it alone). Names come from a word list the
  * script generates, with a skewed word frequency so there are rare, mid and very common words.

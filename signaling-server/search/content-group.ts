@@ -101,7 +101,7 @@ export class ContentGroup implements Sortable<ContentGroup> {
     return change;
   }
 
-  /** Drops the peer's announcement, if any. */
+  /** Drops the peer's announcement, when it has one. */
   withdraw(peerId: string): NameChange {
     const previous = this.listings.get(peerId);
     if (previous === undefined) return {};
