@@ -7,7 +7,8 @@
  *     the sender process to Chromium.
  * The sending ends run in processes of their own, as peers on a server do, rather than on this
  * process's event loop beside the tracker and Playwright. Prints a table (bench/RESULTS.md is
- * written by `npm run bench`, not here).
+ * written by `npm run bench`, not here), and each end's CPU per MiB by process: the machine's figure
+ * counts every other process on a shared machine too.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -29,6 +30,7 @@ import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './r
 import { LOOPBACK_UNBOUNDED, ratesOf, turnsAndCpu, turnsMiBps, type Turn } from './figures';
 import { CpuSampler } from './machine-cpu';
 import { printRefusals } from './physical-limit';
+import { cpuMsOfProcess } from './process-cpu';
 import { machineDescription, printTable, type Figure } from './report';
 import { median, roundsFor } from './rounds';
 import { figureOf, TARGETS, type Target } from './targets';
@@ -65,11 +67,54 @@ function turnOf(times: ReceiveTimes, totalBytes: number): Turn {
   };
 }
 
+/** CPU ms this process has used, user and system. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU ms per MiB each end of a transfer used, per process; the receiver's only when it is this process (whose
+ * tracker and Playwright sit idle while data flows). */
+interface EndsCpu {
+  senderMsPerMiB: number[];
+  receiverMsPerMiB: number[];
+}
+
+function endsCpu(): EndsCpu {
+  return { senderMsPerMiB: [], receiverMsPerMiB: [] };
+}
+
+/** Records the CPU a sending process (and, when `countsReceiver`, this process) used over `transfer`. */
+async function withEndsCpu<T>(
+  into: EndsCpu,
+  senderPid: number | undefined,
+  totalBytes: number,
+  countsReceiver: boolean,
+  transfer: () => Promise<T>,
+): Promise<T> {
+  const senderBefore = senderPid === undefined ? undefined : cpuMsOfProcess(senderPid);
+  const receiverBefore = ownCpuMs();
+  const result = await transfer();
+  const senderAfter = senderPid === undefined ? undefined : cpuMsOfProcess(senderPid);
+  if (senderBefore !== undefined && senderAfter !== undefined) into.senderMsPerMiB.push((senderAfter - senderBefore) / (totalBytes / MiB));
+  if (countsReceiver) into.receiverMsPerMiB.push((ownCpuMs() - receiverBefore) / (totalBytes / MiB));
+  return result;
+}
+
+function printEndsCpu(label: string, raw: EndsCpu, shoal: EndsCpu, names: { sender: string; receiver: string }): void {
+  const msOf = (values: number[]): string => (values.length === 0 ? '-' : `${median(values).toFixed(1)} ms`);
+  const ends = (senderName: string, receiverName: string, cpu: EndsCpu): string =>
+    `${senderName} ${msOf(cpu.senderMsPerMiB)}${cpu.receiverMsPerMiB.length === 0 ? '' : `, ${receiverName} ${msOf(cpu.receiverMsPerMiB)}`}`;
+  console.log(`  CPU per MiB by process, ${label} (medians): raw ${ends('sender', 'receiver', raw)}; Shoal ${ends(names.sender, names.receiver, shoal)}`);
+}
+
 /** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up
- * (its times in epoch ms). */
+ * (its times in epoch ms); the ends' CPU goes to `cpu` (the receiver's when `countsReceiver`). */
 async function rawFromSenderProcess(
   totalBytes: number,
   receive: (offer: Description) => Promise<{ answer: Description; received: Promise<ReceiveTimes> }>,
+  cpu: EndsCpu,
+  countsReceiver: boolean,
 ): Promise<Turn> {
   const sender = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'raw-wrtc-sender.ts'), String(totalBytes)], {
     cwd: repoRoot,
@@ -81,8 +126,10 @@ async function rawFromSenderProcess(
     const offerLine = (await lines.next()).value as string | undefined;
     if (offerLine === undefined) throw new Error('The raw sender printed no offer');
     const { answer, received } = await receive(JSON.parse(offerLine) as Description);
-    sender.stdin.write(`${JSON.stringify(answer)}\n`);
-    const times = await received;
+    const times = await withEndsCpu(cpu, sender.pid, totalBytes, countsReceiver, async () => {
+      sender.stdin.write(`${JSON.stringify(answer)}\n`);
+      return received;
+    });
     sender.stdin.end('done\n');
     await exited;
     return turnOf(times, totalBytes);
@@ -92,7 +139,7 @@ async function rawFromSenderProcess(
 }
 
 /** Raw wrtc channel from the sender process to a receiver here, timed after the first `markBytes`. */
-function rawNodeToNode(totalBytes: number, markBytes: number): Promise<Turn> {
+function rawNodeToNode(totalBytes: number, markBytes: number, cpu: EndsCpu): Promise<Turn> {
   return rawFromSenderProcess(totalBytes, async (offer) => {
     const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
     const received = new Promise<ReceiveTimes>((resolve) => {
@@ -120,15 +167,15 @@ function rawNodeToNode(totalBytes: number, markBytes: number): Promise<Turn> {
     const local = pc.localDescription;
     if (local === null) throw new Error('No local answer');
     return { answer: { type: 'answer', sdp: local.sdp }, received };
-  });
+  }, cpu, true);
 }
 
 /** Raw wrtc channel from the sender process to Chromium, signalled by hand, timed after the first `markBytes`. */
-function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number): Promise<Turn> {
+function rawNodeToBrowser(page: Page, totalBytes: number, markBytes: number, cpu: EndsCpu): Promise<Turn> {
   return rawFromSenderProcess(totalBytes, async (offer) => {
     const answer = (await answerInPage(page, offer, totalBytes, markBytes)) as Description;
     return { answer, received: receivedIn(page) };
-  });
+  }, cpu, false);
 }
 
 /** A NodePeer download timed like the browser's: after the first verified chunk. */
@@ -193,9 +240,11 @@ export async function benchNodePeers(options: {
     const cpu = CpuSampler.start();
     const rawNode: Turn[] = [];
     const shoalNode: Turn[] = [];
+    const rawNodeCpu = endsCpu();
+    const shoalNodeCpu = endsCpu();
     // Taking turns, medians of `rounds` runs each (see benchSingleSource).
     for (let round = 0; round < rounds; round++) {
-      rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes));
+      rawNode.push(await rawNodeToNode(sizeBytes, chunkBytes, rawNodeCpu));
       const downloader = await NodePeer.start({
         trackerUrl,
         name: `node-downloader-${round}`,
@@ -206,28 +255,32 @@ export async function benchNodePeers(options: {
       try {
         const [found] = await downloader.search('node-to-node');
         if (found === undefined) throw new Error('The shared file was not found');
-        shoalNode.push(await timedNodeDownload(downloader, found));
+        shoalNode.push(await withEndsCpu(shoalNodeCpu, seeder.child.pid, sizeBytes, true, () => timedNodeDownload(downloader, found)));
       } finally {
         await downloader.stop();
       }
     }
     figures.push(throughputFigure(`Node -> Node download (${sizeMiB} MiB)`, shoalNode, 'raw wrtc channel', rawNode, TARGETS.nodeToNode));
     figures.push(...turnsAndCpu(`Node -> Node (${sizeMiB} MiB)`, cpu, rawNode, shoalNode));
+    printEndsCpu('Node -> Node', rawNodeCpu, shoalNodeCpu, { sender: 'seeder', receiver: 'downloader' });
 
     console.log(`… Node -> browser, ${sizeMiB} MiB: raw wrtc -> Chromium data channel and Shoal downloads in Chromium, taking turns`);
     const rawPage = await page.context().newPage();
     await rawPage.goto('about:blank');
     const rawBrowser: Turn[] = [];
     const shoalBrowser: Turn[] = [];
+    const rawBrowserCpu = endsCpu();
+    const shoalBrowserCpu = endsCpu();
     for (let round = 0; round < rounds; round++) {
-      rawBrowser.push(await rawNodeToBrowser(rawPage, sizeBytes, chunkBytes));
-      const timing = await download(page, 'node-to-browser.bin', 1);
+      rawBrowser.push(await rawNodeToBrowser(rawPage, sizeBytes, chunkBytes, rawBrowserCpu));
+      const timing = await withEndsCpu(shoalBrowserCpu, seeder.child.pid, sizeBytes, false, () => download(page, 'node-to-browser.bin', 1));
       shoalBrowser.push({ bytesPerSecond: steadyBytesPerSecond(timing, sizeBytes), window: steadyWindowOf(timing, sizeBytes) });
       await removeShare(page, 'node-to-browser.bin');
     }
     await rawPage.close();
     figures.push(throughputFigure(`Node -> browser download (${sizeMiB} MiB)`, shoalBrowser, 'raw wrtc -> Chromium channel', rawBrowser, TARGETS.nodeToBrowser));
     figures.push(...turnsAndCpu(`Node -> browser (${sizeMiB} MiB)`, cpu, rawBrowser, shoalBrowser));
+    printEndsCpu('Node -> browser', rawBrowserCpu, shoalBrowserCpu, { sender: 'seeder', receiver: 'browser' });
     cpu?.stop();
     return figures;
   } finally {
