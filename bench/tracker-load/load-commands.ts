@@ -4,6 +4,8 @@
 export interface MemorySample {
   rssBytes: number;
   heapUsedBytes: number;
+  /** Heap the V8 has committed (used or not); with RSS it tells heap from native memory. */
+  heapTotalBytes?: number;
   externalBytes: number;
   arrayBuffersBytes: number;
 }

@@ -49,9 +49,9 @@ function censusOf(path: string): Array<{ key: string; count: number; bytes: numb
 }
 
 function line(label: string, sample: MemorySample, base?: MemorySample): string {
-  const per = (field: keyof MemorySample): string =>
+  const per = (field: 'rssBytes' | 'heapUsedBytes' | 'externalBytes'): string =>
     base === undefined ? '' : ` (${((sample[field] - base[field]) / peers / 1024).toFixed(1)} KiB/peer)`;
-  return `${label.padEnd(10)} rss ${(sample.rssBytes / MIB).toFixed(1)} MiB${per('rssBytes')}, heap ${(sample.heapUsedBytes / MIB).toFixed(1)} MiB${per('heapUsedBytes')}, external ${(sample.externalBytes / MIB).toFixed(1)} MiB${per('externalBytes')}`;
+  return `${label.padEnd(10)} rss ${(sample.rssBytes / MIB).toFixed(1)} MiB${per('rssBytes')}, heap ${(sample.heapUsedBytes / MIB).toFixed(1)} MiB${per('heapUsedBytes')} of ${((sample.heapTotalBytes ?? 0) / MIB).toFixed(1)} committed, external ${(sample.externalBytes / MIB).toFixed(1)} MiB${per('externalBytes')}`;
 }
 
 function stallLine(label: string, sample: StallSample): string {

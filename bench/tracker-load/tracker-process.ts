@@ -55,8 +55,8 @@ serveCommands<TrackerCommands>({
     collectGarbage();
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();
-    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    return { rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external, arrayBuffersBytes: arrayBuffers };
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    return { rssBytes: rss, heapUsedBytes: heapUsed, heapTotalBytes: heapTotal, externalBytes: external, arrayBuffersBytes: arrayBuffers };
   },
   async stalls() {
     const ms = (ns: number): number => (Number.isFinite(ns) ? ns / 1e6 : 0);
