@@ -46,7 +46,7 @@ return {'ok', appendChange(P, 'joined', id, 'name', ARGV[6])}
 
 /**
  * ARGV: P, peer id. Reply: nil when the peer is not online, else {envelope JSON, file count, seq,
- * {every name its content ids are shared under, by any holder, read before they go}}.
+ * {the search text (searchTextOf) of every listing of its content ids, by any holder, read before they go}}.
  */
 export const REMOVE_PEER = new RedisScript(`${APPEND_CHANGE}${LISTING_JSON}
 local P, id = ARGV[1], ARGV[2]
@@ -60,7 +60,12 @@ for _, cid in ipairs(contentIds) do
   for _, holder in ipairs(redis.call('SMEMBERS', P..'holders:'..cid)) do
     local value = redis.call('HGET', P..'files:'..holder, cid)
     if value then
-      local name = cjson.decode(listingJson(value)).name
+      -- What search matches (searchTextOf): the name, and a folder's inner names after it.
+      local listing = cjson.decode(listingJson(value))
+      local name = listing.name
+      if type(listing.folder) == 'table' and type(listing.folder.innerNames) == 'table' and #listing.folder.innerNames > 0 then
+        name = name .. '\\n' .. table.concat(listing.folder.innerNames, '\\n')
+      end
       if not seen[name] then seen[name] = true; names[#names + 1] = name end
     end
   end

@@ -95,6 +95,16 @@ export function describeTrackerStoreContract(name: string, makeStore: MakeStore)
         expect(await store.removePeer(ana.id)).toBeUndefined();
       });
 
+      it("reports a removed folder under the text search matches (its name and inner names), so live queries on an inner name hear of it", async () => {
+        const store = await makeStore();
+        const ana = peerNamed('Ana');
+        await store.addPeer(ana);
+        const folder = fileNamed('Summer trip', { folder: { fileCount: 2, innerNames: ['beach.jpg', 'map.png'] } });
+        await store.announce(ana.id, [folder]);
+        expect(await store.fileNamesOf([folder.contentId])).toEqual(['Summer trip\nbeach.jpg\nmap.png']);
+        expect((await store.removePeer(ana.id))?.fileNames).toEqual(['Summer trip\nbeach.jpg\nmap.png']);
+      });
+
       it("removes every peer of one tracker process, with their files, and no other process's peers", async () => {
         const store = await makeStore();
         const [ana, bo, cy] = [peerNamed('Ana', 'node-a'), peerNamed('Bo', 'node-a'), peerNamed('Cy', 'node-b')];

@@ -39,7 +39,7 @@ export interface RemovedPeer {
   peer: PeerRecord;
   /** How many files left the index with the peer. */
   fileCount: number;
-  /** Every name those content ids were shared under (by any peer), read before they went. */
+  /** What search matched those content ids under (searchTextOf: the name, a folder's inner names too), by any peer, read before they went. */
   fileNames: string[];
 }
 
@@ -81,7 +81,7 @@ export interface TrackerStore {
   /** Drops the content ids from the peer's share; returns how many it actually held. */
   withdraw(peerId: string, contentIds: string[]): Promise<number>;
 
-  /** Every distinct name these content ids are announced under, by any online peer. */
+  /** Every distinct search text (searchTextOf) these content ids are announced under, by any online peer. */
   fileNamesOf(contentIds: string[]): Promise<string[]>;
 
   /** Files grouped by content id with their online holders; see `search.ts` for the rules. */
