@@ -3,6 +3,7 @@ import {
   announceRequestSchema,
   holdersRequestSchema,
   searchRequestSchema,
+  searchTextOf,
   withdrawRequestSchema,
 } from '../shared/protocol';
 import type { PeerBroadcasts } from './peer-broadcasts';
@@ -21,7 +22,8 @@ export function handleFileIndex(router: RequestRouter, store: TrackerStore, broa
     // A re-announce may rename a file, and a new holder changes results found under other names.
     const earlierNames = await store.fileNamesOf(files.map((file) => file.contentId));
     await store.announce(peer.id, files);
-    const changedNames = [...new Set([...earlierNames, ...files.map((file) => file.name)])];
+    // As search matches them: a new folder reaches queries that find it only by an inner name.
+    const changedNames = [...new Set([...earlierNames, ...files.map(searchTextOf)])];
     afterReply(() => afterIndexChange(peer.id, changedNames));
     return { ok: true };
   });

@@ -109,6 +109,16 @@ describe('index-changed goes only to peers whose live search a change touches', 
     expect(await settled(cy)).toBe(2);
   });
 
+  it('tells a peer whose query finds a new folder only by a name inside it', async () => {
+    const alice = await harness.join('Alice');
+    const cy = await harness.join('Cy');
+    await search(cy, 'dunes');
+    expect(await settled(cy)).toBe(0);
+    await announce(alice, [fileNamed('Trip', { folder: { fileCount: 2, innerNames: ['alpha beach.jpg', 'dunes.jpg'] } })]);
+    await waitFor(() => cy.pushes.indexChanged === 1, 'the new folder at Cy');
+    expect(await settled(cy)).toBe(1);
+  });
+
   it('tells a peer whose query matches the files of a peer that leaves, and not one whose query does not', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');
