@@ -7,6 +7,7 @@
 import type { PeerSummary, PeersSnapshotPush } from '../shared/protocol';
 import { PEER_DELTA_WINDOW_MS, PEER_LIST_PAGE_SIZE } from './config';
 import { createDeltaBatches } from './delta-batches';
+import { PeerListCopy } from './peer-list-copy';
 import { createIndexChangePushes } from './index-change-pushes';
 import { createJoinedBroadcast } from './joined-broadcast';
 import type { IndexChangePushTuning } from './index-change-pushes';
@@ -48,6 +49,7 @@ export function createPeerBroadcasts(
   // Only this node's sockets (the relay brings each change to every other node itself), a slice
   // of sockets per turn of the event loop so a push to thousands does not stall every request.
   const joined = createJoinedBroadcast(io);
+  const copy = new PeerListCopy();
   const deltas = createDeltaBatches(
     {
       single(push, exceptRoom) {
@@ -62,11 +64,12 @@ export function createPeerBroadcasts(
   // Invariant: this node makes its pushes one task of this queue at a time, and each reads the
   // store after the change it reports. A delta carries the peer's state as read (absolute, so
   // applying it twice is harmless) under the next network-wide `seq`; the deltas about one peer come
-  // from the node holding its socket, in the order they were read. A snapshot carries the `seq` of
-  // the last delta this node delivered before reading the store (every change up to it is in what
-  // it reads) and is emitted page after page with no await between, after the socket joined the
-  // room. So a peer skips the deltas numbered at or below its snapshot, and gets every later one
-  // (before the snapshot or after; PeerListReplica holds early ones until the snapshot is whole).
+  // from the node holding its socket, in the order they were read. A snapshot is this node's copy
+  // of the list (peer-list-copy.ts), which holds every change delivered so far, under the `seq` of
+  // the last delta delivered; it is emitted page after page with no await between, after the
+  // socket joined the room. So a peer skips the deltas numbered at or below its snapshot, and gets
+  // every later one (before the snapshot or after; PeerListReplica holds early ones until the
+  // snapshot is whole).
   let tail: Promise<void> = Promise.resolve();
 
   function enqueue(task: () => Promise<void>): Promise<void> {
@@ -89,19 +92,25 @@ export function createPeerBroadcasts(
     });
   }
 
-  function sendSnapshot(emit: (push: PeersSnapshotPush) => void): Promise<void> {
-    return enqueue(async () => {
-      const seq = relay.deliveredSeq;
-      const peers = await store.listPeers();
-      const pages = Math.max(1, Math.ceil(peers.length / pageSize));
-      for (let page = 0; page < pages; page += 1) {
-        emit({ seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
-      }
-    });
+  /** Emits the list in pages under the last delivered `seq`, in one go. */
+  function sendSnapshot(peers: readonly PeerSummary[], emit: (push: PeersSnapshotPush) => void): void {
+    const seq = relay.deliveredSeq;
+    const pages = Math.max(1, Math.ceil(peers.length / pageSize));
+    for (let page = 0; page < pages; page += 1) {
+      emit({ seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
+    }
   }
+
+  /** In a queue task: loads the copy from the store unless it is loaded; changes delivered meanwhile apply over it. */
+  async function ensureCopyLoaded(): Promise<void> {
+    if (!copy.isLoaded) copy.load(await store.listPeers());
+  }
+  // The network may have peers already (other nodes on Redis): read them once, before any snapshot.
+  void enqueue(ensureCopyLoaded).catch(() => undefined);
 
   relay.attach({
     delta(push, exceptRoom) {
+      copy.apply(push);
       deltas.add(push, exceptRoom);
     },
     indexChanged(names) {
@@ -109,15 +118,26 @@ export function createPeerBroadcasts(
       else indexChanges.namesChanged(names);
     },
     pushesLost() {
-      // A fresh list for every joined socket of this node; their replicas replace theirs with it.
-      void sendSnapshot((push) => io.local.to(JOINED_ROOM).emit('peers-snapshot', push)).catch(() => undefined);
+      // This node missed changes too: a fresh copy, then a fresh list for every joined socket of
+      // this node; their replicas replace theirs with it.
+      copy.beginLoad();
+      void enqueue(async () => {
+        await ensureCopyLoaded();
+        sendSnapshot(copy.list(), (push) => io.local.to(JOINED_ROOM).emit('peers-snapshot', push));
+      }).catch(() => undefined);
     },
   });
 
   return {
-    async peerJoined(socket, peerId) {
-      await sendSnapshot((push) => socket.emit('peers-snapshot', push));
-      await pushChange('joined', peerId, peerRoom(peerId));
+    peerJoined(socket, peerId) {
+      return enqueue(async () => {
+        await ensureCopyLoaded();
+        const summary = await store.peerSummary(peerId);
+        if (summary === undefined) return; // it left already; its leave is on its way
+        // The copy has every change delivered so far; the joiner's own is not delivered yet.
+        sendSnapshot(copy.listWith(summary), (push) => socket.emit('peers-snapshot', push));
+        await relay.publishDelta({ joined: summary }, peerRoom(peerId));
+      });
     },
     peerLeft(peerId) {
       return pushChange('left', peerId);

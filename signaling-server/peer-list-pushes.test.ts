@@ -17,6 +17,20 @@ describe('the peer list pushes', () => {
     return { store, peerListPageSize: 2 };
   });
 
+  it("reads a joiner's list from the tracker's own copy, not from the store (a whole-list read and sort per join)", async () => {
+    let listReads = 0;
+    const listPeers = store.listPeers.bind(store);
+    store.listPeers = () => {
+      listReads += 1;
+      return listPeers();
+    };
+    const peers: JoinedPeer[] = [];
+    for (const name of ['Ana', 'Bo', 'Cy', 'Di', 'Ed']) peers.push(await harness.join(name));
+    for (const peer of peers) await peer.waitForPeers((listed) => listed.length === 5, `all five at ${peer.name}`);
+    for (const peer of peers) expect(peer.latestPeers()).toEqual(await listPeers());
+    expect(listReads).toBe(0);
+  });
+
   it('sends a joining peer the list once and the others one small delta, not the list', async () => {
     const ana = await harness.join('Ana');
     const bo = await harness.join('Bo');

@@ -11,6 +11,7 @@ import { seededRandom } from '../../shared/test-support/seeded-random';
 import { createTracker } from '../app';
 import type { RunningTracker } from '../app';
 import { RedisTrackerStore } from '../store/redis-tracker-store';
+import { startRedisPushRelay } from './redis-push-relay';
 import { fileNamed, peerNamed } from '../test-support/fixtures';
 import { startRedisServer } from '../test-support/redis-server';
 import type { RedisServer } from '../test-support/redis-server';
@@ -205,10 +206,14 @@ describe('trackers sharing one Redis', () => {
     // A node that died: its peer and file are in the store, its last beat long ago.
     const ghostStore = await RedisTrackerStore.open({ url: redis.url, keyPrefix });
     const commands = new Redis(redis.url);
+    // The dead node told the others of its peer when it joined, as every node does.
+    const ghostSubscriber = new Redis(redis.url);
+    const ghostRelay = await startRedisPushRelay({ commands, subscriber: ghostSubscriber, keyPrefix });
     try {
       const ghost = peerNamed('Ghost', 'dead-node');
       await ghostStore.addPeer(ghost);
       await ghostStore.announce(ghost.id, [fileNamed('haunted.txt')]);
+      await ghostRelay.publishDelta({ joined: (await ghostStore.peerSummary(ghost.id))! });
       const ana = await joinAt(0, 'Ana');
       await ana.waitForPeers((list) => list.some((peer) => peer.id === ghost.id), 'the ghost at Ana');
       expect(await ana.socket.timeout(5_000).emitWithAck('search', { query: 'haunted' })).toMatchObject({ total: 1 });
@@ -219,6 +224,8 @@ describe('trackers sharing one Redis', () => {
       expect(await ana.socket.timeout(5_000).emitWithAck('search', { query: 'haunted' })).toMatchObject({ total: 0 });
       await waitFor(async () => (await commands.zscore(`${keyPrefix}nodes`, 'dead-node')) === null, 'the dead node unlisted');
     } finally {
+      await ghostRelay.close();
+      ghostSubscriber.disconnect();
       commands.disconnect();
       await ghostStore.close();
     }
