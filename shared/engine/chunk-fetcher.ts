@@ -224,7 +224,8 @@ export class ChunkFetcher {
   private linkForNextRequest(peer: FetchPeer): PeerLink | undefined {
     if (this.hasStoredAChunk) return peer.links?.leastBusy();
     const main = peer.links?.main;
-    return main?.isOpen ? main : undefined;
+    // A closed main link must not stall the holder: its other links serve until it is back.
+    return main?.isOpen === true ? main : peer.links?.leastBusy();
   }
 
   /** Takes back requests standing between an awaited chunk and a holder of it (see requestsToYieldTo). */
