@@ -1,12 +1,14 @@
 /**
- * Writes the load benchmark's results: bench/RESULTS-tracker-load.md (its own file, so
- * `npm run bench`, which rewrites RESULTS.md, leaves it alone) and a `trackerLoad` section merged
+ * Writes the load benchmark's results: bench/RESULTS-tracker-load.md (the whole report: method,
+ * figures, search latency rows, every ramp step), its figures as a section of bench/RESULTS.md
+ * (which `npm run bench` keeps when it rewrites its own table), and a `trackerLoad` section merged
  * into bench/results.json next to what the other benches wrote there.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { withSection } from '../report';
 import type { Figure } from '../report';
 import type { LoadResults } from './load-figures';
 import type { StageResult } from './load-stage';
@@ -159,8 +161,24 @@ function stageSummary(stage: StageResult): unknown {
   };
 }
 
+const RESULTS_HEADING = '## Tracker load (`npm run bench:tracker`)';
+
+/** The figures as a section of bench/RESULTS.md, pointing to the whole report. */
+export async function writeLoadSection(dir: string, machine: LoadMachine, figures: Figure[]): Promise<void> {
+  const markdown = (await readFile(`${dir}/RESULTS.md`, 'utf8').catch(() => undefined)) ?? '# Benchmark results\n';
+  const section = [
+    RESULTS_HEADING,
+    '',
+    `${machine.date}; ${machine.cpuModel}, nproc ${machine.nproc}, ${machine.memory}; node ${machine.node}. Method, search latency rows and every ramp step: [RESULTS-tracker-load.md](RESULTS-tracker-load.md).`,
+    '',
+    ...figureRows(figures),
+  ].join('\n');
+  await writeFile(`${dir}/RESULTS.md`, withSection(markdown, RESULTS_HEADING, section));
+}
+
 export async function writeLoadResults(dir: string, machine: LoadMachine, results: LoadResults, figures: Figure[], method: string[]): Promise<void> {
   await writeFile(`${dir}/RESULTS-tracker-load.md`, `${reportMarkdown(machine, results, figures, method)}\n`);
+  await writeLoadSection(dir, machine, figures);
   const existing = await readFile(`${dir}/results.json`, 'utf8').catch(() => undefined);
   const rest = existing === undefined ? {} : (JSON.parse(existing) as Record<string, unknown>);
   const trackerLoad = {
