@@ -4,6 +4,7 @@
  * index-change-pushes.ts). A change costs one small push per peer, not the whole list. With several
  * tracker nodes, a PushRelay carries changes between them (push-relay.ts).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PeerSummary, PeersSnapshotPush } from '../shared/protocol';
 import { PEER_DELTA_WINDOW_MS, PEER_LIST_PAGE_SIZE } from './config';
 import { createDeltaBatches } from './delta-batches';
@@ -66,16 +67,18 @@ export function createPeerBroadcasts(
   // applying it twice is harmless) under the next network-wide `seq`; the deltas about one peer come
   // from the node holding its socket, in the order they were read. A snapshot is this node's copy
   // of the list (peer-list-copy.ts), which holds every change delivered so far, under the `seq` of
-  // the last delta delivered; it is emitted page after page with no await between, after the
-  // socket joined the room. So a peer skips the deltas numbered at or below its snapshot, and gets
-  // every later one (before the snapshot or after; PeerListReplica holds early ones until the
-  // snapshot is whole).
+  // the last delta delivered, taken after the socket joined the room. So a peer skips the deltas
+  // numbered at or below its snapshot, and gets every later one (before the snapshot, between its
+  // pages or after; PeerListReplica holds them until the snapshot is whole).
   let tail: Promise<void> = Promise.resolve();
 
-  function enqueue(task: () => Promise<void>): Promise<void> {
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = tail.then(task);
     // One failed read must not stop later pushes; the caller of that task still hears the error.
-    tail = run.catch(() => undefined);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -92,12 +95,23 @@ export function createPeerBroadcasts(
     });
   }
 
-  /** Emits the list in pages under the last delivered `seq`, in one go. */
-  function sendSnapshot(peers: readonly PeerSummary[], emit: (push: PeersSnapshotPush) => void): void {
+  /** The list in pages, under the `seq` of the last delta delivered: the copy holds every change up to it. */
+  function snapshotPages(peers: readonly PeerSummary[]): PeersSnapshotPush[] {
     const seq = relay.deliveredSeq;
     const pages = Math.max(1, Math.ceil(peers.length / pageSize));
-    for (let page = 0; page < pages; page += 1) {
-      emit({ seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) });
+    return Array.from({ length: pages }, (_, page) => ({ seq, page, pages, peers: peers.slice(page * pageSize, (page + 1) * pageSize) }));
+  }
+
+  /**
+   * A joiner's pages, one per turn of the event loop: encoding 10,000 peers in one go held the loop
+   * for tens of milliseconds, and every signal relayed meanwhile waited. Changes delivered between
+   * pages are newer than the snapshot, and the joiner's replica holds them until it is whole.
+   */
+  async function sendPagesInTurns(pages: readonly PeersSnapshotPush[], socket: TrackerSocket): Promise<void> {
+    for (const [index, page] of pages.entries()) {
+      if (index > 0) await nextTurn();
+      if (socket.disconnected) return;
+      socket.emit('peers-snapshot', page);
     }
   }
 
@@ -123,21 +137,24 @@ export function createPeerBroadcasts(
       copy.beginLoad();
       void enqueue(async () => {
         await ensureCopyLoaded();
-        sendSnapshot(copy.list(), (push) => io.local.to(JOINED_ROOM).emit('peers-snapshot', push));
+        // In one go: a live replica must not take changes between the pages of a resent list.
+        for (const page of snapshotPages(copy.list())) io.local.to(JOINED_ROOM).emit('peers-snapshot', page);
       }).catch(() => undefined);
     },
   });
 
   return {
     peerJoined(socket, peerId) {
-      return enqueue(async () => {
+      const pages = enqueue(async () => {
         await ensureCopyLoaded();
         const summary = await store.peerSummary(peerId);
-        if (summary === undefined) return; // it left already; its leave is on its way
+        if (summary === undefined) return []; // it left already; its leave is on its way
         // The copy has every change delivered so far; the joiner's own is not delivered yet.
-        sendSnapshot(copy.listWith(summary), (push) => socket.emit('peers-snapshot', push));
+        const list = snapshotPages(copy.listWith(summary));
         await relay.publishDelta({ joined: summary }, peerRoom(peerId));
+        return list;
       });
+      return pages.then((list) => sendPagesInTurns(list, socket));
     },
     peerLeft(peerId) {
       return pushChange('left', peerId);

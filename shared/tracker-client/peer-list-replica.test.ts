@@ -20,6 +20,16 @@ describe('PeerListReplica', () => {
     expect(list.list()).toHaveLength(3);
   });
 
+  it('keeps a change that arrives between the pages of a resent snapshot, when it is newer than the snapshot', () => {
+    const list = new PeerListReplica();
+    list.applySnapshotPage({ seq: 3, page: 0, pages: 1, peers: [peer('a', 'ana')] });
+    expect(list.applySnapshotPage({ seq: 9, page: 0, pages: 2, peers: [peer('a', 'ana')] })).toBe(false);
+    expect(list.applyDelta({ seq: 10, joined: peer('c', 'cy') })).toBe(false);
+    expect(list.applyDelta({ seq: 8, joined: peer('z', 'zed') })).toBe(false);
+    expect(list.applySnapshotPage({ seq: 9, page: 1, pages: 2, peers: [peer('b', 'Bo')] })).toBe(true);
+    expect(list.list().map((entry) => entry.name)).toEqual(['ana', 'Bo', 'cy']);
+  });
+
   it('applies joined, left and file-count changes in order and keeps the tracker’s order', () => {
     const list = new PeerListReplica();
     list.applySnapshotPage({ seq: 0, page: 0, pages: 1, peers: [peer('a', 'peer 10')] });

@@ -51,9 +51,13 @@ export class PeerListReplica {
     return true;
   }
 
-  /** Takes one change; true when the list changed. Deltas are absolute, so applying one twice is harmless. */
+  /**
+   * Takes one change; true when the list changed. Deltas are absolute, so applying one twice is
+   * harmless. While a snapshot's pages are arriving (the tracker may send them over several turns,
+   * with later changes between them) changes wait, and those newer than the snapshot apply over it.
+   */
   applyDelta(push: PeersDeltaPush): boolean {
-    if (this.seq === undefined) {
+    if (this.seq === undefined || this.arriving !== undefined) {
       this.waitingDeltas.push(push);
       return false;
     }
