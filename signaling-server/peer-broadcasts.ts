@@ -137,7 +137,8 @@ export function createPeerBroadcasts(
       copy.beginLoad();
       void enqueue(async () => {
         await ensureCopyLoaded();
-        // In one go: a live replica must not take changes between the pages of a resent list.
+        // In one go to every socket: rare (only after lost changes), and replicas that predate
+        // holding changes between a snapshot's pages take none between these.
         for (const page of snapshotPages(copy.list())) io.local.to(JOINED_ROOM).emit('peers-snapshot', page);
       }).catch(() => undefined);
     },
