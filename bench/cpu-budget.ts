@@ -9,16 +9,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chunkSizeFor } from '../shared/content/chunking';
-import { createTracker } from '../signaling-server/app';
-import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
-import { launchBenchBrowser, type BenchBrowser } from './bench-browsers';
+import { download, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf } from './bench-actions';
 import type { SteadyWindow } from './machine-cpu';
 import { waitForQuiet } from './quiet';
 import { measureRawChannel } from './raw-channel';
 import { machineDescription } from './report';
-import { tempDataDirFor } from './temp-dirs';
-import { BenchFiles } from './test-data';
-import { buildForProfiling, sourceResolverFor } from './cpu-budget/budget-build';
+import { sourceResolverFor } from './cpu-budget/budget-build';
 import { printBudget, writeBudget, type BudgetRun } from './cpu-budget/budget-report';
 import {
   budgetRows,
@@ -37,7 +33,8 @@ import { browserProcessTree } from './cpu-budget/process-tree';
 import { RendererProfiler, type RecordedProfile } from './cpu-budget/renderer-profiler';
 import { splitByActivity, tracedTasks, type TracedTask } from './cpu-budget/task-activities';
 import { ThreadCpuSampler } from './cpu-budget/thread-cpu';
-import { countersOf, difference, installCounters, type TransportCounters } from './cpu-budget/transport-counters';
+import { countersOf, difference, type TransportCounters } from './cpu-budget/transport-counters';
+import { openBudgetBrowsers, SIDES } from './cpu-budget/budget-browsers';
 
 const MiB = 1024 * 1024;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +46,6 @@ const SIZE_BYTES = (quick ? 32 : 128) * MiB;
 /** Bytes hashed, and written to and read from IndexedDB, when those steps are measured apart. */
 const PROBE_BYTES = (quick ? 32 : 64) * MiB;
 const FILE_NAME = 'bench-budget.bin';
-const SIDES: readonly Side[] = ['seeder', 'downloader'];
 /** Each task with where it was posted from, and the IPC interfaces it served. */
 const TRACE_CATEGORIES = ['toplevel', 'mojom'];
 
@@ -80,17 +76,10 @@ function packetsLine(turn: string, counts: Record<Side, TransportCounters>): str
 }
 
 async function main(): Promise<void> {
-  const buildDir = await buildForProfiling(repoRoot, (message) => console.log(message));
-  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('budget'), staticDir: buildDir });
-  const files = await BenchFiles.create();
-  const browsers: Partial<Record<Side, BenchBrowser>> = {};
+  const opened = await openBudgetBrowsers(repoRoot, 'budget');
+  const { files, browsers, buildDir } = opened;
   try {
-    for (const side of SIDES) {
-      browsers[side] = await launchBenchBrowser(tracker.url);
-      await join((browsers[side] as BenchBrowser).page, side);
-      await installCounters((browsers[side] as BenchBrowser).page);
-    }
-    const benches = browsers as Record<Side, BenchBrowser>;
+    const benches = browsers;
     const { seeder, downloader } = benches;
     await shareFile(seeder.page, await files.make(FILE_NAME, SIZE_BYTES), FILE_NAME);
     const processesOf = { seeder: await browserProcessTree(seeder), downloader: await browserProcessTree(downloader) };
@@ -208,9 +197,7 @@ async function main(): Promise<void> {
     await writeBudget(benchDir, run);
     console.log('\nWrote the CPU budget section of bench/RESULTS.md (and cpuBudget in bench/results.json)');
   } finally {
-    await Promise.all(Object.values(browsers).map((bench) => bench.close().catch(() => undefined)));
-    await tracker.close();
-    await files.remove();
+    await opened.close();
   }
 }
 

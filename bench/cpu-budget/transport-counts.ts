@@ -11,20 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { chunkSizeFor } from '../../shared/content/chunking';
-import { createTracker } from '../../signaling-server/app';
-import { download, join, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf } from '../bench-actions';
-import { launchBenchBrowser, type BenchBrowser } from '../bench-browsers';
+import { download, removeShare, shareFile, steadyBytesPerSecond, steadyWindowOf } from '../bench-actions';
 import type { SteadyWindow } from '../machine-cpu';
 import { waitForQuiet } from '../quiet';
 import { measureRawChannel } from '../raw-channel';
-import { tempDataDirFor } from '../temp-dirs';
-import { BenchFiles } from '../test-data';
 import { deleteIdb, writeIdbChunks } from '../idb-write';
-import { buildForProfiling } from './budget-build';
 import { browserProcessTree, type BrowserProcess } from './process-tree';
-import { rowOfThread, tabRendererPid } from './budget-rows';
+import { rowOfThread, tabRendererPid, type Side } from './budget-rows';
 import { ThreadCpuSampler, type ThreadCpu } from './thread-cpu';
-import { countersOf, difference, installCounters, udpReceiveDrops, type TransportCounters } from './transport-counters';
+import { countersOf, difference, udpReceiveDrops, type TransportCounters } from './transport-counters';
+import { openBudgetBrowsers, SIDES } from './budget-browsers';
 
 const MiB = 1024 * 1024;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,8 +36,6 @@ const WITH_STORE_TURN = process.argv.includes('--with-store');
 /** `--paced-mibps R`: a further turn, the raw channel sending no faster than R MiB/s. */
 const PACED_MIBPS = argValue('--paced-mibps', 0);
 
-type Side = 'seeder' | 'downloader';
-const SIDES: readonly Side[] = ['seeder', 'downloader'];
 
 /** CPU ms per MiB of one side's threads by coarse group. */
 function cpuGroups(threads: ThreadCpu[], bytes: number): Record<string, number> {
@@ -109,17 +103,10 @@ function printTurn(name: string, mibPerSecond: number, cpu: Record<Side, Record<
 }
 
 async function main(): Promise<void> {
-  const buildDir = await buildForProfiling(repoRoot, (message) => console.log(message));
-  const tracker = await createTracker({ host: '127.0.0.1', port: 0, dataDir: await tempDataDirFor('transport-counts'), staticDir: buildDir });
-  const files = await BenchFiles.create();
-  const browsers: Partial<Record<Side, BenchBrowser>> = {};
+  const opened = await openBudgetBrowsers(repoRoot, 'transport-counts');
+  const { files, browsers } = opened;
   try {
-    for (const side of SIDES) {
-      browsers[side] = await launchBenchBrowser(tracker.url);
-      await join((browsers[side] as BenchBrowser).page, side);
-      await installCounters((browsers[side] as BenchBrowser).page);
-    }
-    const { seeder, downloader } = browsers as Record<Side, BenchBrowser>;
+    const { seeder, downloader } = browsers;
     const pages: Record<Side, Page> = { seeder: seeder.page, downloader: downloader.page };
     await shareFile(seeder.page, await files.make(FILE_NAME, SIZE_BYTES), FILE_NAME);
     const processes = { seeder: await browserProcessTree(seeder), downloader: await browserProcessTree(downloader) };
@@ -182,9 +169,7 @@ async function main(): Promise<void> {
     }
     await sampler.stop();
   } finally {
-    await Promise.all(Object.values(browsers).map((bench) => bench.close().catch(() => undefined)));
-    await tracker.close();
-    await files.remove();
+    await opened.close();
   }
 }
 
