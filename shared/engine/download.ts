@@ -11,51 +11,22 @@ import { chunkCount, chunkLength } from '../content/chunking';
 import { asShoalError, ShoalError } from '../protocol/errors';
 import type { Manifest } from '../protocol/peer-messages';
 import type { Holder } from '../protocol/tracker-messages';
-import type { ChunkStore } from './chunk-store';
 import { ChunkFetcher } from './chunk-fetcher';
-import type { Clock } from './clock';
+import type { CancelOptions, DownloadDeps, DownloadFile } from './download-inputs';
 import { cancelledError, type DownloadProgress, type DownloadSnapshot, type DownloadState } from './download-report';
 import { DownloadPlayback } from './download-playback';
 import { DownloadProgressMeter } from './download-progress';
 import { downloadTuning, type DownloadTuning } from './download-tuning';
 import { HolderFailures } from './holder-failures';
-import type { LinkSource } from './link-pool';
 import type { FetchingPeer } from './peer-paths';
 import { acquireManifest, type AcquiredManifest } from './manifest-acquisition';
 import { PauseGate } from './pause-gate';
 import { missingChunkIndices } from './stored-file';
 import { ThrottledNotifier } from './throttled-notifier';
 import { HOLDER_RETRY_BACKOFF_MAX_MS } from './transfer-policy';
-import { silentLogger, type ComponentLogger, type Logger } from '../logging/logger';
-
-/** What is being downloaded, as the tracker or a link described it. */
-export interface DownloadFile {
-  contentId: string;
-  name: string;
-  /** As announced; the verified manifest has the final word. */
-  size: number;
-  mimeType: string;
-}
-
-/** What a download works with, supplied by the host. */
-export interface DownloadDeps {
-  /** Who holds the file now, completely or in part; asked again every so often. Must not list this
-   * peer itself. The signal aborts when the download ends, so a query may stop early. */
-  holders: (signal: AbortSignal) => Promise<Holder[]>;
-  pool: LinkSource;
-  store: ChunkStore;
-  /** Every wait and timestamp of the download: `realClock` in hosts. */
-  clock: Clock;
-  /** Where the download says what it handled quietly; silent when absent. */
-  logger?: ComponentLogger;
-}
+import { silentLogger, type Logger } from '../logging/logger';
 
 export type { DownloadTuning } from './download-tuning';
-
-export interface CancelOptions {
-  /** Also delete the file's record and every chunk stored so far. */
-  discard?: boolean;
-}
 
 type Phase = 'connecting' | 'downloading';
 type FinalState = 'completed' | 'failed' | 'cancelled';

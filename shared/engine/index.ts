@@ -21,13 +21,8 @@ export { WriteGenerations } from './write-generations';
 export { RefusedByPeerError } from './outgoing-requests';
 
 // Downloading one.
-export {
-  Download,
-  type CancelOptions,
-  type DownloadDeps,
-  type DownloadFile,
-  type DownloadTuning,
-} from './download';
+export { Download, type DownloadTuning } from './download';
+export type { CancelOptions, DownloadDeps, DownloadFile } from './download-inputs';
 export type { DownloadProgress, DownloadSnapshot, DownloadState, FetchingPeer } from './download-report';
 export type { HolderFailure } from './holder-failures';
 export { describeFetchingPeer, describeFetchingPeers, describePath } from './connection-description';
