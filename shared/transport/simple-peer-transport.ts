@@ -100,7 +100,19 @@ export class SimplePeerTransport implements Transport {
   private createConnection(peerId: string, peerName: string, connectionId: string, initiator: boolean): Connection {
     const { config: extraConfig, ...peerOptions } = this.options.peerOptions ?? {};
     const config: RTCConfiguration = { ...extraConfig, iceServers: this.options.iceServers?.() ?? extraConfig?.iceServers ?? [] };
-    const peer = new this.options.SimplePeer({ initiator, trickle: true, objectMode: true, config, ...peerOptions });
+    const peer = new this.options.SimplePeer({
+      initiator,
+      trickle: true,
+      objectMode: true,
+      config,
+      // Both ends make the data channel themselves (id 0) instead of the answerer being handed it
+      // when the caller's open arrives. Handed a channel, wrtc registers for its messages before it
+      // passes on the ones that came first, so the caller's first frames could reach the answerer
+      // after later ones (seen in CI: early 2, 3, 4, then 0, 1).
+      channelName: 'shoal',
+      channelConfig: NEGOTIATED_CHANNEL,
+      ...peerOptions,
+    });
     const connection: Connection = {
       peerId,
       peerName,
@@ -180,6 +192,9 @@ export class SimplePeerTransport implements Transport {
     return { connectionId, fromPeerId, toPeerId };
   }
 }
+
+/** The one data channel of each connection, made by both ends (see createConnection). */
+const NEGOTIATED_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0 };
 
 /** simple-peer's error codes for ICE (and the whole connection) giving up: no path worked. */
 const NO_PATH_ERROR_CODES = new Set(['ERR_ICE_CONNECTION_FAILURE', 'ERR_CONNECTION_FAILURE']);
