@@ -30,7 +30,7 @@ import { iceGathered, steadyRate, type RawChannel, type ReceiveTimes } from './r
 import { LOOPBACK_UNBOUNDED, ratesOf, turnsAndCpu, turnsMiBps, type Turn } from './figures';
 import { CpuSampler } from './machine-cpu';
 import { printRefusals } from './physical-limit';
-import { cpuMsOfProcess } from './process-cpu';
+import { endsCpu, printEndsCpu, withEndsCpu, type EndsCpu } from './ends-cpu';
 import { machineDescription, printTable, type Figure } from './report';
 import { median, roundsFor } from './rounds';
 import { figureOf, TARGETS, type Target } from './targets';
@@ -65,47 +65,6 @@ function turnOf(times: ReceiveTimes, totalBytes: number): Turn {
     bytesPerSecond: steadyRate(times, totalBytes),
     window: { fromEpochMs: times.markAtMs, toEpochMs: times.doneAtMs, bytes: totalBytes - times.bytesAtMark },
   };
-}
-
-/** CPU ms this process has used, user and system. */
-function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** CPU ms per MiB each end of a transfer used, per process; the receiver's only when it is this process (whose
- * tracker and Playwright sit idle while data flows). */
-interface EndsCpu {
-  senderMsPerMiB: number[];
-  receiverMsPerMiB: number[];
-}
-
-function endsCpu(): EndsCpu {
-  return { senderMsPerMiB: [], receiverMsPerMiB: [] };
-}
-
-/** Records the CPU a sending process (and, when `countsReceiver`, this process) used over `transfer`. */
-async function withEndsCpu<T>(
-  into: EndsCpu,
-  senderPid: number | undefined,
-  totalBytes: number,
-  countsReceiver: boolean,
-  transfer: () => Promise<T>,
-): Promise<T> {
-  const senderBefore = senderPid === undefined ? undefined : cpuMsOfProcess(senderPid);
-  const receiverBefore = ownCpuMs();
-  const result = await transfer();
-  const senderAfter = senderPid === undefined ? undefined : cpuMsOfProcess(senderPid);
-  if (senderBefore !== undefined && senderAfter !== undefined) into.senderMsPerMiB.push((senderAfter - senderBefore) / (totalBytes / MiB));
-  if (countsReceiver) into.receiverMsPerMiB.push((ownCpuMs() - receiverBefore) / (totalBytes / MiB));
-  return result;
-}
-
-function printEndsCpu(label: string, raw: EndsCpu, shoal: EndsCpu, names: { sender: string; receiver: string }): void {
-  const msOf = (values: number[]): string => (values.length === 0 ? '-' : `${median(values).toFixed(1)} ms`);
-  const ends = (senderName: string, receiverName: string, cpu: EndsCpu): string =>
-    `${senderName} ${msOf(cpu.senderMsPerMiB)}${cpu.receiverMsPerMiB.length === 0 ? '' : `, ${receiverName} ${msOf(cpu.receiverMsPerMiB)}`}`;
-  console.log(`  CPU per MiB by process, ${label} (medians): raw ${ends('sender', 'receiver', raw)}; Shoal ${ends(names.sender, names.receiver, shoal)}`);
 }
 
 /** Runs one raw transfer of `totalBytes` from a sender process to the receiver `receive` sets up
