@@ -6,9 +6,7 @@
  * /proc/<pid>/task/<tid>/stat; Linux only, elsewhere undefined.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-
-/** USER_HZ, the unit of /proc's times: 100 on every Linux this runs on. */
-const MS_PER_TICK = 10;
+import { parseProcStat } from './process-cpu';
 
 export const NODE_THREAD_GROUPS = ['main thread', 'WebRTC threads', 'file I/O pool and V8 helpers'] as const;
 export type NodeThreadGroup = (typeof NODE_THREAD_GROUPS)[number];
@@ -39,11 +37,8 @@ export function readThreads(pid: number): ThreadReadings | undefined {
     } catch {
       continue; // the thread ended between listing and reading
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    // utime and stime: the 12th and 13th fields after the state (see process-cpu.ts).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    if (Number.isFinite(ticks)) readings.set(Number(tid), { group: threadGroupOf(pid, Number(tid), name), cpuMs: ticks * MS_PER_TICK });
+    const parsed = parseProcStat(stat);
+    if (parsed !== undefined) readings.set(Number(tid), { group: threadGroupOf(pid, Number(tid), parsed.name), cpuMs: parsed.cpuMs });
   }
   return readings;
 }

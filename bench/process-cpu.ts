@@ -14,6 +14,18 @@ interface Sample {
   cpuMs: number;
 }
 
+/**
+ * The name and user plus system CPU ms in a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat line,
+ * or undefined when it does not parse.
+ */
+export function parseProcStat(text: string): { name: string; cpuMs: number } | undefined {
+  // "pid (comm) state ..." where comm may hold spaces: fields count from after the closing paren;
+  // utime and stime are the 14th and 15th fields, the 12th and 13th after the state.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? { name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), cpuMs: ticks * MS_PER_TICK } : undefined;
+}
+
 /** User and system CPU ms a process has used, or undefined when it cannot be read (gone, not Linux). */
 export function cpuMsOfProcess(pid: number): number | undefined {
   let text: string;
@@ -22,11 +34,7 @@ export function cpuMsOfProcess(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-  // "pid (comm) state ..." where comm may hold spaces: fields count from after the closing paren;
-  // utime and stime are the 14th and 15th fields, the 12th and 13th after the state.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return Number.isFinite(ticks) ? ticks * MS_PER_TICK : undefined;
+  return parseProcStat(text)?.cpuMs;
 }
 
 export class ProcessCpuSampler {
