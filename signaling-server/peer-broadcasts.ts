@@ -36,7 +36,8 @@ export interface PeerBroadcasts {
   close(): void;
 }
 
-type ChangeKind = 'joined' | 'left' | 'files';
+/** The changes pushed through pushChange; a join goes with its joiner's snapshot (peerJoined). */
+type ChangeKind = 'left' | 'files';
 
 export function createPeerBroadcasts(
   io: TrackerServer,
@@ -85,13 +86,13 @@ export function createPeerBroadcasts(
   function changeOf(kind: ChangeKind, peerId: string, summary: PeerSummary | undefined): PeerListChange {
     if (summary === undefined) return { left: peerId };
     if (kind === 'files') return { files: { id: peerId, count: summary.files } };
-    return { joined: summary };
+    return { joined: summary }; // a leave read after the peer came back: its state, as it is now
   }
 
-  function pushChange(kind: ChangeKind, peerId: string, exceptRoom?: string): Promise<void> {
+  function pushChange(kind: ChangeKind, peerId: string): Promise<void> {
     return enqueue(async () => {
       const summary = await store.peerSummary(peerId);
-      await relay.publishDelta(changeOf(kind, peerId, summary), exceptRoom);
+      await relay.publishDelta(changeOf(kind, peerId, summary));
     });
   }
 
