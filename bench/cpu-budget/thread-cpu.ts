@@ -6,10 +6,9 @@
  * hashes, the compositor) are exactly what it cannot.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { parseProcStat } from '../process-cpu';
 import type { BrowserProcess, ProcessKind } from './process-tree';
 
-/** USER_HZ, the unit of /proc's times: 100 on every Linux this runs on. */
-const MS_PER_TICK = 10;
 const SAMPLE_INTERVAL_MS = 200;
 
 export interface ThreadCpu {
@@ -36,12 +35,12 @@ async function readThreads(processes: readonly BrowserProcess[], known: Map<stri
       const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
       for (const tid of tids) {
         const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
-        if (stat === undefined) continue; // the thread ended between listing and reading
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // Undefined when the thread ended between listing and reading.
+        const parsed = stat === undefined ? undefined : parseProcStat(stat);
+        if (parsed === undefined) continue;
         const key = `${pid}/${tid}`;
-        if (!known.has(key)) known.set(key, { pid, tid: Number(tid), processKind: kind, name, isMainThread: Number(tid) === pid });
-        cpuMsByThread.set(key, (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK); // utime + stime
+        if (!known.has(key)) known.set(key, { pid, tid: Number(tid), processKind: kind, name: parsed.name, isMainThread: Number(tid) === pid });
+        cpuMsByThread.set(key, parsed.cpuMs);
       }
     }),
   );
@@ -53,8 +52,7 @@ export async function processesCpuMs(processes: readonly BrowserProcess[]): Prom
   const used = await Promise.all(
     processes.map(async ({ pid }) => {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return fields === undefined ? 0 : (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+      return (stat === undefined ? undefined : parseProcStat(stat)?.cpuMs) ?? 0;
     }),
   );
   return used.reduce((sum, ms) => sum + ms, 0);

@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { runCommand } from '../../e2e/net/run-command';
+import { parseProcStat } from '../process-cpu';
 
-/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux this runs on. */
-const MS_PER_TICK = 10;
 
 /** CPU ms each process in the namespaces has used so far, by pid. */
 export async function namespaceCpuMs(namespaces: readonly string[]): Promise<Map<number, number>> {
@@ -17,10 +16,8 @@ export async function namespaceCpuMs(namespaces: readonly string[]): Promise<Map
     const pids = (await runCommand('ip', ['netns', 'pids', ns], { mayFail: true })).split('\n').filter((pid) => /^\d+$/.test(pid));
     for (const pid of pids.map(Number)) {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
-      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields === undefined) continue;
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK); // utime + stime
+      const cpuMs = stat === undefined ? undefined : parseProcStat(stat)?.cpuMs;
+      if (cpuMs !== undefined) used.set(pid, cpuMs);
     }
   }
   return used;
